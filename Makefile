@@ -1,0 +1,62 @@
+# Newsroom: `make run` serves the demo site, `make test` runs the whole suite.
+# Both start from a fresh clone: they create .venv and install the pinned requirements.
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+MANAGE := $(BIN)/python manage.py
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test lint format serve migrate demo install clean bench
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+install: $(VENV)/.installed
+
+# Development server with the demo stories, on http://127.0.0.1:8000
+run: export DJANGO_DEBUG ?= 1
+run: install
+	$(MANAGE) migrate --noinput
+	$(MANAGE) import_story demo/stories
+	$(MANAGE) runserver $(HOST):$(PORT)
+
+# Lint and the whole test suite (browser tests need Debian's chromium; .ci/run installs it)
+test: export DJANGO_DEBUG ?= 1
+test: install lint
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+# Production-like: DEBUG off, hashed and compressed static files, gunicorn.
+# Set DJANGO_SECRET_KEY yourself; otherwise a random one is kept in .secret_key.
+serve: export DJANGO_DEBUG = 0
+serve: export DJANGO_ALLOWED_HOSTS ?= 127.0.0.1,localhost
+serve: export DJANGO_SECURE_COOKIES ?= 0
+serve: install .secret_key
+	DJANGO_SECRET_KEY="$${DJANGO_SECRET_KEY:-$$(cat .secret_key)}" $(MANAGE) collectstatic --noinput -v0
+	DJANGO_SECRET_KEY="$${DJANGO_SECRET_KEY:-$$(cat .secret_key)}" $(MANAGE) migrate --noinput
+	DJANGO_SECRET_KEY="$${DJANGO_SECRET_KEY:-$$(cat .secret_key)}" $(MANAGE) import_story demo/stories
+	DJANGO_SECRET_KEY="$${DJANGO_SECRET_KEY:-$$(cat .secret_key)}" $(BIN)/gunicorn newsroom.wsgi \
+		--bind $(HOST):$(PORT) --workers $${WEB_CONCURRENCY:-3} --access-logfile -
+
+.secret_key: | $(BIN)/python
+	umask 077 && $(BIN)/python -c "import secrets; print(secrets.token_urlsafe(50))" > $@
+
+bench: install
+	$(BIN)/python bench/story_page.py
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache artifacts

@@ -1,0 +1,90 @@
+from django.contrib import admin, messages
+from django.db.models import Count
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from .models import Hashtag, Outlet, SocialLink, Story, StoryHashtag
+
+
+class StoryHashtagInline(admin.TabularInline):
+    model = StoryHashtag
+    extra = 3
+    fields = ["hashtag", "position"]
+    autocomplete_fields = ["hashtag"]
+
+
+class SocialLinkInline(admin.TabularInline):
+    model = SocialLink
+    extra = 1
+    fields = ["label", "url", "position"]
+
+
+@admin.register(Outlet)
+class OutletAdmin(admin.ModelAdmin):
+    list_display = ["name", "homepage", "time_zone", "story_count"]
+    search_fields = ["name"]
+    inlines = [SocialLinkInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(story_count=Count("stories"))
+
+    @admin.display(description=_("stories"), ordering="story_count")
+    def story_count(self, outlet):
+        return outlet.story_count
+
+
+@admin.register(Hashtag)
+class HashtagAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "slug", "story_count"]
+    search_fields = ["name", "slug"]
+    ordering = ["slug"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(story_count=Count("stories"))
+
+    @admin.display(description=_("stories"), ordering="story_count")
+    def story_count(self, hashtag):
+        return hashtag.story_count
+
+
+@admin.register(Story)
+class StoryAdmin(admin.ModelAdmin):
+    list_display = ["headline", "headline_ko", "status", "published_at", "outlet"]
+    list_filter = ["status", "outlet", "hashtags"]
+    list_select_related = ["outlet"]
+    search_fields = ["headline", "headline_ko", "reporter"]
+    date_hierarchy = "published_at"
+    prepopulated_fields = {"slug": ["headline"]}
+    inlines = [StoryHashtagInline]
+    actions = ["publish", "unpublish"]
+    readonly_fields = ["created_at", "updated_at"]
+    fieldsets = [
+        (None, {"fields": ["headline", "headline_ko", "slug", "intro", "body", "body_ko"]}),
+        (_("Byline and source"), {"fields": ["reporter", "outlet", "source_url"]}),
+        (_("Publication"), {"fields": ["status", "published_at", "created_at", "updated_at"]}),
+    ]
+
+    @admin.action(description=_("Publish selected stories"), permissions=["change"])
+    def publish(self, request, queryset):
+        now = timezone.now()
+        undated = queryset.filter(published_at__isnull=True).update(published_at=now)
+        count = queryset.update(status=Story.Status.PUBLISHED)
+        message = ngettext("%(count)d story published.", "%(count)d stories published.", count) % {"count": count}
+        if undated:
+            message += " " + ngettext(
+                "%(count)d had no publication time and is dated now.",
+                "%(count)d had no publication time and are dated now.",
+                undated,
+            ) % {"count": undated}
+        self.message_user(request, message, messages.SUCCESS)
+
+    @admin.action(description=_("Return selected stories to draft"), permissions=["change"])
+    def unpublish(self, request, queryset):
+        count = queryset.update(status=Story.Status.DRAFT)
+        self.message_user(
+            request,
+            ngettext("%(count)d story returned to draft.", "%(count)d stories returned to draft.", count)
+            % {"count": count},
+            messages.SUCCESS,
+        )

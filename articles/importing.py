@@ -1,0 +1,510 @@
+"""Read story pages saved as text, and save them as stories.
+
+Two steps, kept apart so each can be tested alone:
+
+* `parse_story_page(text)` is pure: it turns the text into a `ParsedStory`
+  (plain dataclasses that remember their line numbers) or raises
+  `StoryFormatError` naming the line at fault.
+* `save_story(parsed)` writes one parsed page inside one transaction, so a
+  page is imported whole or not at all.
+
+The format, top to bottom (blank lines separate blocks)::
+
+    English headline
+    Korean headline                      (a line with Hangul; optional)
+    intro block                          (the standfirst)
+    body blocks                          (English; blocks mostly in Hangul are the Korean body)
+    Reporter Name, Outlet Name.          (sign-off)
+    #Hashtag #해시태그 ...
+    📣 Label : https://...               (social links; "Homepage" is the outlet's site)
+    YYYY-MM-DD, HH:MM (KST)              (dateline, in the zone the abbreviation names)
+    source                               (optionally "source: https://...")
+    N thoughts on “headline”             (then numbered comments, each ending with "Reply")
+    Leave a Comment
+"""
+
+import datetime as dt
+import re
+import unicodedata
+import zoneinfo
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.text import slugify
+
+from .models import HTTP_URL, Hashtag, Outlet, SocialLink, Story, StoryHashtag, has_hangul, hashtag_slug
+
+# Abbreviations a dateline may carry, with the zone that uses them. The zone
+# must really use the abbreviation at that moment (EDT in January is an error).
+ZONE_ABBREVIATIONS = {
+    "UTC": "UTC",
+    "GMT": "Europe/London",
+    "BST": "Europe/London",
+    "WET": "Europe/Lisbon",
+    "WEST": "Europe/Lisbon",
+    "CET": "Europe/Berlin",
+    "CEST": "Europe/Berlin",
+    "EET": "Europe/Tallinn",
+    "EEST": "Europe/Tallinn",
+    "MSK": "Europe/Moscow",
+    "IST": "Asia/Kolkata",
+    "ICT": "Asia/Bangkok",
+    "HKT": "Asia/Hong_Kong",
+    "PHT": "Asia/Manila",
+    "WIB": "Asia/Jakarta",
+    "KST": "Asia/Seoul",
+    "JST": "Asia/Tokyo",
+    "AEST": "Australia/Sydney",
+    "AEDT": "Australia/Sydney",
+    "NZST": "Pacific/Auckland",
+    "NZDT": "Pacific/Auckland",
+    "EST": "America/New_York",
+    "EDT": "America/New_York",
+    "CST": "America/Chicago",
+    "CDT": "America/Chicago",
+    "MST": "America/Denver",
+    "MDT": "America/Denver",
+    "PST": "America/Los_Angeles",
+    "PDT": "America/Los_Angeles",
+}
+
+# A line that is meant as a dateline, well-formed or not; the strict form follows.
+DATELINE_LIKE = re.compile(r"^\d{4}\s*-\s*\d{1,2}\s*-\s*\d{1,2}\b.*\(.*\)$")
+DATELINE = re.compile(r"^(?P<date>\d{4}-\d{2}-\d{2}), (?P<time>\d{2}:\d{2}) \((?P<zone>[^()\s]+)\)$")
+SOCIAL_LINE = re.compile(r"^📣\s*(?P<label>[^:]+?)\s*:\s*(?P<url>\S+)$")
+HASHTAG_LINE = re.compile(r"^#\S+(?:\s+#\S+)*$")
+SIGN_OFF = re.compile(r"^(?P<reporter>[^,]+?),\s*(?P<outlet>[^,]+?)\.?$")
+SOURCE_LINE = re.compile(r"^source(?:\s*:?\s*(?P<url>\S+))?$", re.IGNORECASE)
+THOUGHTS_LINE = re.compile(r"^(?P<count>\d+|One) thoughts? on [“\"](?P<headline>.*)[”\"]$")
+COMMENT_START = re.compile(r"^(?P<number>\d+)\.\s+(?P<text>.*)$")
+REPLY_LINE = re.compile(r"^Reply$")
+LEAVE_COMMENT = re.compile(r"^Leave a (?:Comment|Reply)$", re.IGNORECASE)
+HOMEPAGE_LABELS = {"homepage", "website", "home page", "web"}
+
+MAX_FILE_BYTES = 2 * 1024 * 1024
+LONGEST_FIELD = {"headline": 300, "headline_ko": 300, "reporter": 120, "outlet": 120, "hashtag": 100, "url": 500}
+
+
+class StoryFormatError(Exception):
+    """A story page that cannot be imported, with the line that shows why."""
+
+    def __init__(self, line, reason, path=None):
+        self.line = line
+        self.reason = reason
+        self.path = path
+        super().__init__(str(self))
+
+    def __str__(self):
+        return f"{self.path or '<text>'}:{self.line}: {self.reason}"
+
+
+@dataclass
+class Line:
+    number: int
+    text: str
+
+
+@dataclass
+class ParsedSocialLink:
+    label: str
+    url: str
+    line: int
+
+
+@dataclass
+class ParsedComment:
+    number: int
+    text: str
+    line: int
+
+
+@dataclass
+class ParsedStory:
+    headline: str
+    headline_ko: str
+    intro: str
+    body: str
+    body_ko: str
+    reporter: str
+    outlet: str
+    hashtags: list[str]
+    social_links: list[ParsedSocialLink]
+    homepage: str
+    published_at: dt.datetime
+    time_zone: str
+    source_url: str = ""
+    thoughts_count: int | None = None
+    comments: list[ParsedComment] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def slug(self):
+        return slugify(self.headline)[:200].strip("-")
+
+
+def mostly_hangul(text):
+    """True when most letters are Hangul: such a block is the Korean body."""
+    letters = [char for char in text if char.isalpha()]
+    hangul = sum(1 for char in letters if "HANGUL" in unicodedata.name(char, ""))
+    return bool(letters) and hangul * 2 >= len(letters)
+
+
+def decode_story_page(data):
+    """Bytes of a file to text, refusing what is not UTF-8 text."""
+    if not data.strip():
+        raise StoryFormatError(1, "empty file: expected a story page")
+    if len(data) > MAX_FILE_BYTES:
+        raise StoryFormatError(1, f"file is larger than {MAX_FILE_BYTES // 1024 // 1024} MiB: not a story page")
+    if b"\x00" in data:
+        line = data[: data.index(b"\x00")].count(b"\n") + 1
+        raise StoryFormatError(line, "binary file (NUL byte): expected UTF-8 text")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        raise StoryFormatError(
+            line, f"not UTF-8 text (byte 0x{data[error.start]:02x} at offset {error.start})"
+        ) from None
+    for number, raw in enumerate(text.splitlines(), start=1):
+        if any(unicodedata.category(char) == "Cc" and char not in "\t\r\n" for char in raw):
+            raise StoryFormatError(number, "control characters in the text: is this a binary file?")
+    return text
+
+
+def parse_story_page(text):
+    """Parse one story page; raises StoryFormatError(line, reason)."""
+    lines = [Line(n, unicodedata.normalize("NFC", raw).strip()) for n, raw in enumerate(text.splitlines(), start=1)]
+    if not any(line.text for line in lines):
+        raise StoryFormatError(1, "empty file: expected a story page")
+
+    dateline_index = find_dateline(lines)
+    published_at, time_zone = parse_dateline(lines[dateline_index])
+    head = lines[:dateline_index]
+    tail = lines[dateline_index + 1 :]
+
+    head, social_links = take_social_links(head)
+    head, hashtags = take_hashtags(head)
+    head, reporter, outlet = take_sign_off(head)
+    headline, headline_ko, intro, body, body_ko = split_head(head)
+
+    homepage = ""
+    other_links = []
+    for link in social_links:
+        if link.label.casefold() in HOMEPAGE_LABELS and not homepage:
+            homepage = link.url
+        else:
+            other_links.append(link)
+
+    parsed = ParsedStory(
+        headline=headline,
+        headline_ko=headline_ko,
+        intro=intro,
+        body=body,
+        body_ko=body_ko,
+        reporter=reporter,
+        outlet=outlet,
+        hashtags=hashtags,
+        social_links=other_links,
+        homepage=homepage,
+        published_at=published_at,
+        time_zone=time_zone,
+    )
+    parse_tail(tail, parsed)
+    return parsed
+
+
+def find_dateline(lines):
+    for index, line in enumerate(lines):
+        if DATELINE_LIKE.match(line.text):
+            return index
+    last = max((line.number for line in lines if line.text), default=1)
+    raise StoryFormatError(last, "no dateline: expected a line like “2024-11-04, 20:00 (KST)” after the social links")
+
+
+def parse_dateline(line):
+    match = DATELINE.match(line.text)
+    if not match:
+        raise StoryFormatError(line.number, f"bad dateline “{line.text}”: expected “YYYY-MM-DD, HH:MM (ZONE)”")
+    abbreviation = match["zone"]
+    if abbreviation not in ZONE_ABBREVIATIONS:
+        known = ", ".join(sorted(ZONE_ABBREVIATIONS))
+        raise StoryFormatError(line.number, f"unknown time zone abbreviation “{abbreviation}” (known: {known})")
+    try:
+        naive = dt.datetime.strptime(f"{match['date']} {match['time']}", "%Y-%m-%d %H:%M")
+    except ValueError as error:
+        raise StoryFormatError(line.number, f"bad date “{match['date']}, {match['time']}”: {error}") from None
+    zone_name = ZONE_ABBREVIATIONS[abbreviation]
+    local = naive.replace(tzinfo=zoneinfo.ZoneInfo(zone_name))
+    if local.tzname() != abbreviation:
+        raise StoryFormatError(
+            line.number, f"{abbreviation} is not in effect in {zone_name} on {match['date']} (it uses {local.tzname()})"
+        )
+    return local.astimezone(dt.UTC), zone_name
+
+
+def take_social_links(head):
+    """Social lines sit at the end of the head, just above the dateline."""
+    links = []
+    end = last_text_index(head)
+    while end >= 0 and (head[end].text.startswith("📣") or not head[end].text):
+        line = head[end]
+        if line.text:
+            match = SOCIAL_LINE.match(line.text)
+            if not match:
+                raise StoryFormatError(line.number, "bad social link: expected “📣 Label : https://…”")
+            url = match["url"]
+            check_url(url, line.number, "social link")
+            check_length(match["label"], 40, line.number, "social link label")
+            links.append(ParsedSocialLink(match["label"], url, line.number))
+        end -= 1
+    links.reverse()
+    labels = [link.label.casefold() for link in links]
+    for link in links:
+        if labels.count(link.label.casefold()) > 1:
+            raise StoryFormatError(link.line, f"social link “{link.label}” appears twice")
+    return head[: end + 1], links
+
+
+def take_hashtags(head):
+    end = last_text_index(head)
+    if end < 0 or not head[end].text.startswith("#"):
+        return head, []
+    line = head[end]
+    if not HASHTAG_LINE.match(line.text):
+        raise StoryFormatError(line.number, "bad hashtag line: expected hashtags like “#Ukraine #우크라이나”")
+    names = []
+    seen = set()
+    for token in line.text.split():
+        name = token[1:]
+        if not re.fullmatch(r"\w+", name):
+            raise StoryFormatError(line.number, f"bad hashtag “{token}”: letters, digits and underscores only")
+        check_length(name, LONGEST_FIELD["hashtag"], line.number, "hashtag")
+        if hashtag_slug(name) not in seen:
+            seen.add(hashtag_slug(name))
+            names.append(name)
+    return head[:end], names
+
+
+def take_sign_off(head):
+    end = last_text_index(head)
+    if end < 0:
+        raise StoryFormatError(1, "no headline: the page has nothing before its hashtags and dateline")
+    line = head[end]
+    match = SIGN_OFF.match(line.text)
+    if not match or len(line.text) > 200 or not line.text.endswith("."):
+        raise StoryFormatError(
+            line.number,
+            f"no sign-off: expected “Reporter Name, Outlet Name.” before the hashtags, found “{line.text[:60]}”",
+        )
+    check_length(match["reporter"], LONGEST_FIELD["reporter"], line.number, "reporter")
+    check_length(match["outlet"], LONGEST_FIELD["outlet"], line.number, "outlet")
+    return head[:end], match["reporter"].strip(), match["outlet"].strip()
+
+
+def split_head(head):
+    blocks = blocks_of(head)
+    if not blocks:
+        raise StoryFormatError(1, "no headline: the page has nothing before the sign-off")
+    first = blocks.pop(0)
+    headline_line = first[0]
+    if has_hangul(headline_line.text) and mostly_hangul(headline_line.text):
+        raise StoryFormatError(headline_line.number, "no headline: the first line must be the English headline")
+    if headline_line.text.startswith(("#", "📣")):
+        raise StoryFormatError(headline_line.number, "no headline: the page starts with hashtags or links")
+    if len(first) > 1:
+        raise StoryFormatError(first[1].number, "the headline must be one line, followed by a blank line")
+    headline = headline_line.text
+    check_length(headline, LONGEST_FIELD["headline"], headline_line.number, "headline")
+    if not slugify(headline):
+        raise StoryFormatError(headline_line.number, "no headline: the headline has no letters or digits")
+
+    headline_ko = ""
+    if blocks and len(blocks[0]) == 1 and has_hangul(blocks[0][0].text):
+        korean = blocks.pop(0)[0]
+        check_length(korean.text, LONGEST_FIELD["headline_ko"], korean.number, "Korean headline")
+        headline_ko = korean.text
+    if not blocks:
+        raise StoryFormatError(headline_line.number, "no body: expected the intro and body after the headlines")
+
+    intro = ""
+    if len(blocks) > 1 and not mostly_hangul(" ".join(line.text for line in blocks[0])):
+        intro = "\n".join(line.text for line in blocks.pop(0))
+    english, korean = [], []
+    for block in blocks:
+        text = "\n".join(line.text for line in block)
+        (korean if mostly_hangul(text) else english).append(text)
+    if not english:
+        raise StoryFormatError(blocks[0][0].number, "no English body: only Korean paragraphs were found")
+    return headline, headline_ko, intro, "\n\n".join(english), "\n\n".join(korean)
+
+
+def parse_tail(tail, parsed):
+    """What follows the dateline: source, comment count, comments, the form's title."""
+    index = 0
+    texts = [line for line in tail if line.text]
+    comment = None
+    comment_lines = []
+    reply_seen = False
+
+    def finish_comment():
+        if comment is not None:
+            parsed.comments.append(ParsedComment(comment[0], "\n".join(comment_lines).strip(), comment[1]))
+
+    state = "source"
+    while index < len(texts):
+        line = texts[index]
+        index += 1
+        if state == "source":
+            match = SOURCE_LINE.match(line.text)
+            if match:
+                if match["url"]:
+                    check_url(match["url"], line.number, "source")
+                    parsed.source_url = match["url"]
+                state = "thoughts"
+                continue
+            state = "thoughts"
+        if state == "thoughts":
+            match = THOUGHTS_LINE.match(line.text)
+            if match:
+                parsed.thoughts_count = 1 if match["count"] == "One" else int(match["count"])
+                state = "comments"
+                continue
+            if LEAVE_COMMENT.match(line.text):
+                state = "end"
+                continue
+            raise StoryFormatError(line.number, f"unexpected text after the dateline: “{line.text[:60]}”")
+        if state == "comments":
+            start = COMMENT_START.match(line.text)
+            if start and (comment is None or comment_lines == [] or reply_seen):
+                finish_comment()
+                comment = (int(start["number"]), line.number)
+                comment_lines = [start["text"]]
+                reply_seen = False
+            elif REPLY_LINE.match(line.text) and comment is not None:
+                reply_seen = True
+            elif LEAVE_COMMENT.match(line.text):
+                finish_comment()
+                comment = None
+                state = "end"
+            elif comment is not None and not reply_seen:
+                comment_lines.append(line.text)
+            else:
+                raise StoryFormatError(line.number, f"unexpected text among the comments: “{line.text[:60]}”")
+        elif state == "end":
+            raise StoryFormatError(line.number, f"unexpected text after “Leave a Comment”: “{line.text[:60]}”")
+    if state == "comments":
+        finish_comment()
+
+    for expected, parsed_comment in enumerate(parsed.comments, start=1):
+        if parsed_comment.number != expected:
+            raise StoryFormatError(
+                parsed_comment.line, f"comment numbered {parsed_comment.number}, expected {expected}"
+            )
+    if parsed.thoughts_count is not None and parsed.thoughts_count != len(parsed.comments):
+        parsed.warnings.append(
+            f"the page says {parsed.thoughts_count} thoughts but holds {len(parsed.comments)} comments"
+        )
+
+
+def blocks_of(lines):
+    blocks, current = [], []
+    for line in lines:
+        if line.text:
+            current.append(line)
+        elif current:
+            blocks.append(current)
+            current = []
+    if current:
+        blocks.append(current)
+    return blocks
+
+
+def last_text_index(lines):
+    for index in range(len(lines) - 1, -1, -1):
+        if lines[index].text:
+            return index
+    return -1
+
+
+def check_url(url, line, what):
+    try:
+        HTTP_URL(url)
+    except ValidationError:
+        raise StoryFormatError(line, f"{what} “{url[:80]}” is not an http(s) URL") from None
+    check_length(url, LONGEST_FIELD["url"], line, what)
+
+
+def check_length(value, limit, line, what):
+    if len(value) > limit:
+        raise StoryFormatError(line, f"{what} is {len(value)} characters long; at most {limit} are allowed")
+
+
+def find_existing_story(parsed):
+    """The story a re-import updates: same source URL if known, else same slug."""
+    if parsed.source_url:
+        story = Story.objects.filter(source_url=parsed.source_url).first()
+        if story:
+            return story
+    return Story.objects.filter(slug=parsed.slug).first()
+
+
+@transaction.atomic
+def save_story(parsed):
+    """Create or update the story a page describes; returns (story, created)."""
+    outlet, outlet_created = Outlet.objects.get_or_create(
+        name=parsed.outlet, defaults={"homepage": parsed.homepage, "time_zone": parsed.time_zone}
+    )
+    if parsed.homepage and outlet.homepage != parsed.homepage:
+        outlet.homepage = parsed.homepage
+        outlet.save(update_fields=["homepage"])
+    if parsed.social_links:
+        outlet.social_links.all().delete()
+        SocialLink.objects.bulk_create(
+            SocialLink(outlet=outlet, label=link.label, url=link.url, position=position)
+            for position, link in enumerate(parsed.social_links)
+        )
+
+    story = find_existing_story(parsed)
+    created = story is None
+    if created:
+        story = Story(slug=unique_slug(parsed.slug))
+    story.headline = parsed.headline
+    story.headline_ko = parsed.headline_ko
+    story.intro = parsed.intro
+    story.body = parsed.body
+    story.body_ko = parsed.body_ko
+    story.reporter = parsed.reporter
+    story.outlet = outlet
+    story.source_url = parsed.source_url or story.source_url
+    story.status = Story.Status.PUBLISHED
+    story.published_at = parsed.published_at
+    story.full_clean()
+    story.save()
+    story.hashtag_links.all().delete()
+    StoryHashtag.objects.bulk_create(
+        StoryHashtag(story=story, hashtag=tag, position=position)
+        for position, tag in enumerate(get_or_create_hashtags(parsed.hashtags))
+    )
+    return story, created
+
+
+def unique_slug(base):
+    slug, suffix = base, 2
+    while Story.objects.filter(slug=slug).exists():
+        tail = f"-{suffix}"
+        slug = f"{base[: 200 - len(tail)]}{tail}"
+        suffix += 1
+    return slug
+
+
+def get_or_create_hashtags(names):
+    tags = []
+    for name in names:
+        tag = Hashtag.objects.filter(slug=hashtag_slug(name)).first()
+        if tag is None:
+            tag = Hashtag(name=name)
+            tag.full_clean()
+            tag.save()
+        tags.append(tag)
+    return tags

@@ -1,0 +1,254 @@
+"""Stories, the outlets that publish them and the hashtags that group them."""
+
+import re
+import unicodedata
+import zoneinfo
+
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import Truncator, slugify
+from django.utils.translation import gettext_lazy as _
+
+HTTP_URL = URLValidator(schemes=["http", "https"])
+
+HASHTAG_NAME = re.compile(r"^\w+$")
+
+
+class HttpURLField(models.URLField):
+    """A URL that a reader can follow: http or https, nothing else."""
+
+    default_validators = [HTTP_URL]
+
+    def formfield(self, **kwargs):
+        from django import forms
+
+        return super().formfield(**{"form_class": forms.URLField, "assume_scheme": "https", **kwargs})
+
+
+def validate_time_zone(value):
+    try:
+        zoneinfo.ZoneInfo(value)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        raise ValidationError(
+            _("“%(value)s” is not a known IANA time zone, such as Asia/Seoul."), params={"value": value}
+        ) from None
+
+
+class Outlet(models.Model):
+    name = models.CharField(_("name"), max_length=120, unique=True)
+    homepage = HttpURLField(_("homepage"), blank=True)
+    time_zone = models.CharField(
+        _("time zone"),
+        max_length=64,
+        default="Asia/Seoul",
+        validators=[validate_time_zone],
+        help_text=_("IANA name, e.g. Asia/Seoul. Datelines of this outlet's stories are shown in it."),
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("outlet")
+        verbose_name_plural = _("outlets")
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def zone(self):
+        return zoneinfo.ZoneInfo(self.time_zone)
+
+
+class SocialLink(models.Model):
+    outlet = models.ForeignKey(Outlet, on_delete=models.CASCADE, related_name="social_links", verbose_name=_("outlet"))
+    label = models.CharField(_("label"), max_length=40, help_text=_("As readers see it: Facebook, X, YouTube…"))
+    url = HttpURLField(_("URL"))
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name = _("social link")
+        verbose_name_plural = _("social links")
+        constraints = [
+            models.UniqueConstraint(fields=["outlet", "label"], name="unique_social_label_per_outlet"),
+        ]
+
+    def __str__(self):
+        return f"{self.label}: {self.url}"
+
+
+def has_hangul(text):
+    return any("HANGUL" in unicodedata.name(char, "") for char in text)
+
+
+def hashtag_slug(name):
+    """The one key of a hashtag: `#Ukraine` and `#ukraine` are the same tag.
+
+    NFKC folds full-width and compatibility forms, casefold() folds case; Hangul
+    passes through untouched, so the Korean tag keeps a Unicode slug.
+    """
+    return unicodedata.normalize("NFKC", name.lstrip("#")).casefold()
+
+
+class Hashtag(models.Model):
+    name = models.CharField(
+        _("name"), max_length=100, help_text=_("As written, without “#”: Arirang_News, 우크라이나.")
+    )
+    slug = models.SlugField(_("slug"), max_length=100, unique=True, allow_unicode=True, editable=False)
+
+    class Meta:
+        ordering = ["slug"]
+        verbose_name = _("hashtag")
+        verbose_name_plural = _("hashtags")
+
+    def __str__(self):
+        return f"#{self.name}"
+
+    def save(self, *args, **kwargs):
+        self.slug = hashtag_slug(self.name)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("articles:hashtag", kwargs={"slug": self.slug})
+
+    def clean(self):
+        self.name = unicodedata.normalize("NFC", self.name.strip().lstrip("#"))
+        if not HASHTAG_NAME.fullmatch(self.name):
+            raise ValidationError({"name": _("A hashtag is letters, digits and underscores only.")})
+        duplicate = Hashtag.objects.filter(slug=hashtag_slug(self.name)).exclude(pk=self.pk)
+        if duplicate.exists():
+            raise ValidationError({"name": _("This hashtag exists already.")})
+
+    @property
+    def language(self):
+        """The language of the tag's name, for the `lang` attribute."""
+        return "ko" if has_hangul(self.name) else "en"
+
+
+class StoryQuerySet(models.QuerySet):
+    def published(self):
+        """What the public may see: published, and its publication time has come."""
+        return self.filter(status=Story.Status.PUBLISHED, published_at__lte=timezone.now())
+
+    def for_listing(self):
+        """Everything a story card shows, in a fixed number of queries."""
+        return self.select_related("outlet").prefetch_related(ordered_hashtags()).order_by("-published_at", "-id")
+
+    def for_page(self):
+        """Everything the story page shows, in a fixed number of queries."""
+        return self.select_related("outlet").prefetch_related(ordered_hashtags(), "outlet__social_links")
+
+
+def ordered_hashtags():
+    """A story's hashtags in the order the editor wrote them."""
+    return models.Prefetch("hashtags", queryset=Hashtag.objects.order_by("story_links__position", "story_links__id"))
+
+
+class Story(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
+
+    headline = models.CharField(_("headline"), max_length=300)
+    headline_ko = models.CharField(_("Korean headline"), max_length=300, blank=True)
+    slug = models.SlugField(_("slug"), max_length=200, unique=True)
+    intro = models.TextField(
+        _("intro"), blank=True, help_text=_("The standfirst: a few sentences under the headlines.")
+    )
+    body = models.TextField(_("body"), help_text=_("Paragraphs separated by a blank line."))
+    body_ko = models.TextField(_("Korean body"), blank=True)
+    reporter = models.CharField(
+        _("reporter"), max_length=120, blank=True, help_text=_("The byline, e.g. Choi Min-jung.")
+    )
+    outlet = models.ForeignKey(Outlet, on_delete=models.PROTECT, related_name="stories", verbose_name=_("outlet"))
+    source_url = HttpURLField(
+        _("source"), max_length=500, blank=True, help_text=_("Where the story was first published.")
+    )
+    hashtags = models.ManyToManyField(
+        Hashtag, through="StoryHashtag", blank=True, related_name="stories", verbose_name=_("hashtags")
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    published_at = models.DateTimeField(
+        _("published"), null=True, blank=True, db_index=True, help_text=_("The dateline. Stories publish at this time.")
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = StoryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-id"]
+        verbose_name = _("story")
+        verbose_name_plural = _("stories")
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(status="published") | models.Q(published_at__isnull=False),
+                name="published_story_has_publication_time",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "-published_at"], name="story_listing_idx")]
+
+    def __str__(self):
+        return self.headline
+
+    def get_absolute_url(self):
+        return reverse("articles:story", kwargs={"slug": self.slug})
+
+    def clean(self):
+        if self.status == self.Status.PUBLISHED and self.published_at is None:
+            self.published_at = timezone.now()
+        if not self.slug:
+            self.slug = slugify(self.headline)[:200]
+
+    @property
+    def is_public(self):
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at <= timezone.now()
+        )
+
+    @property
+    def dateline(self):
+        """The publication time in the outlet's own zone (None for an undated draft)."""
+        if self.published_at is None:
+            return None
+        return timezone.localtime(self.published_at, self.outlet.zone)
+
+    def paragraphs(self):
+        return split_paragraphs(self.body)
+
+    def paragraphs_ko(self):
+        return split_paragraphs(self.body_ko)
+
+    def summary(self):
+        """The first sentences a listing shows: the intro, else the body's opening."""
+        text = self.intro or self.body
+        return Truncator(" ".join(text.split())).words(45)
+
+
+class StoryHashtag(models.Model):
+    """A hashtag on a story, with its place in the story's hashtag line."""
+
+    story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="hashtag_links")
+    hashtag = models.ForeignKey(
+        Hashtag, on_delete=models.CASCADE, related_name="story_links", verbose_name=_("hashtag")
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name = _("hashtag")
+        verbose_name_plural = _("hashtags")
+        constraints = [models.UniqueConstraint(fields=["story", "hashtag"], name="unique_hashtag_per_story")]
+
+    def __str__(self):
+        return str(self.hashtag)
+
+
+def split_paragraphs(text):
+    """Blank-line separated blocks, each a list of its lines."""
+    blocks = re.split(r"\n\s*\n", text.replace("\r\n", "\n").strip())
+    return [[line.strip() for line in block.splitlines() if line.strip()] for block in blocks if block.strip()]
