@@ -153,7 +153,13 @@ class Story(models.Model):
 
     headline = models.CharField(_("headline"), max_length=300)
     headline_ko = models.CharField(_("Korean headline"), max_length=300, blank=True)
-    slug = models.SlugField(_("slug"), max_length=200, unique=True)
+    slug = models.SlugField(
+        _("slug"),
+        max_length=200,
+        unique=True,
+        blank=True,
+        help_text=_("The story's address; made from the headline if empty."),
+    )
     intro = models.TextField(
         _("intro"), blank=True, help_text=_("The standfirst: a few sentences under the headlines.")
     )
@@ -200,7 +206,11 @@ class Story(models.Model):
         if self.status == self.Status.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()
         if not self.slug:
-            self.slug = slugify(self.headline)[:200]
+            self.slug = slugify(self.headline)[:200].strip("-")
+            if not self.slug:
+                raise ValidationError(
+                    {"slug": _("Enter a slug: the headline has no Latin letters or digits to make one.")}
+                )
 
     @property
     def is_public(self):

@@ -1,0 +1,135 @@
+"""Settings are read from the environment; each case runs a fresh interpreter."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.cache import cache
+
+ROOT = Path(__file__).resolve().parents[2]
+
+PRINT_SETTINGS = """
+import json, django
+from django.conf import settings
+django.setup()
+db = settings.DATABASES["default"]
+print(json.dumps({
+    "debug": settings.DEBUG,
+    "engine": db["ENGINE"],
+    "name": str(db["NAME"]),
+    "options": db.get("OPTIONS", {}),
+    "cache": settings.CACHES["default"]["BACKEND"],
+    "cache_location": settings.CACHES["default"].get("LOCATION"),
+    "static": settings.STORAGES["staticfiles"]["BACKEND"],
+    "email": settings.EMAIL_BACKEND,
+    "hosts": settings.ALLOWED_HOSTS,
+}))
+"""
+
+CONFIG_VARIABLES = [
+    "DJANGO_DEBUG",
+    "DJANGO_SECRET_KEY",
+    "DJANGO_ALLOWED_HOSTS",
+    "DATABASE_URL",
+    "REDIS_URL",
+    "EMAIL_HOST",
+    "SQLITE_PATH",
+]
+
+
+def run_python(code, **env):
+    clean = {key: value for key, value in os.environ.items() if key not in CONFIG_VARIABLES}
+    clean["DJANGO_SETTINGS_MODULE"] = "newsroom.settings"
+    clean.update(env)
+    return subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=clean, capture_output=True, text=True, timeout=60)
+
+
+def settings_with(**env):
+    result = run_python(PRINT_SETTINGS, **env)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_production_mode_is_the_default_and_refuses_to_start_without_a_secret_key():
+    result = run_python(PRINT_SETTINGS, DJANGO_ALLOWED_HOSTS="news.example")
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY is not set" in result.stderr
+
+
+def test_production_mode_refuses_to_start_without_allowed_hosts():
+    result = run_python(PRINT_SETTINGS, DJANGO_DEBUG="0", DJANGO_SECRET_KEY="k" * 50)
+    assert result.returncode != 0
+    assert "DJANGO_ALLOWED_HOSTS is not set" in result.stderr
+
+
+def test_production_mode_with_key_and_hosts_uses_hashed_compressed_static_files():
+    values = settings_with(DJANGO_DEBUG="0", DJANGO_SECRET_KEY="k" * 50, DJANGO_ALLOWED_HOSTS="a.example, b.example")
+    assert values["debug"] is False
+    assert values["hosts"] == ["a.example", "b.example"]
+    assert values["static"] == "whitenoise.storage.CompressedManifestStaticFilesStorage"
+
+
+def test_a_misspelt_boolean_is_refused():
+    result = run_python(PRINT_SETTINGS, DJANGO_DEBUG="maybe")
+    assert result.returncode != 0
+    assert "DJANGO_DEBUG must be one of" in result.stderr
+
+
+def test_default_is_sqlite_in_wal_mode_with_immediate_transactions_and_a_busy_timeout():
+    values = settings_with(DJANGO_DEBUG="1")
+    assert values["engine"] == "django.db.backends.sqlite3"
+    assert "PRAGMA journal_mode=WAL" in values["options"]["init_command"]
+    assert values["options"]["transaction_mode"] == "IMMEDIATE"
+    assert values["options"]["timeout"] >= 5
+    assert values["cache"] == "django.core.cache.backends.locmem.LocMemCache"
+    assert values["email"] == "django.core.mail.backends.console.EmailBackend"
+
+
+def test_sqlite_file_really_runs_in_wal_mode(tmp_path):
+    code = (
+        "import django; django.setup()\n"
+        "from django.db import connection\n"
+        "with connection.cursor() as cursor:\n"
+        "    cursor.execute('PRAGMA journal_mode')\n"
+        "    print(cursor.fetchone()[0])\n"
+    )
+    result = run_python(code, DJANGO_DEBUG="1", SQLITE_PATH=str(tmp_path / "wal.sqlite3"))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "wal"
+
+
+def test_database_url_selects_postgresql():
+    values = settings_with(DJANGO_DEBUG="1", DATABASE_URL="postgres://postgres@127.0.0.1:5432/newsroom")
+    assert values["engine"] == "django.db.backends.postgresql"
+    assert values["name"] == "newsroom"
+
+
+def test_redis_url_selects_the_redis_cache():
+    values = settings_with(DJANGO_DEBUG="1", REDIS_URL="redis://127.0.0.1:6379/2")
+    assert values["cache"] == "django.core.cache.backends.redis.RedisCache"
+    assert values["cache_location"] == "redis://127.0.0.1:6379/2"
+
+
+def test_email_host_selects_smtp():
+    values = settings_with(DJANGO_DEBUG="1", EMAIL_HOST="smtp.example")
+    assert values["email"] == "django.core.mail.backends.smtp.EmailBackend"
+
+
+def test_configured_cache_stores_and_returns_values():
+    """Against whatever cache this run uses: Redis in CI's second pass."""
+    cache.set("settings-test-key", {"headline": "캐시"}, 30)
+    assert cache.get("settings-test-key") == {"headline": "캐시"}
+    cache.delete("settings-test-key")
+    assert cache.get("settings-test-key") is None
+
+
+@pytest.mark.django_db
+def test_configured_database_accepts_korean_text():
+    from articles.tests.factories import make_story
+
+    story = make_story(headline_ko="우크라이나 관련 기사")
+    story.refresh_from_db()
+    assert story.headline_ko == "우크라이나 관련 기사"
