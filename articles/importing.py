@@ -35,39 +35,41 @@ from django.utils.text import slugify
 
 from .models import HTTP_URL, Hashtag, Outlet, SocialLink, Story, StoryHashtag, has_hangul, hashtag_slug
 
-# Abbreviations a dateline may carry, with the zone that uses them. The zone
-# must really use the abbreviation at that moment (EDT in January is an error).
+# Abbreviations a dateline may carry: the zone that uses each one and its offset
+# from UTC in hours. The zone must be at that offset at that moment, so EDT in
+# January is refused (New York is on EST then).
 ZONE_ABBREVIATIONS = {
-    "UTC": "UTC",
-    "GMT": "Europe/London",
-    "BST": "Europe/London",
-    "WET": "Europe/Lisbon",
-    "WEST": "Europe/Lisbon",
-    "CET": "Europe/Berlin",
-    "CEST": "Europe/Berlin",
-    "EET": "Europe/Tallinn",
-    "EEST": "Europe/Tallinn",
-    "MSK": "Europe/Moscow",
-    "IST": "Asia/Kolkata",
-    "ICT": "Asia/Bangkok",
-    "HKT": "Asia/Hong_Kong",
-    "PHT": "Asia/Manila",
-    "WIB": "Asia/Jakarta",
-    "KST": "Asia/Seoul",
-    "JST": "Asia/Tokyo",
-    "AEST": "Australia/Sydney",
-    "AEDT": "Australia/Sydney",
-    "NZST": "Pacific/Auckland",
-    "NZDT": "Pacific/Auckland",
-    "EST": "America/New_York",
-    "EDT": "America/New_York",
-    "CST": "America/Chicago",
-    "CDT": "America/Chicago",
-    "MST": "America/Denver",
-    "MDT": "America/Denver",
-    "PST": "America/Los_Angeles",
-    "PDT": "America/Los_Angeles",
+    "UTC": ("UTC", 0),
+    "GMT": ("Europe/London", 0),
+    "BST": ("Europe/London", 1),
+    "WET": ("Europe/Lisbon", 0),
+    "WEST": ("Europe/Lisbon", 1),
+    "CET": ("Europe/Berlin", 1),
+    "CEST": ("Europe/Berlin", 2),
+    "EET": ("Europe/Tallinn", 2),
+    "EEST": ("Europe/Tallinn", 3),
+    "MSK": ("Europe/Moscow", 3),
+    "IST": ("Asia/Kolkata", 5.5),
+    "ICT": ("Asia/Bangkok", 7),
+    "WIB": ("Asia/Jakarta", 7),
+    "HKT": ("Asia/Hong_Kong", 8),
+    "PHT": ("Asia/Manila", 8),
+    "KST": ("Asia/Seoul", 9),
+    "JST": ("Asia/Tokyo", 9),
+    "AEST": ("Australia/Sydney", 10),
+    "AEDT": ("Australia/Sydney", 11),
+    "NZST": ("Pacific/Auckland", 12),
+    "NZDT": ("Pacific/Auckland", 13),
+    "EST": ("America/New_York", -5),
+    "EDT": ("America/New_York", -4),
+    "CST": ("America/Chicago", -6),
+    "CDT": ("America/Chicago", -5),
+    "MST": ("America/Denver", -7),
+    "MDT": ("America/Denver", -6),
+    "PST": ("America/Los_Angeles", -8),
+    "PDT": ("America/Los_Angeles", -7),
 }
+EARLIEST_YEAR, LATEST_YEAR = 1900, 2200
 
 # A line that is meant as a dateline, well-formed or not; the strict form follows.
 DATELINE_LIKE = re.compile(r"^\d{4}\s*-\s*\d{1,2}\s*-\s*\d{1,2}\b.*\(.*\)$")
@@ -83,7 +85,20 @@ LEAVE_COMMENT = re.compile(r"^Leave a (?:Comment|Reply)$", re.IGNORECASE)
 HOMEPAGE_LABELS = {"homepage", "website", "home page", "web"}
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
-LONGEST_FIELD = {"headline": 300, "headline_ko": 300, "reporter": 120, "outlet": 120, "hashtag": 100, "url": 500}
+# Field lengths come from the models, so a page that parses also fits the database.
+LONGEST_FIELD = {
+    "headline": Story._meta.get_field("headline").max_length,
+    "headline_ko": Story._meta.get_field("headline_ko").max_length,
+    "reporter": Story._meta.get_field("reporter").max_length,
+    "outlet": Outlet._meta.get_field("name").max_length,
+    "hashtag": Hashtag._meta.get_field("slug").max_length,
+    "social link label": SocialLink._meta.get_field("label").max_length,
+    "social link": SocialLink._meta.get_field("url").max_length,
+    "homepage": Outlet._meta.get_field("homepage").max_length,
+    "source": Story._meta.get_field("source_url").max_length,
+}
+# Characters that some tools take for line breaks: kept as spaces, so line numbers match an editor's.
+LINE_SEPARATORS = str.maketrans({"\u2028": " ", "\u2029": " ", "\x85": " "})
 
 
 class StoryFormatError(Exception):
@@ -166,15 +181,17 @@ def decode_story_page(data):
         raise StoryFormatError(
             line, f"not UTF-8 text (byte 0x{data[error.start]:02x} at offset {error.start})"
         ) from None
-    for number, raw in enumerate(text.splitlines(), start=1):
-        if any(unicodedata.category(char) == "Cc" and char not in "\t\r\n" for char in raw):
+    text = text.replace("\r\n", "\n").replace("\r", "\n").translate(LINE_SEPARATORS)
+    for number, raw in enumerate(text.split("\n"), start=1):
+        if any(unicodedata.category(char) == "Cc" and char != "\t" for char in raw):
             raise StoryFormatError(number, "control characters in the text: is this a binary file?")
     return text
 
 
 def parse_story_page(text):
     """Parse one story page; raises StoryFormatError(line, reason)."""
-    lines = [Line(n, unicodedata.normalize("NFC", raw).strip()) for n, raw in enumerate(text.splitlines(), start=1)]
+    text = text.replace("\r\n", "\n").replace("\r", "\n").translate(LINE_SEPARATORS)
+    lines = [Line(n, unicodedata.normalize("NFC", raw).strip()) for n, raw in enumerate(text.split("\n"), start=1)]
     if not any(line.text for line in lines):
         raise StoryFormatError(1, "empty file: expected a story page")
 
@@ -215,6 +232,10 @@ def parse_story_page(text):
 
 
 def find_dateline(lines):
+    """The first well-formed dateline; else the first line that tries to be one, to report it."""
+    for index, line in enumerate(lines):
+        if DATELINE.match(line.text):
+            return index
     for index, line in enumerate(lines):
         if DATELINE_LIKE.match(line.text):
             return index
@@ -223,6 +244,7 @@ def find_dateline(lines):
 
 
 def parse_dateline(line):
+    """The dateline as an aware UTC datetime, and the IANA zone its abbreviation names."""
     match = DATELINE.match(line.text)
     if not match:
         raise StoryFormatError(line.number, f"bad dateline “{line.text}”: expected “YYYY-MM-DD, HH:MM (ZONE)”")
@@ -230,17 +252,29 @@ def parse_dateline(line):
     if abbreviation not in ZONE_ABBREVIATIONS:
         known = ", ".join(sorted(ZONE_ABBREVIATIONS))
         raise StoryFormatError(line.number, f"unknown time zone abbreviation “{abbreviation}” (known: {known})")
+    written = f"{match['date']}, {match['time']}"
     try:
-        naive = dt.datetime.strptime(f"{match['date']} {match['time']}", "%Y-%m-%d %H:%M")
+        naive = dt.datetime.strptime(written, "%Y-%m-%d, %H:%M")
     except ValueError as error:
-        raise StoryFormatError(line.number, f"bad date “{match['date']}, {match['time']}”: {error}") from None
-    zone_name = ZONE_ABBREVIATIONS[abbreviation]
-    local = naive.replace(tzinfo=zoneinfo.ZoneInfo(zone_name))
-    if local.tzname() != abbreviation:
-        raise StoryFormatError(
-            line.number, f"{abbreviation} is not in effect in {zone_name} on {match['date']} (it uses {local.tzname()})"
-        )
-    return local.astimezone(dt.UTC), zone_name
+        raise StoryFormatError(line.number, f"bad date “{written}”: {error}") from None
+    if not EARLIEST_YEAR <= naive.year <= LATEST_YEAR:
+        raise StoryFormatError(line.number, f"bad date “{written}”: the year must be {EARLIEST_YEAR}–{LATEST_YEAR}")
+
+    zone_name, hours = ZONE_ABBREVIATIONS[abbreviation]
+    zone = zoneinfo.ZoneInfo(zone_name)
+    offset = dt.timedelta(hours=hours)
+    # fold=1 is the second pass through a wall-clock hour repeated when clocks go back.
+    for fold in (0, 1):
+        local = naive.replace(tzinfo=zone, fold=fold)
+        if local.utcoffset() == offset:
+            moment = local.astimezone(dt.UTC)
+            if moment.astimezone(zone).replace(tzinfo=None) != naive:
+                raise StoryFormatError(line.number, f"{written} does not exist in {zone_name}: the clocks skip it")
+            return moment, zone_name
+    in_use = naive.replace(tzinfo=zone).tzname()
+    raise StoryFormatError(
+        line.number, f"{abbreviation} is not in effect in {zone_name} on {written} (it uses {in_use})"
+    )
 
 
 def take_social_links(head):
@@ -254,8 +288,9 @@ def take_social_links(head):
             if not match:
                 raise StoryFormatError(line.number, "bad social link: expected “📣 Label : https://…”")
             url = match["url"]
-            check_url(url, line.number, "social link")
-            check_length(match["label"], 40, line.number, "social link label")
+            label = match["label"]
+            check_url(url, line.number, "homepage" if label.casefold() in HOMEPAGE_LABELS else "social link")
+            check_length(label, LONGEST_FIELD["social link label"], line.number, "social link label")
             links.append(ParsedSocialLink(match["label"], url, line.number))
         end -= 1
     links.reverse()
@@ -279,7 +314,7 @@ def take_hashtags(head):
         name = token[1:]
         if not re.fullmatch(r"\w+", name):
             raise StoryFormatError(line.number, f"bad hashtag “{token}”: letters, digits and underscores only")
-        check_length(name, LONGEST_FIELD["hashtag"], line.number, "hashtag")
+        check_length(hashtag_slug(name), LONGEST_FIELD["hashtag"], line.number, "hashtag")
         if hashtag_slug(name) not in seen:
             seen.add(hashtag_slug(name))
             names.append(name)
@@ -432,7 +467,7 @@ def check_url(url, line, what):
         HTTP_URL(url)
     except ValidationError:
         raise StoryFormatError(line, f"{what} “{url[:80]}” is not an http(s) URL") from None
-    check_length(url, LONGEST_FIELD["url"], line, what)
+    check_length(url, LONGEST_FIELD[what], line, what)
 
 
 def check_length(value, limit, line, what):
@@ -441,12 +476,20 @@ def check_length(value, limit, line, what):
 
 
 def find_existing_story(parsed):
-    """The story a re-import updates: same source URL if known, else same slug."""
+    """The story a re-import updates, or None for a new story.
+
+    A page with a source URL is the story with that URL. Otherwise, or when no story has
+    it yet, it is the story with the headline's slug, unless that story came from another
+    source: then the page is a different story and gets a slug of its own.
+    """
     if parsed.source_url:
         story = Story.objects.filter(source_url=parsed.source_url).first()
         if story:
             return story
-    return Story.objects.filter(slug=parsed.slug).first()
+    story = Story.objects.filter(slug=parsed.slug).first()
+    if story and parsed.source_url and story.source_url:
+        return None
+    return story
 
 
 @transaction.atomic

@@ -117,6 +117,8 @@ class Hashtag(models.Model):
         self.name = unicodedata.normalize("NFC", self.name.strip().lstrip("#"))
         if not HASHTAG_NAME.fullmatch(self.name):
             raise ValidationError({"name": _("A hashtag is letters, digits and underscores only.")})
+        if len(hashtag_slug(self.name)) > self._meta.get_field("slug").max_length:
+            raise ValidationError({"name": _("This hashtag is too long.")})
         duplicate = Hashtag.objects.filter(slug=hashtag_slug(self.name)).exclude(pk=self.pk)
         if duplicate.exists():
             raise ValidationError({"name": _("This hashtag exists already.")})

@@ -3,6 +3,7 @@
 import zoneinfo
 from pathlib import Path
 
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError
 
@@ -34,9 +35,9 @@ class Command(BaseCommand):
             if len(files) != 1:
                 raise CommandError("--source-url names the source of one page; give exactly one file with it.")
             try:
-                check_url(source_url, 0, "--source-url")
+                check_url(source_url, 0, "source")
             except StoryFormatError as error:
-                raise CommandError(error.reason) from None
+                raise CommandError(f"--source-url: {error.reason}") from None
 
         counts = {"created": 0, "updated": 0, "failed": 0}
         for path in files:
@@ -84,7 +85,7 @@ class Command(BaseCommand):
             error.path = path
             self.stderr.write(self.style.ERROR(f"{error} (nothing imported from this file)"))
             return "failed"
-        except (OSError, DatabaseError) as error:
+        except (OSError, DatabaseError, ValidationError) as error:
             self.stderr.write(self.style.ERROR(f"{path}:0: {error} (nothing imported from this file)"))
             return "failed"
         action = "created" if created else "updated"
