@@ -24,7 +24,7 @@ install: $(VENV)/.installed
 run: export DJANGO_DEBUG ?= 1
 run: install
 	$(MANAGE) migrate --noinput
-	$(MANAGE) import_story demo/stories
+	$(MANAGE) import_story --only-new demo/stories
 	exec $(MANAGE) runserver $(HOST):$(PORT)
 
 # Lint and the whole test suite (browser tests need Debian's chromium; .ci/run installs it)
@@ -48,7 +48,7 @@ serve: export DJANGO_SECURE_COOKIES ?= 0
 serve: install .secret_key
 	DJANGO_SECRET_KEY="$${DJANGO_SECRET_KEY:-$$(cat .secret_key)}" $(MANAGE) collectstatic --noinput -v0
 	DJANGO_SECRET_KEY="$${DJANGO_SECRET_KEY:-$$(cat .secret_key)}" $(MANAGE) migrate --noinput
-	DJANGO_SECRET_KEY="$${DJANGO_SECRET_KEY:-$$(cat .secret_key)}" $(MANAGE) import_story demo/stories
+	DJANGO_SECRET_KEY="$${DJANGO_SECRET_KEY:-$$(cat .secret_key)}" $(MANAGE) import_story --only-new demo/stories
 	DJANGO_SECRET_KEY="$${DJANGO_SECRET_KEY:-$$(cat .secret_key)}" exec $(BIN)/gunicorn newsroom.wsgi \
 		--bind $(HOST):$(PORT) --workers $${WEB_CONCURRENCY:-3} --access-logfile -
 

@@ -1,492 +1,35 @@
-"""Read story pages saved as text, and save them as stories.
+"""Save parsed story pages as stories, one transaction per page.
 
-Two steps, kept apart so each can be tested alone:
-
-* `parse_story_page(text)` is pure: it turns the text into a `ParsedStory`
-  (plain dataclasses that remember their line numbers) or raises
-  `StoryFormatError` naming the line at fault.
-* `save_story(parsed)` writes one parsed page inside one transaction, so a
-  page is imported whole or not at all.
-
-The format, top to bottom (blank lines separate blocks)::
-
-    English headline
-    Korean headline                      (a line with Hangul; optional)
-    intro block                          (the standfirst)
-    body blocks                          (English; blocks mostly in Hangul are the Korean body)
-    Reporter Name, Outlet Name.          (sign-off)
-    #Hashtag #해시태그 ...
-    📣 Label : https://...               (social links; "Homepage" is the outlet's site)
-    YYYY-MM-DD, HH:MM (KST)              (dateline, in the zone the abbreviation names)
-    source                               (optionally "source: https://...")
-    N thoughts on “headline”             (then numbered comments, each ending with "Reply")
-    Leave a Comment
+`articles.story_format.parse_story_page` turns a page's text into a `ParsedStory`
+(pure, with line numbers for errors); `save_story` here writes one inside a single
+transaction, so a page is imported whole or not at all. The `import_story`
+command wires the two together.
 """
 
-import datetime as dt
-import re
-import unicodedata
-import zoneinfo
-from dataclasses import dataclass, field
-
-from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils.text import slugify
 
-from .models import HTTP_URL, Hashtag, Outlet, SocialLink, Story, StoryHashtag, has_hangul, hashtag_slug
-
-# Abbreviations a dateline may carry: the zone that uses each one and its offset
-# from UTC in hours. The zone must be at that offset at that moment, so EDT in
-# January is refused (New York is on EST then).
-ZONE_ABBREVIATIONS = {
-    "UTC": ("UTC", 0),
-    "GMT": ("Europe/London", 0),
-    "BST": ("Europe/London", 1),
-    "WET": ("Europe/Lisbon", 0),
-    "WEST": ("Europe/Lisbon", 1),
-    "CET": ("Europe/Berlin", 1),
-    "CEST": ("Europe/Berlin", 2),
-    "EET": ("Europe/Tallinn", 2),
-    "EEST": ("Europe/Tallinn", 3),
-    "MSK": ("Europe/Moscow", 3),
-    "IST": ("Asia/Kolkata", 5.5),
-    "ICT": ("Asia/Bangkok", 7),
-    "WIB": ("Asia/Jakarta", 7),
-    "HKT": ("Asia/Hong_Kong", 8),
-    "PHT": ("Asia/Manila", 8),
-    "KST": ("Asia/Seoul", 9),
-    "JST": ("Asia/Tokyo", 9),
-    "AEST": ("Australia/Sydney", 10),
-    "AEDT": ("Australia/Sydney", 11),
-    "NZST": ("Pacific/Auckland", 12),
-    "NZDT": ("Pacific/Auckland", 13),
-    "EST": ("America/New_York", -5),
-    "EDT": ("America/New_York", -4),
-    "CST": ("America/Chicago", -6),
-    "CDT": ("America/Chicago", -5),
-    "MST": ("America/Denver", -7),
-    "MDT": ("America/Denver", -6),
-    "PST": ("America/Los_Angeles", -8),
-    "PDT": ("America/Los_Angeles", -7),
-}
-EARLIEST_YEAR, LATEST_YEAR = 1900, 2200
-
-# A line that is meant as a dateline, well-formed or not; the strict form follows.
-DATELINE_LIKE = re.compile(r"^\d{4}\s*-\s*\d{1,2}\s*-\s*\d{1,2}\b.*\(.*\)$")
-DATELINE = re.compile(r"^(?P<date>\d{4}-\d{2}-\d{2}), (?P<time>\d{2}:\d{2}) \((?P<zone>[^()\s]+)\)$")
-SOCIAL_LINE = re.compile(r"^📣\s*(?P<label>[^:]+?)\s*:\s*(?P<url>\S+)$")
-HASHTAG_LINE = re.compile(r"^#\S+(?:\s+#\S+)*$")
-SIGN_OFF = re.compile(r"^(?P<reporter>[^,]+?),\s*(?P<outlet>[^,]+?)\.?$")
-SOURCE_LINE = re.compile(r"^source(?:\s*:?\s*(?P<url>\S+))?$", re.IGNORECASE)
-THOUGHTS_LINE = re.compile(r"^(?P<count>\d+|One) thoughts? on [“\"](?P<headline>.*)[”\"]$")
-COMMENT_START = re.compile(r"^(?P<number>\d+)\.\s+(?P<text>.*)$")
-REPLY_LINE = re.compile(r"^Reply$")
-LEAVE_COMMENT = re.compile(r"^Leave a (?:Comment|Reply)$", re.IGNORECASE)
-HOMEPAGE_LABELS = {"homepage", "website", "home page", "web"}
-
-MAX_FILE_BYTES = 2 * 1024 * 1024
-# Field lengths come from the models, so a page that parses also fits the database.
-LONGEST_FIELD = {
-    "headline": Story._meta.get_field("headline").max_length,
-    "headline_ko": Story._meta.get_field("headline_ko").max_length,
-    "reporter": Story._meta.get_field("reporter").max_length,
-    "outlet": Outlet._meta.get_field("name").max_length,
-    "hashtag": Hashtag._meta.get_field("slug").max_length,
-    "social link label": SocialLink._meta.get_field("label").max_length,
-    "social link": SocialLink._meta.get_field("url").max_length,
-    "homepage": Outlet._meta.get_field("homepage").max_length,
-    "source": Story._meta.get_field("source_url").max_length,
-}
-# Characters that some tools take for line breaks: kept as spaces, so line numbers match an editor's.
-LINE_SEPARATORS = str.maketrans({"\u2028": " ", "\u2029": " ", "\x85": " "})
-
-
-class StoryFormatError(Exception):
-    """A story page that cannot be imported, with the line that shows why."""
-
-    def __init__(self, line, reason, path=None):
-        self.line = line
-        self.reason = reason
-        self.path = path
-        super().__init__(str(self))
-
-    def __str__(self):
-        return f"{self.path or '<text>'}:{self.line}: {self.reason}"
-
-
-@dataclass
-class Line:
-    number: int
-    text: str
-
-
-@dataclass
-class ParsedSocialLink:
-    label: str
-    url: str
-    line: int
-
-
-@dataclass
-class ParsedComment:
-    number: int
-    text: str
-    line: int
-
-
-@dataclass
-class ParsedStory:
-    headline: str
-    headline_ko: str
-    intro: str
-    body: str
-    body_ko: str
-    reporter: str
-    outlet: str
-    hashtags: list[str]
-    social_links: list[ParsedSocialLink]
-    homepage: str
-    published_at: dt.datetime
-    time_zone: str
-    source_url: str = ""
-    thoughts_count: int | None = None
-    comments: list[ParsedComment] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-
-    @property
-    def slug(self):
-        return slugify(self.headline)[:200].strip("-")
-
-
-def mostly_hangul(text):
-    """True when most letters are Hangul: such a block is the Korean body."""
-    letters = [char for char in text if char.isalpha()]
-    hangul = sum(1 for char in letters if "HANGUL" in unicodedata.name(char, ""))
-    return bool(letters) and hangul * 2 >= len(letters)
-
-
-def decode_story_page(data):
-    """Bytes of a file to text, refusing what is not UTF-8 text."""
-    if not data.strip():
-        raise StoryFormatError(1, "empty file: expected a story page")
-    if len(data) > MAX_FILE_BYTES:
-        raise StoryFormatError(1, f"file is larger than {MAX_FILE_BYTES // 1024 // 1024} MiB: not a story page")
-    if b"\x00" in data:
-        line = data[: data.index(b"\x00")].count(b"\n") + 1
-        raise StoryFormatError(line, "binary file (NUL byte): expected UTF-8 text")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = data[: error.start].count(b"\n") + 1
-        raise StoryFormatError(
-            line, f"not UTF-8 text (byte 0x{data[error.start]:02x} at offset {error.start})"
-        ) from None
-    text = text.replace("\r\n", "\n").replace("\r", "\n").translate(LINE_SEPARATORS)
-    for number, raw in enumerate(text.split("\n"), start=1):
-        if any(unicodedata.category(char) == "Cc" and char != "\t" for char in raw):
-            raise StoryFormatError(number, "control characters in the text: is this a binary file?")
-    return text
-
-
-def parse_story_page(text):
-    """Parse one story page; raises StoryFormatError(line, reason)."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n").translate(LINE_SEPARATORS)
-    lines = [Line(n, unicodedata.normalize("NFC", raw).strip()) for n, raw in enumerate(text.split("\n"), start=1)]
-    if not any(line.text for line in lines):
-        raise StoryFormatError(1, "empty file: expected a story page")
-
-    dateline_index = find_dateline(lines)
-    published_at, time_zone = parse_dateline(lines[dateline_index])
-    head = lines[:dateline_index]
-    tail = lines[dateline_index + 1 :]
-
-    head, social_links = take_social_links(head)
-    head, hashtags = take_hashtags(head)
-    head, reporter, outlet = take_sign_off(head)
-    headline, headline_ko, intro, body, body_ko = split_head(head)
-
-    homepage = ""
-    other_links = []
-    for link in social_links:
-        if link.label.casefold() in HOMEPAGE_LABELS and not homepage:
-            homepage = link.url
-        else:
-            other_links.append(link)
-
-    parsed = ParsedStory(
-        headline=headline,
-        headline_ko=headline_ko,
-        intro=intro,
-        body=body,
-        body_ko=body_ko,
-        reporter=reporter,
-        outlet=outlet,
-        hashtags=hashtags,
-        social_links=other_links,
-        homepage=homepage,
-        published_at=published_at,
-        time_zone=time_zone,
-    )
-    parse_tail(tail, parsed)
-    return parsed
-
-
-def find_dateline(lines):
-    """The first well-formed dateline; else the first line that tries to be one, to report it."""
-    for index, line in enumerate(lines):
-        if DATELINE.match(line.text):
-            return index
-    for index, line in enumerate(lines):
-        if DATELINE_LIKE.match(line.text):
-            return index
-    last = max((line.number for line in lines if line.text), default=1)
-    raise StoryFormatError(last, "no dateline: expected a line like “2024-11-04, 20:00 (KST)” after the social links")
-
-
-def parse_dateline(line):
-    """The dateline as an aware UTC datetime, and the IANA zone its abbreviation names."""
-    match = DATELINE.match(line.text)
-    if not match:
-        raise StoryFormatError(line.number, f"bad dateline “{line.text}”: expected “YYYY-MM-DD, HH:MM (ZONE)”")
-    abbreviation = match["zone"]
-    if abbreviation not in ZONE_ABBREVIATIONS:
-        known = ", ".join(sorted(ZONE_ABBREVIATIONS))
-        raise StoryFormatError(line.number, f"unknown time zone abbreviation “{abbreviation}” (known: {known})")
-    written = f"{match['date']}, {match['time']}"
-    try:
-        naive = dt.datetime.strptime(written, "%Y-%m-%d, %H:%M")
-    except ValueError as error:
-        raise StoryFormatError(line.number, f"bad date “{written}”: {error}") from None
-    if not EARLIEST_YEAR <= naive.year <= LATEST_YEAR:
-        raise StoryFormatError(line.number, f"bad date “{written}”: the year must be {EARLIEST_YEAR}–{LATEST_YEAR}")
-
-    zone_name, hours = ZONE_ABBREVIATIONS[abbreviation]
-    zone = zoneinfo.ZoneInfo(zone_name)
-    offset = dt.timedelta(hours=hours)
-    # fold=1 is the second pass through a wall-clock hour repeated when clocks go back.
-    for fold in (0, 1):
-        local = naive.replace(tzinfo=zone, fold=fold)
-        if local.utcoffset() == offset:
-            moment = local.astimezone(dt.UTC)
-            if moment.astimezone(zone).replace(tzinfo=None) != naive:
-                raise StoryFormatError(line.number, f"{written} does not exist in {zone_name}: the clocks skip it")
-            return moment, zone_name
-    in_use = naive.replace(tzinfo=zone).tzname()
-    raise StoryFormatError(
-        line.number, f"{abbreviation} is not in effect in {zone_name} on {written} (it uses {in_use})"
-    )
-
-
-def take_social_links(head):
-    """Social lines sit at the end of the head, just above the dateline."""
-    links = []
-    end = last_text_index(head)
-    while end >= 0 and (head[end].text.startswith("📣") or not head[end].text):
-        line = head[end]
-        if line.text:
-            match = SOCIAL_LINE.match(line.text)
-            if not match:
-                raise StoryFormatError(line.number, "bad social link: expected “📣 Label : https://…”")
-            url = match["url"]
-            label = match["label"]
-            check_url(url, line.number, "homepage" if label.casefold() in HOMEPAGE_LABELS else "social link")
-            check_length(label, LONGEST_FIELD["social link label"], line.number, "social link label")
-            links.append(ParsedSocialLink(match["label"], url, line.number))
-        end -= 1
-    links.reverse()
-    labels = [link.label.casefold() for link in links]
-    for link in links:
-        if labels.count(link.label.casefold()) > 1:
-            raise StoryFormatError(link.line, f"social link “{link.label}” appears twice")
-    return head[: end + 1], links
-
-
-def take_hashtags(head):
-    end = last_text_index(head)
-    if end < 0 or not head[end].text.startswith("#"):
-        return head, []
-    line = head[end]
-    if not HASHTAG_LINE.match(line.text):
-        raise StoryFormatError(line.number, "bad hashtag line: expected hashtags like “#Ukraine #우크라이나”")
-    names = []
-    seen = set()
-    for token in line.text.split():
-        name = token[1:]
-        if not re.fullmatch(r"\w+", name):
-            raise StoryFormatError(line.number, f"bad hashtag “{token}”: letters, digits and underscores only")
-        check_length(hashtag_slug(name), LONGEST_FIELD["hashtag"], line.number, "hashtag")
-        if hashtag_slug(name) not in seen:
-            seen.add(hashtag_slug(name))
-            names.append(name)
-    return head[:end], names
-
-
-def take_sign_off(head):
-    end = last_text_index(head)
-    if end < 0:
-        raise StoryFormatError(1, "no headline: the page has nothing before its hashtags and dateline")
-    line = head[end]
-    match = SIGN_OFF.match(line.text)
-    if not match or len(line.text) > 200 or not line.text.endswith("."):
-        raise StoryFormatError(
-            line.number,
-            f"no sign-off: expected “Reporter Name, Outlet Name.” before the hashtags, found “{line.text[:60]}”",
-        )
-    check_length(match["reporter"], LONGEST_FIELD["reporter"], line.number, "reporter")
-    check_length(match["outlet"], LONGEST_FIELD["outlet"], line.number, "outlet")
-    return head[:end], match["reporter"].strip(), match["outlet"].strip()
-
-
-def split_head(head):
-    blocks = blocks_of(head)
-    if not blocks:
-        raise StoryFormatError(1, "no headline: the page has nothing before the sign-off")
-    first = blocks.pop(0)
-    headline_line = first[0]
-    if has_hangul(headline_line.text) and mostly_hangul(headline_line.text):
-        raise StoryFormatError(headline_line.number, "no headline: the first line must be the English headline")
-    if headline_line.text.startswith(("#", "📣")):
-        raise StoryFormatError(headline_line.number, "no headline: the page starts with hashtags or links")
-    if len(first) > 1:
-        raise StoryFormatError(first[1].number, "the headline must be one line, followed by a blank line")
-    headline = headline_line.text
-    check_length(headline, LONGEST_FIELD["headline"], headline_line.number, "headline")
-    if not slugify(headline):
-        raise StoryFormatError(headline_line.number, "no headline: the headline has no letters or digits")
-
-    headline_ko = ""
-    if blocks and len(blocks[0]) == 1 and has_hangul(blocks[0][0].text):
-        korean = blocks.pop(0)[0]
-        check_length(korean.text, LONGEST_FIELD["headline_ko"], korean.number, "Korean headline")
-        headline_ko = korean.text
-    if not blocks:
-        raise StoryFormatError(headline_line.number, "no body: expected the intro and body after the headlines")
-
-    intro = ""
-    if len(blocks) > 1 and not mostly_hangul(" ".join(line.text for line in blocks[0])):
-        intro = "\n".join(line.text for line in blocks.pop(0))
-    english, korean = [], []
-    for block in blocks:
-        text = "\n".join(line.text for line in block)
-        (korean if mostly_hangul(text) else english).append(text)
-    if not english:
-        raise StoryFormatError(blocks[0][0].number, "no English body: only Korean paragraphs were found")
-    return headline, headline_ko, intro, "\n\n".join(english), "\n\n".join(korean)
-
-
-def parse_tail(tail, parsed):
-    """What follows the dateline: source, comment count, comments, the form's title."""
-    index = 0
-    texts = [line for line in tail if line.text]
-    comment = None
-    comment_lines = []
-    reply_seen = False
-
-    def finish_comment():
-        if comment is not None:
-            parsed.comments.append(ParsedComment(comment[0], "\n".join(comment_lines).strip(), comment[1]))
-
-    state = "source"
-    while index < len(texts):
-        line = texts[index]
-        index += 1
-        if state == "source":
-            match = SOURCE_LINE.match(line.text)
-            if match:
-                if match["url"]:
-                    check_url(match["url"], line.number, "source")
-                    parsed.source_url = match["url"]
-                state = "thoughts"
-                continue
-            state = "thoughts"
-        if state == "thoughts":
-            match = THOUGHTS_LINE.match(line.text)
-            if match:
-                parsed.thoughts_count = 1 if match["count"] == "One" else int(match["count"])
-                state = "comments"
-                continue
-            if LEAVE_COMMENT.match(line.text):
-                state = "end"
-                continue
-            raise StoryFormatError(line.number, f"unexpected text after the dateline: “{line.text[:60]}”")
-        if state == "comments":
-            start = COMMENT_START.match(line.text)
-            if start and (comment is None or comment_lines == [] or reply_seen):
-                finish_comment()
-                comment = (int(start["number"]), line.number)
-                comment_lines = [start["text"]]
-                reply_seen = False
-            elif REPLY_LINE.match(line.text) and comment is not None:
-                reply_seen = True
-            elif LEAVE_COMMENT.match(line.text):
-                finish_comment()
-                comment = None
-                state = "end"
-            elif comment is not None and not reply_seen:
-                comment_lines.append(line.text)
-            else:
-                raise StoryFormatError(line.number, f"unexpected text among the comments: “{line.text[:60]}”")
-        elif state == "end":
-            raise StoryFormatError(line.number, f"unexpected text after “Leave a Comment”: “{line.text[:60]}”")
-    if state == "comments":
-        finish_comment()
-
-    for expected, parsed_comment in enumerate(parsed.comments, start=1):
-        if parsed_comment.number != expected:
-            raise StoryFormatError(
-                parsed_comment.line, f"comment numbered {parsed_comment.number}, expected {expected}"
-            )
-    if parsed.thoughts_count is not None and parsed.thoughts_count != len(parsed.comments):
-        parsed.warnings.append(
-            f"the page says {parsed.thoughts_count} thoughts but holds {len(parsed.comments)} comments"
-        )
-
-
-def blocks_of(lines):
-    blocks, current = [], []
-    for line in lines:
-        if line.text:
-            current.append(line)
-        elif current:
-            blocks.append(current)
-            current = []
-    if current:
-        blocks.append(current)
-    return blocks
-
-
-def last_text_index(lines):
-    for index in range(len(lines) - 1, -1, -1):
-        if lines[index].text:
-            return index
-    return -1
-
-
-def check_url(url, line, what):
-    try:
-        HTTP_URL(url)
-    except ValidationError:
-        raise StoryFormatError(line, f"{what} “{url[:80]}” is not an http(s) URL") from None
-    check_length(url, LONGEST_FIELD[what], line, what)
-
-
-def check_length(value, limit, line, what):
-    if len(value) > limit:
-        raise StoryFormatError(line, f"{what} is {len(value)} characters long; at most {limit} are allowed")
+from .models import Hashtag, Outlet, SocialLink, Story, StoryHashtag, hashtag_slug
+from .story_format import (  # noqa: F401 - the importer's public names, in one place
+    ParsedStory,
+    StoryFormatError,
+    check_url,
+    decode_story_page,
+    parse_story_page,
+)
 
 
 def find_existing_story(parsed):
     """The story a re-import updates, or None for a new story.
 
-    A page with a source URL is the story with that URL. Otherwise, or when no story has
-    it yet, it is the story with the headline's slug, unless that story came from another
-    source: then the page is a different story and gets a slug of its own.
+    A page with a source URL is the story with that URL. Otherwise it is the story
+    of the same outlet with the same headline, unless that one came from another
+    source URL: then the page is a different story.
     """
     if parsed.source_url:
         story = Story.objects.filter(source_url=parsed.source_url).first()
         if story:
             return story
-    story = Story.objects.filter(slug=parsed.slug).first()
+    story = Story.objects.filter(outlet__name=parsed.outlet, headline=parsed.headline).first()
     if story and parsed.source_url and story.source_url:
         return None
     return story
@@ -494,14 +37,18 @@ def find_existing_story(parsed):
 
 @transaction.atomic
 def save_story(parsed):
-    """Create or update the story a page describes; returns (story, created)."""
-    outlet, outlet_created = Outlet.objects.get_or_create(
+    """Create or update the story a page describes; returns (story, created).
+
+    A new story is published; an update keeps the status an editor gave it.
+    """
+    outlet, _ = Outlet.objects.get_or_create(
         name=parsed.outlet, defaults={"homepage": parsed.homepage, "time_zone": parsed.time_zone}
     )
     if parsed.homepage and outlet.homepage != parsed.homepage:
         outlet.homepage = parsed.homepage
         outlet.save(update_fields=["homepage"])
     if parsed.social_links:
+        # A page that lists no social links leaves the outlet's own (kept in admin) alone.
         outlet.social_links.all().delete()
         SocialLink.objects.bulk_create(
             SocialLink(outlet=outlet, label=link.label, url=link.url, position=position)
@@ -511,7 +58,7 @@ def save_story(parsed):
     story = find_existing_story(parsed)
     created = story is None
     if created:
-        story = Story(slug=unique_slug(parsed.slug))
+        story = Story(slug=unique_slug(parsed.slug), status=Story.Status.PUBLISHED)
     story.headline = parsed.headline
     story.headline_ko = parsed.headline_ko
     story.intro = parsed.intro
@@ -520,7 +67,6 @@ def save_story(parsed):
     story.reporter = parsed.reporter
     story.outlet = outlet
     story.source_url = parsed.source_url or story.source_url
-    story.status = Story.Status.PUBLISHED
     story.published_at = parsed.published_at
     story.full_clean()
     story.save()
@@ -530,6 +76,18 @@ def save_story(parsed):
         for position, tag in enumerate(get_or_create_hashtags(parsed.hashtags))
     )
     return story, created
+
+
+def zone_warning(parsed):
+    """A word when the page's dateline zone is not the zone its outlet shows datelines in."""
+    outlet = Outlet.objects.filter(name=parsed.outlet).first()
+    if outlet is None or outlet.time_zone == parsed.time_zone:
+        return None
+    shown = parsed.published_at.astimezone(outlet.zone)
+    return (
+        f"the dateline is in {parsed.time_zone}, but {outlet.name} shows datelines in {outlet.time_zone}: "
+        f"readers see {shown:%Y-%m-%d, %H:%M} ({shown.tzname()})"
+    )
 
 
 def unique_slug(base):

@@ -17,6 +17,16 @@ HTTP_URL = URLValidator(schemes=["http", "https"])
 HASHTAG_NAME = re.compile(r"^\w+$")
 
 
+def http_url_constraint(field_name, name):
+    """The database's own guard: an http(s) URL or nothing, whatever code writes the row."""
+    return models.CheckConstraint(
+        condition=models.Q(**{field_name: ""})
+        | models.Q(**{f"{field_name}__startswith": "http://"})
+        | models.Q(**{f"{field_name}__startswith": "https://"}),
+        name=name,
+    )
+
+
 class HttpURLField(models.URLField):
     """A URL that a reader can follow: http or https, nothing else."""
 
@@ -52,6 +62,7 @@ class Outlet(models.Model):
         ordering = ["name"]
         verbose_name = _("outlet")
         verbose_name_plural = _("outlets")
+        constraints = [http_url_constraint("homepage", "outlet_homepage_is_http")]
 
     def __str__(self):
         return self.name
@@ -73,6 +84,7 @@ class SocialLink(models.Model):
         verbose_name_plural = _("social links")
         constraints = [
             models.UniqueConstraint(fields=["outlet", "label"], name="unique_social_label_per_outlet"),
+            http_url_constraint("url", "social_link_url_is_http"),
         ]
 
     def __str__(self):
@@ -195,6 +207,7 @@ class Story(models.Model):
                 condition=~models.Q(status="published") | models.Q(published_at__isnull=False),
                 name="published_story_has_publication_time",
             ),
+            http_url_constraint("source_url", "story_source_is_http"),
         ]
         indexes = [models.Index(fields=["status", "-published_at"], name="story_listing_idx")]
 

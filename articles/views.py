@@ -1,7 +1,11 @@
 """Reader-facing pages: the latest stories, one story, one hashtag."""
 
 from django.conf import settings
-from django.shortcuts import get_object_or_404, redirect
+from django.http import HttpResponsePermanentRedirect
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
+from django.views.decorators.csrf import requires_csrf_token
 from django.views.generic import DetailView, ListView
 
 from .models import Hashtag, Story, hashtag_slug
@@ -19,16 +23,23 @@ class StoryListView(ListView):
 
 
 class StoryDetailView(DetailView):
-    """A published story; staff may also preview drafts and scheduled stories."""
+    """A published story; editors may also preview drafts and scheduled stories."""
 
     template_name = "articles/story_detail.html"
     context_object_name = "story"
 
     def get_queryset(self):
         stories = Story.objects.for_page()
-        if self.request.user.is_staff:
+        if self.request.user.is_staff and self.request.user.has_perm("articles.view_story"):
             return stories
         return stories.published()
+
+    def render_to_response(self, context, **response_kwargs):
+        response = super().render_to_response(context, **response_kwargs)
+        if not self.object.is_public:
+            # A preview must never be kept by a cache and shown to readers.
+            add_never_cache_headers(response)
+        return response
 
 
 class HashtagView(StoryListView):
@@ -37,7 +48,9 @@ class HashtagView(StoryListView):
     def get(self, request, *args, **kwargs):
         canonical = hashtag_slug(kwargs["slug"])
         if canonical != kwargs["slug"]:
-            return redirect("articles:hashtag", slug=canonical, permanent=True)
+            url = reverse("articles:hashtag", kwargs={"slug": canonical})
+            query = request.META.get("QUERY_STRING", "")
+            return HttpResponsePermanentRedirect(f"{url}?{query}" if query else url)
         self.hashtag = get_object_or_404(Hashtag, slug=canonical)
         return super().get(request, *args, **kwargs)
 
@@ -46,3 +59,9 @@ class HashtagView(StoryListView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(hashtag=self.hashtag, **kwargs)
+
+
+@requires_csrf_token
+def server_error(request):
+    """The 500 page. Plain context only: whatever failed must not fail again here."""
+    return render(request, "500.html", {"site_name": settings.NEWSROOM_SITE_NAME}, status=500)

@@ -13,7 +13,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import DatabaseError
 
-from articles import importing
+from articles import importing, story_format
 from articles.importing import StoryFormatError, decode_story_page, parse_story_page, save_story
 from articles.models import Hashtag, Outlet, SocialLink, Story, StoryHashtag
 from conftest import SEED_DIR
@@ -276,7 +276,7 @@ def test_file_that_is_not_utf8_text_is_refused_naming_its_line(tmp_path, label, 
 
 def test_file_larger_than_the_limit_is_refused_before_decoding():
     with pytest.raises(StoryFormatError) as caught:
-        decode_story_page(b"a" * (importing.MAX_FILE_BYTES + 1))
+        decode_story_page(b"a" * (story_format.MAX_FILE_BYTES + 1))
     assert (caught.value.line, caught.value.reason) == (1, "file is larger than 2 MiB: not a story page")
 
 

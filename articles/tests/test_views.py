@@ -2,6 +2,7 @@ import datetime as dt
 import re
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.urls import reverse
 from django.utils import timezone
 
@@ -172,15 +173,27 @@ class TestStoryPage:
         story.save()
         assert client.get(story_url(story)).status_code == 404
 
-    def test_staff_can_preview_a_draft(self, client, story, django_user_model):
+    def test_editor_can_preview_a_draft_that_no_cache_keeps(self, client, story, django_user_model):
         story.status = Story.Status.DRAFT
         story.published_at = None
         story.save()
         editor = django_user_model.objects.create_user("editor", password="x", is_staff=True)
+        editor.user_permissions.add(Permission.objects.get(codename="view_story"))
         client.force_login(editor)
         response = client.get(story_url(story))
         assert response.status_code == 200
         assert "Preview: readers cannot see this story yet." in response.content.decode()
+        assert "no-store" in response["Cache-Control"]
+        assert "private" in response["Cache-Control"]
+
+    def test_staff_without_story_permission_cannot_preview(self, client, story, django_user_model):
+        story.status = Story.Status.DRAFT
+        story.save()
+        client.force_login(django_user_model.objects.create_user("clerk", password="x", is_staff=True))
+        assert client.get(story_url(story)).status_code == 404
+
+    def test_published_story_may_be_cached(self, client, story):
+        assert "Cache-Control" not in client.get(story_url(story))
 
     def test_logged_in_reader_who_is_not_staff_cannot_preview(self, client, story, django_user_model):
         story.status = Story.Status.DRAFT
@@ -234,6 +247,7 @@ class TestHashtagPage:
         response = client.get("/tags/Arirang_News/")
         assert response.status_code == 301
         assert response["Location"] == "/tags/arirang_news/"
+        assert client.get("/tags/Arirang_News/?page=2")["Location"] == "/tags/arirang_news/?page=2"
 
     def test_tag_displays_as_written(self, client):
         make_story(hashtags=["Arirang_News"])
@@ -268,3 +282,11 @@ def test_server_error_page_is_in_the_site_design(client):
     assert "Something went wrong" in html
     assert 'class="navbar-brand site-name"' in html
     assert "/static/vendor/bootstrap/css/bootstrap.min.css" in html
+
+
+@pytest.mark.urls("articles.tests.error_urls")
+def test_server_error_page_uses_the_configured_site_name(client, settings):
+    settings.NEWSROOM_SITE_NAME = "Harbour Daily"
+    client.raise_request_exception = False
+    html = client.get("/broken/").content.decode()
+    assert "<title>Something went wrong · Harbour Daily</title>" in html

@@ -14,6 +14,7 @@ from articles.importing import (
     find_existing_story,
     parse_story_page,
     save_story,
+    zone_warning,
 )
 
 
@@ -28,8 +29,11 @@ class Command(BaseCommand):
         parser.add_argument("paths", nargs="+", metavar="FILE", help="story page files, or folders of *.txt files")
         parser.add_argument("--dry-run", action="store_true", help="parse and report, write nothing")
         parser.add_argument("--source-url", help="the original page's URL (only with a single file)")
+        parser.add_argument(
+            "--only-new", action="store_true", help="leave stories that exist already untouched (for demo content)"
+        )
 
-    def handle(self, *args, paths, dry_run, source_url, **options):
+    def handle(self, *args, paths, dry_run, source_url, only_new, **options):
         files = self.collect_files(paths)
         if source_url:
             if len(files) != 1:
@@ -39,15 +43,16 @@ class Command(BaseCommand):
             except StoryFormatError as error:
                 raise CommandError(f"--source-url: {error.reason}") from None
 
-        counts = {"created": 0, "updated": 0, "failed": 0}
+        counts = {"created": 0, "updated": 0, "skipped": 0, "failed": 0}
         for path in files:
-            outcome = self.import_file(path, dry_run=dry_run, source_url=source_url)
+            outcome = self.import_file(path, dry_run=dry_run, source_url=source_url, only_new=only_new)
             counts[outcome] += 1
 
         prefix = "Dry run, nothing written: " if dry_run else ""
+        skipped = f", {counts['skipped']} skipped" if only_new else ""
         summary = (
             f"{prefix}{len(files)} file(s): {counts['created']} created, "
-            f"{counts['updated']} updated, {counts['failed']} failed."
+            f"{counts['updated']} updated{skipped}, {counts['failed']} failed."
         )
         if counts["failed"]:
             raise CommandError(summary)
@@ -68,15 +73,19 @@ class Command(BaseCommand):
                 raise CommandError(f"{path}: no such file or folder.")
         return files
 
-    def import_file(self, path, *, dry_run, source_url):
+    def import_file(self, path, *, dry_run, source_url, only_new):
         try:
             parsed = parse_story_page(decode_story_page(path.read_bytes()))
             if source_url:
                 parsed.source_url = source_url
-            for warning in parsed.warnings:
-                self.stderr.write(self.style.WARNING(f"{path}: warning: {warning}"))
+            existing = find_existing_story(parsed)
+            if existing and only_new:
+                self.stdout.write(f"{path}: skipped, “{existing.headline}” exists already")
+                return "skipped"
+            warning = zone_warning(parsed)
+            for message in [*parsed.warnings, *([warning] if warning else [])]:
+                self.stderr.write(self.style.WARNING(f"{path}: warning: {message}"))
             if dry_run:
-                existing = find_existing_story(parsed)
                 action = "would update" if existing else "would create"
                 self.stdout.write(f"{path}: {action} “{parsed.headline}” ({self.describe(parsed)})")
                 return "updated" if existing else "created"
