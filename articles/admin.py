@@ -62,7 +62,7 @@ class StoryAdmin(admin.ModelAdmin):
     fieldsets = [
         (None, {"fields": ["headline", "headline_ko", "slug", "intro", "body", "body_ko"]}),
         (_("Byline and source"), {"fields": ["reporter", "outlet", "source_url"]}),
-        (_("Publication"), {"fields": ["status", "published_at", "created_at", "updated_at"]}),
+        (_("Publication"), {"fields": ["status", "published_at", "comments_enabled", "created_at", "updated_at"]}),
     ]
 
     @admin.action(description=_("Publish selected stories"), permissions=["change"])

@@ -9,6 +9,7 @@ command wires the two together.
 from django.db import transaction
 
 from .models import Hashtag, Outlet, SocialLink, Story, StoryHashtag, hashtag_slug
+from .signals import story_imported
 from .story_format import (  # noqa: F401 - the importer's public names, in one place
     ParsedStory,
     StoryFormatError,
@@ -75,6 +76,7 @@ def save_story(parsed):
         StoryHashtag(story=story, hashtag=tag, position=position)
         for position, tag in enumerate(get_or_create_hashtags(parsed.hashtags))
     )
+    story_imported.send(sender=Story, story=story, parsed=parsed)
     return story, created
 
 

@@ -193,6 +193,9 @@ class Story(models.Model):
     published_at = models.DateTimeField(
         _("published"), null=True, blank=True, db_index=True, help_text=_("The dateline. Stories publish at this time.")
     )
+    comments_enabled = models.BooleanField(
+        _("comments open"), default=True, help_text=_("Untick to close the comment section of this story.")
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 

@@ -12,6 +12,10 @@ from .factories import make_hashtag, make_outlet, make_social_link, make_story
 
 pytestmark = pytest.mark.django_db
 
+# The story, its hashtags, its outlet's links; then the comment section: the count of
+# approved comments, of threads, the page's threads and their comments.
+STORY_PAGE_QUERIES = 3 + 4
+
 
 def story_url(story):
     return reverse("articles:story", kwargs={"slug": story.slug})
@@ -205,7 +209,7 @@ class TestStoryPage:
         for number in range(20):
             make_social_link(story.outlet, label=f"Network {number}", url=f"https://n{number}.example/", position=9)
         big = make_story(outlet=story.outlet, hashtags=[make_hashtag(f"Many{n}") for n in range(30)])
-        with django_assert_max_num_queries(3):
+        with django_assert_max_num_queries(STORY_PAGE_QUERIES):
             assert client.get(story_url(big)).status_code == 200
 
     def test_unknown_story_gets_the_designed_404_page(self, client):

@@ -1,0 +1,145 @@
+"""The "Leave a Comment" form and the report form."""
+
+import time
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Div, Field, Layout
+from django import forms
+from django.conf import settings
+from django.core import signing
+from django.utils.translation import gettext_lazy as _
+
+from articles.models import HTTP_URL
+
+from .models import Comment, CommentReport
+
+FORM_SALT = "comments.form"
+
+
+def form_token(story_id, now=None):
+    """A signed note of which story the form was shown for, and when."""
+    return signing.dumps({"story": story_id, "shown": int(now if now is not None else time.time())}, salt=FORM_SALT)
+
+
+class CommentForm(forms.Form):
+    text = forms.CharField(
+        label=_("Comment"),
+        max_length=Comment._meta.get_field("text").max_length,
+        widget=forms.Textarea(attrs={"rows": 6}),
+    )
+    author_name = forms.CharField(
+        label=_("Name"), max_length=100, widget=forms.TextInput(attrs={"autocomplete": "name"})
+    )
+    author_email = forms.EmailField(
+        label=_("Email"),
+        max_length=254,
+        help_text=_("Never shown. Used to recognise you and to contact you about your comment."),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    author_url = forms.URLField(
+        label=_("Website"),
+        required=False,
+        max_length=200,
+        assume_scheme="https",
+        validators=[HTTP_URL],
+        widget=forms.URLInput(attrs={"autocomplete": "url"}),
+    )
+    remember = forms.BooleanField(
+        label=_("Save my name, email, and website in this browser for the next time I comment."), required=False
+    )
+    parent = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=1)
+    token = forms.CharField(widget=forms.HiddenInput)
+    # Hidden from people (off-screen, not focusable); robots that fill every field fill it.
+    fax_number = forms.CharField(
+        label=_("Leave this field empty"),
+        required=False,
+        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
+    )
+
+    def __init__(self, *args, story, **kwargs):
+        self.story = story
+        self.shown_at = None
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial.setdefault("token", form_token(story.pk))
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+        self.helper.layout = Layout(
+            Field("text"),
+            Field("author_name"),
+            Field("author_email"),
+            Field("author_url"),
+            Field("remember"),
+            Field("parent"),
+            Field("token"),
+            Div(Field("fax_number"), css_class="comment-trap", aria_hidden="true"),
+        )
+
+    def clean_token(self):
+        max_age = settings.COMMENTS_FORM_MAX_AGE_HOURS * 3600
+        try:
+            data = signing.loads(self.cleaned_data["token"], salt=FORM_SALT, max_age=max_age)
+        except signing.SignatureExpired:
+            raise forms.ValidationError(
+                _("This form was open too long and has expired. Your comment is kept: please send it again."),
+                code="expired",
+            ) from None
+        except signing.BadSignature:
+            raise forms.ValidationError(
+                _("This form could not be checked. Your comment is kept: please send it again."), code="tampered"
+            ) from None
+        if not isinstance(data, dict) or data.get("story") != self.story.pk or not isinstance(data.get("shown"), int):
+            raise forms.ValidationError(
+                _("This form belongs to another story. Your comment is kept: please send it again."), code="tampered"
+            )
+        self.shown_at = data["shown"]
+        return self.cleaned_data["token"]
+
+    def clean_text(self):
+        text = self.cleaned_data["text"].replace("\r\n", "\n").strip()
+        if not text:
+            raise forms.ValidationError(_("Write a comment before sending."), code="required")
+        return text
+
+    def clean_author_name(self):
+        name = " ".join(self.cleaned_data["author_name"].split())
+        if not name:
+            raise forms.ValidationError(_("Give a name to sign your comment with."), code="required")
+        return name
+
+    def seconds_to_post(self, now=None):
+        if self.shown_at is None:
+            return None
+        return (now if now is not None else time.time()) - self.shown_at
+
+    def renew_token(self):
+        """A fresh token for a form shown again (expired or tampered ones are replaced)."""
+        data = self.data.copy()
+        data["token"] = form_token(self.story.pk)
+        self.data = data
+
+    def describe_errors(self):
+        """Point each invalid field at its error messages, for screen readers."""
+        for name, errors in self.errors.items():
+            if name not in self.fields:
+                continue
+            bound = self[name]
+            ids = [f"error_{number}_{bound.auto_id}" for number in range(1, len(errors) + 1)]
+            if self.fields[name].help_text:
+                ids.append(f"{bound.auto_id}_helptext")
+            attrs = self.fields[name].widget.attrs
+            attrs["aria-describedby"] = " ".join(ids)
+            attrs["aria-invalid"] = "true"
+
+
+class ReportForm(forms.Form):
+    reason = forms.ChoiceField(
+        label=_("What is wrong with this comment?"), choices=CommentReport.Reason.choices, widget=forms.RadioSelect
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True

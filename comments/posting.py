@@ -1,0 +1,158 @@
+"""Storing a new comment: refusals, the moderation decision, the log and the e-mail.
+
+`submit_comment` is the one way a visitor's comment enters the database. It either
+stores the comment (approved, pending or spam) or raises `Refusal`, which the view
+shows next to the form with the visitor's text intact.
+"""
+
+import datetime as dt
+import hashlib
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .models import Comment, ModerationLogEntry, PostingGate, text_fingerprint
+from .moderation import AuthorHistory, Candidate, ModerationRules, comments_are_open, decide_comment_status
+from .notifications import notify_moderators
+
+
+class Refusal(Exception):
+    """A post that is not stored, with the message and field to show it at."""
+
+    def __init__(self, message, *, field=None, status=400):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+        self.status = status
+
+
+def client_ip(request):
+    """The visitor's address: REMOTE_ADDR, or the proxy's last X-Forwarded-For hop when trusted."""
+    if settings.COMMENTS_TRUST_X_FORWARDED_FOR:
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
+        if hops:
+            return hops[-1]
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def find_parent(story, parent_id):
+    """The comment a reply answers: approved and on the same story, or a refusal."""
+    if not parent_id:
+        return None
+    parent = (
+        Comment.objects.filter(pk=parent_id).only("id", "story_id", "status", "thread_id", "depth", "parent_id").first()
+    )
+    if parent is None or parent.story_id != story.pk or parent.status != Comment.Status.APPROVED:
+        raise Refusal(_("The comment you are replying to is not available. Your reply is kept below."), field="text")
+    if parent.depth >= settings.COMMENTS_MAX_DEPTH - 1:
+        # Replies stop nesting at the deepest level: answer beside the parent instead.
+        parent = Comment.objects.get(pk=parent.parent_id) if parent.parent_id else parent
+    return parent
+
+
+def claim_posting_slot(key, now, seconds):
+    """True when this client may post now; closes its gate for `seconds`. Safe across processes."""
+    if seconds <= 0:
+        return True
+    until = now + dt.timedelta(seconds=seconds)
+    if PostingGate.objects.filter(key=key, closed_until__lte=now).update(closed_until=until):
+        return True
+    try:
+        with transaction.atomic():
+            PostingGate.objects.create(key=key, closed_until=until)
+    except IntegrityError:
+        return False
+    return True
+
+
+def gate_key(ip_address):
+    return hashlib.sha256(f"comment-post:{ip_address}".encode()).hexdigest()
+
+
+def submit_comment(*, story, form, ip_address, user_agent, user=None, now=None):
+    """Store the comment a valid form describes, or raise Refusal."""
+    now = now or timezone.now()
+    data = form.cleaned_data
+    is_staff = bool(user and user.is_authenticated and user.is_staff)
+    if not comments_are_open(story.comments_enabled, story.published_at, settings.COMMENTS_CLOSE_AFTER_DAYS, now):
+        raise Refusal(_("Comments are closed."), status=403)
+
+    with transaction.atomic():
+        parent = find_parent(story, data.get("parent"))
+        email = data["author_email"].strip().lower()
+        fingerprint = text_fingerprint(data["text"])
+        if Comment.objects.filter(story=story, author_email=email, fingerprint=fingerprint).exists():
+            raise Refusal(_("You have already posted this comment on this story."), field="text", status=409)
+        if (
+            not is_staff
+            and ip_address
+            and not claim_posting_slot(gate_key(ip_address), now, settings.COMMENTS_FLOOD_SECONDS)
+        ):
+            raise Refusal(
+                _("You are posting too quickly. Wait %(seconds)d seconds, then send your comment again.")
+                % {"seconds": settings.COMMENTS_FLOOD_SECONDS},
+                status=429,
+            )
+
+        decision = decide_comment_status(
+            Candidate(
+                text=data["text"],
+                author_name=data["author_name"],
+                author_email=email,
+                author_url=data.get("author_url", ""),
+                ip_address=ip_address,
+                honeypot=data.get("fax_number", ""),
+                seconds_to_post=form.seconds_to_post(now.timestamp()),
+                is_staff=is_staff,
+            ),
+            AuthorHistory(has_approved_comment=Comment.objects.approved().filter(author_email=email).exists()),
+            ModerationRules.from_settings(),
+        )
+        comment = Comment(
+            story=story,
+            parent=parent,
+            thread_id=parent.thread_id if parent else None,
+            depth=parent.depth + 1 if parent else 0,
+            author_name=data["author_name"],
+            author_email=email,
+            author_url=data.get("author_url", ""),
+            text=data["text"],
+            status=decision.status,
+            rule=decision.rule,
+            reason=decision.reason,
+            created_at=now,
+            ip_address=ip_address,
+            user_agent=(user_agent or "")[:500],
+            user=user if is_staff else None,
+        )
+        try:
+            with transaction.atomic():
+                comment.save()
+        except IntegrityError:
+            raise Refusal(_("You have already posted this comment on this story."), field="text", status=409) from None
+        if comment.thread_id is None:
+            Comment.objects.filter(pk=comment.pk).update(thread=comment)
+            comment.thread_id = comment.pk
+        ModerationLogEntry.objects.create(
+            comment=comment, from_status="", to_status=decision.status, reason=f"{decision.rule}: {decision.reason}"
+        )
+        if decision.status == Comment.Status.PENDING:
+            transaction.on_commit(lambda: notify_moderators(comment))
+    return comment
+
+
+def change_status(comment, to_status, *, actor=None, reason=""):
+    """Move a comment to another status and log who did it; False when it had that status already."""
+    with transaction.atomic():
+        current = Comment.objects.select_for_update().only("status").get(pk=comment.pk)
+        comment.status = to_status
+        if current.status == to_status:
+            return False
+        Comment.objects.filter(pk=comment.pk).update(status=to_status)
+        ModerationLogEntry.objects.create(
+            comment=comment, actor=actor, from_status=current.status, to_status=to_status, reason=reason[:300]
+        )
+    return True

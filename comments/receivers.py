@@ -1,0 +1,41 @@
+"""Comments that arrive with an imported story page."""
+
+import datetime as dt
+
+from django.dispatch import receiver
+
+from articles.signals import story_imported
+
+from .models import Comment, ModerationLogEntry
+
+# Saved pages do not name their commenters.
+IMPORTED_AUTHOR = "Anonymous"
+ONE_SECOND = dt.timedelta(seconds=1)
+
+
+@receiver(story_imported)
+def import_page_comments(sender, story, parsed, **kwargs):
+    """The page's numbered comments become approved comments, once each (by their number)."""
+    existing = set(
+        Comment.objects.filter(story=story, source_number__isnull=False).values_list("source_number", flat=True)
+    )
+    base_time = story.published_at
+    for parsed_comment in parsed.comments:
+        if parsed_comment.number in existing:
+            continue
+        comment = Comment.objects.create(
+            story=story,
+            author_name=IMPORTED_AUTHOR,
+            author_email="",
+            text=parsed_comment.text,
+            status=Comment.Status.APPROVED,
+            rule="imported",
+            reason=f"Comment {parsed_comment.number} of the imported story page.",
+            # The page gives no times: keep the page's order, one second apart after the story.
+            created_at=base_time.replace(microsecond=0) + parsed_comment.number * ONE_SECOND,
+            source_number=parsed_comment.number,
+        )
+        Comment.objects.filter(pk=comment.pk).update(thread=comment)
+        ModerationLogEntry.objects.create(
+            comment=comment, to_status=Comment.Status.APPROVED, reason="imported with its story page"
+        )

@@ -1,0 +1,100 @@
+"""`{% comment_section story %}`: the comment section of a story page, and its helpers."""
+
+import re
+
+from django import template
+from django.conf import settings
+from django.utils import timezone
+from django.utils.html import escape, format_html
+from django.utils.safestring import mark_safe
+
+from comments.cookies import own_comment_ids, remembered_author
+from comments.forms import CommentForm
+from comments.models import Comment
+from comments.moderation import comments_are_open
+from comments.threads import build_threads, thread_page
+
+register = template.Library()
+
+BARE_URL = re.compile(r"https?://[^\s<>\"'`]+", re.IGNORECASE)
+TRAILING_PUNCTUATION = ".,;:!?)]}'\"”’»"
+
+
+@register.inclusion_tag("comments/_section.html", takes_context=True)
+def comment_section(context, story):
+    request = context["request"]
+    own_ids = own_comment_ids(request)
+    page = thread_page(story, request.GET.get("cpage"), per_page=settings.COMMENTS_PER_PAGE, own_ids=own_ids)
+    threads = build_threads(story, list(page.object_list), own_ids)
+    form = context.get("comment_form") or CommentForm(story=story, initial=remembered_author(request))
+    reply_to = replying_to(story, form, request)
+    if reply_to and not form.is_bound:
+        form.initial["parent"] = reply_to.pk
+    return {
+        "story": story,
+        "count": Comment.objects.filter(story=story).approved().count(),
+        "threads": threads,
+        "page": page,
+        "form": form,
+        "reply_to": reply_to,
+        "is_open": comments_are_open(
+            story.comments_enabled, story.published_at, settings.COMMENTS_CLOSE_AFTER_DAYS, timezone.now()
+        ),
+        "zone": story.outlet.zone,
+        "csrf_token": context.get("csrf_token"),
+    }
+
+
+def replying_to(story, form, request):
+    """The approved comment a no-JavaScript reply answers: ?replytocom=<id>, or the posted parent."""
+    raw = form.data.get("parent") if form.is_bound else request.GET.get("replytocom")
+    if not raw or not str(raw).isdigit():
+        return None
+    return Comment.objects.approved().filter(story=story, pk=int(raw)).only("id", "author_name").first()
+
+
+@register.filter
+def comment_text(text):
+    """Plain text as HTML: escaped, paragraphs and line breaks kept, http(s) URLs linked.
+
+    Every piece of the visitor's text goes through `escape` before it is joined, so
+    marking the joined result safe cannot let markup through.
+    """
+    paragraphs = [part for part in re.split(r"\n\s*\n", text.strip()) if part.strip()]
+    rendered = []
+    for paragraph in paragraphs:
+        lines = [linkify(line) for line in paragraph.strip().split("\n")]
+        rendered.append("<p>" + "<br>".join(lines) + "</p>")
+    return mark_safe("\n".join(rendered))  # noqa: S308 - built from escaped pieces only
+
+
+def linkify(line):
+    pieces = []
+    position = 0
+    for match in BARE_URL.finditer(line):
+        url = match.group(0).rstrip(TRAILING_PUNCTUATION)
+        pieces.append(escape(line[position : match.start()]))
+        pieces.append(format_html('<a href="{}" rel="nofollow ugc">{}</a>', url, url))
+        position = match.start() + len(url)
+    pieces.append(escape(line[position:]))
+    return "".join(pieces)
+
+
+@register.filter
+def time_in_zone(value, zone):
+    """`<time>` for a moment, written in the given zone (the story's outlet's)."""
+    local = timezone.localtime(value, zone)
+    return format_html(
+        '<time datetime="{}">{}</time>',
+        local.isoformat(timespec="seconds"),
+        f"{local:%Y-%m-%d, %H:%M} {local.tzname()}",
+    )
+
+
+@register.inclusion_tag("admin/comments/_pending_notice.html", takes_context=True)
+def pending_comments_notice(context):
+    """On the admin index: how many comments wait, for those who may see them."""
+    user = context["request"].user
+    if not user.has_perm("comments.view_comment"):
+        return {"count": None}
+    return {"count": Comment.objects.filter(status=Comment.Status.PENDING).count()}

@@ -1,0 +1,105 @@
+"""Posting a comment, following a comment's permalink, reporting a comment."""
+
+import hashlib
+
+from django.conf import settings
+from django.contrib import messages
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from articles.models import Story
+
+from .cookies import forget_author, own_comment_ids, remember_own_comment, save_author
+from .forms import CommentForm, ReportForm
+from .models import Comment, CommentReport
+from .posting import Refusal, change_status, client_ip, submit_comment
+from .threads import page_of_comment
+
+
+def comment_location(comment, own_ids=()):
+    page = page_of_comment(comment, per_page=settings.COMMENTS_PER_PAGE, own_ids=own_ids)
+    query = f"?cpage={page}" if page > 1 else ""
+    return f"{comment.story.get_absolute_url()}{query}#comment-{comment.pk}"
+
+
+def story_page_with_form(request, story, form, status):
+    """The story page again, with the rejected form: the visitor's text, the reasons."""
+    form.describe_errors()
+    if any(error.code in ("expired", "tampered") for error in form.errors.as_data().get("token", [])):
+        form.renew_token()
+    return render(request, "articles/story_detail.html", {"story": story, "comment_form": form}, status=status)
+
+
+@require_POST
+def post_comment(request, slug):
+    story = get_object_or_404(Story.objects.published().for_page(), slug=slug)
+    form = CommentForm(request.POST, story=story)
+    if not form.is_valid():
+        return story_page_with_form(request, story, form, status=400)
+    try:
+        comment = submit_comment(
+            story=story,
+            form=form,
+            ip_address=client_ip(request),
+            user_agent=request.headers.get("User-Agent", ""),
+            user=request.user,
+        )
+    except Refusal as refusal:
+        form.add_error(refusal.field if refusal.field in form.fields else None, refusal.message)
+        return story_page_with_form(request, story, form, status=refusal.status)
+
+    own_ids = [*own_comment_ids(request), comment.pk]
+    response = redirect(comment_location(comment, own_ids))
+    response.status_code = 303
+    if comment.status != Comment.Status.APPROVED:
+        remember_own_comment(request, response, comment.pk)
+    if form.cleaned_data.get("remember"):
+        save_author(response, form.cleaned_data)
+    else:
+        forget_author(response)
+    return response
+
+
+def permalink(request, pk):
+    """`/comments/<id>/`: the story page that shows the comment, at the comment."""
+    own_ids = own_comment_ids(request)
+    comment = get_object_or_404(
+        Comment.objects.visible_to(own_ids).select_related("story").filter(story__in=Story.objects.published()), pk=pk
+    )
+    return redirect(comment_location(comment, own_ids))
+
+
+def reporter_key(request, comment):
+    return hashlib.sha256(f"report:{comment.pk}:{client_ip(request)}".encode()).hexdigest()
+
+
+@require_http_methods(["GET", "POST"])
+def report(request, pk):
+    comment = get_object_or_404(
+        Comment.objects.approved().select_related("story").filter(story__in=Story.objects.published()), pk=pk
+    )
+    form = ReportForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            with transaction.atomic():
+                CommentReport.objects.create(
+                    comment=comment, reason=form.cleaned_data["reason"], reporter_key=reporter_key(request, comment)
+                )
+                Comment.objects.filter(pk=comment.pk).update(report_count=F("report_count") + 1)
+                comment.refresh_from_db(fields=["report_count", "status"])
+                if comment.report_count >= settings.COMMENTS_REPORTS_TO_HOLD:
+                    change_status(
+                        comment,
+                        Comment.Status.PENDING,
+                        reason=f"reported {comment.report_count} times, back to the queue",
+                    )
+        except IntegrityError:
+            messages.info(request, _("You have already reported this comment. Thank you."))
+        else:
+            messages.success(request, _("Thank you. A moderator will look at this comment."))
+        return redirect(reverse("articles:story", kwargs={"slug": comment.story.slug}) + "#comments")
+    return render(request, "comments/report.html", {"comment": comment, "form": form})
