@@ -1,0 +1,176 @@
+"""A real deployment for tests: gunicorn workers on 127.0.0.1 over their own database.
+
+`live_site(...)` migrates a throwaway database (a SQLite file, or a new PostgreSQL
+database when the test run itself is on PostgreSQL), imports a demo story, starts
+gunicorn with DEBUG off, and stops and removes it all afterwards.
+"""
+
+import contextlib
+import http.client
+import json
+import os
+import re
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.parse
+import uuid
+from pathlib import Path
+
+from django.conf import settings
+
+ROOT = Path(__file__).resolve().parents[2]
+DEMO_STORY = ROOT / "demo" / "stories" / "02_mapo_library_exam_season_hours.txt"
+STORY_PATH = "/stories/mapo-district-library-extends-opening-hours-for-exam-season/"
+GUNICORN = Path(sys.executable).parent / "gunicorn"
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextlib.contextmanager
+def throwaway_database(folder):
+    """DATABASE_URL / SQLITE_PATH for a fresh database on the engine this test run uses."""
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] != "django.db.backends.postgresql":
+        yield {"SQLITE_PATH": str(Path(folder) / "live.sqlite3"), "DATABASE_URL": ""}
+        return
+    import psycopg
+
+    name = f"newsroom_live_{uuid.uuid4().hex[:12]}"
+    credentials = {
+        "host": database.get("HOST") or "127.0.0.1",
+        "port": database.get("PORT") or 5432,
+        "user": database.get("USER") or "postgres",
+        "password": database.get("PASSWORD") or None,
+    }
+    with psycopg.connect(dbname="postgres", autocommit=True, **credentials) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    user = urllib.parse.quote(credentials["user"])
+    password = f":{urllib.parse.quote(credentials['password'])}" if credentials["password"] else ""
+    url = f"postgres://{user}{password}@{credentials['host']}:{credentials['port']}/{name}"
+    try:
+        yield {"DATABASE_URL": url}
+    finally:
+        with psycopg.connect(dbname="postgres", autocommit=True, **credentials) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@contextlib.contextmanager
+def live_site(tmp_path, *, workers, **extra_env):
+    """Yields (base_url, env) of a running gunicorn; extra_env sets NEWSROOM_* knobs."""
+    with throwaway_database(tmp_path) as database_env:
+        env = {
+            **os.environ,
+            "DJANGO_DEBUG": "0",
+            "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+            "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+            "DJANGO_SECURE_COOKIES": "0",
+            "STATIC_ROOT": str(tmp_path / "static"),
+            "LOG_LEVEL": "WARNING",
+            "REDIS_URL": "",
+            **database_env,
+            **extra_env,
+        }
+        manage = [sys.executable, "manage.py"]
+        for command in (["migrate", "--noinput"], ["collectstatic", "--noinput"], ["import_story", str(DEMO_STORY)]):
+            subprocess.run([*manage, *command], cwd=ROOT, env=env, check=True, capture_output=True, timeout=120)
+        port = free_port()
+        log = open(tmp_path / "gunicorn.log", "w")  # noqa: SIM115 - closed below, after the server stops
+        server = subprocess.Popen(
+            [str(GUNICORN), "newsroom.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", str(workers)],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            wait_for(port)
+            yield f"127.0.0.1:{port}", env
+        finally:
+            server.send_signal(signal.SIGTERM)
+            try:
+                server.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                server.kill()
+            log.close()
+
+
+def wait_for(port, seconds=30):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            status, _, _ = request(f"127.0.0.1:{port}", "GET", STORY_PATH)
+            if status == 200:
+                return
+        except OSError:
+            pass
+        time.sleep(0.2)
+    raise RuntimeError(f"gunicorn on port {port} did not serve the story within {seconds} s")
+
+
+def request(host, method, path, *, body=None, headers=None, timeout=30):
+    connection = http.client.HTTPConnection(host, timeout=timeout)
+    try:
+        connection.request(method, path, body=body, headers=headers or {})
+        response = connection.getresponse()
+        return response.status, response.getheaders(), response.read().decode("utf-8", "replace")
+    finally:
+        connection.close()
+
+
+class Visitor:
+    """One browser: shows the form (keeping the CSRF cookie), then posts it."""
+
+    def __init__(self, host):
+        self.host = host
+        self.cookies = {}
+
+    def headers(self):
+        return {"Cookie": "; ".join(f"{key}={value}" for key, value in self.cookies.items())}
+
+    def keep_cookies(self, headers):
+        for name, value in headers:
+            if name.lower() == "set-cookie":
+                key, _, rest = value.partition("=")
+                self.cookies[key] = rest.split(";", 1)[0]
+
+    def show_form(self):
+        status, headers, html = request(self.host, "GET", STORY_PATH, headers=self.headers())
+        assert status == 200, f"story page answered {status}"
+        self.keep_cookies(headers)
+        return {
+            "csrfmiddlewaretoken": re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1),
+            "token": re.search(r'name="token" value="([^"]+)"', html).group(1),
+        }
+
+    def post(self, hidden, text, name, email):
+        body = urllib.parse.urlencode({**hidden, "text": text, "author_name": name, "author_email": email})
+        headers = {**self.headers(), "Content-Type": "application/x-www-form-urlencoded"}
+        status, _, html = request(self.host, "POST", STORY_PATH + "comments/", body=body, headers=headers)
+        return status, html
+
+
+def stored_comments(env):
+    """(text, status) of every comment in the live site's database, read by its own code."""
+    code = (
+        "import json, django; django.setup()\n"
+        "from comments.models import Comment\n"
+        "print(json.dumps(list(Comment.objects.exclude(rule='imported').values_list('text', 'status'))))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env={**env, "DJANGO_SETTINGS_MODULE": "newsroom.settings"},
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    return [tuple(row) for row in json.loads(result.stdout)]
