@@ -44,3 +44,12 @@ def pytest_collection_modifyitems(config, items):
 def artifacts_dir():
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with an empty cache: ids and page versions repeat between tests."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield

@@ -6,3 +6,6 @@ class ArticlesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "articles"
     verbose_name = _("Stories")
+
+    def ready(self):
+        from . import receivers  # noqa: F401 - connects the page-version receivers

@@ -21,8 +21,8 @@ def http_url_constraint(field_name, name):
     """The database's own guard: an http(s) URL or nothing, whatever code writes the row."""
     return models.CheckConstraint(
         condition=models.Q(**{field_name: ""})
-        | models.Q(**{f"{field_name}__startswith": "http://"})
-        | models.Q(**{f"{field_name}__startswith": "https://"}),
+        | models.Q(**{f"{field_name}__istartswith": "http://"})
+        | models.Q(**{f"{field_name}__istartswith": "https://"}),
         name=name,
     )
 
@@ -154,6 +154,10 @@ class StoryQuerySet(models.QuerySet):
         """Everything the story page shows, in a fixed number of queries."""
         return self.select_related("outlet").prefetch_related(ordered_hashtags(), "outlet__social_links")
 
+    def bump_page_version(self):
+        """Mark these stories' cached pages stale (their text, comments or outlet changed)."""
+        return self.update(page_version=models.F("page_version") + 1)
+
 
 def ordered_hashtags():
     """A story's hashtags in the order the editor wrote them."""
@@ -198,6 +202,9 @@ class Story(models.Model):
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    page_version = models.PositiveIntegerField(
+        default=0, editable=False, help_text=_("Changes whenever the story page shows something new.")
+    )
 
     objects = StoryQuerySet.as_manager()
 
@@ -216,6 +223,11 @@ class Story(models.Model):
 
     def __str__(self):
         return self.headline
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        # In the database, not in memory: two saves at once still give two new versions.
+        Story.objects.filter(pk=self.pk).bump_page_version()
 
     def get_absolute_url(self):
         return reverse("articles:story", kwargs={"slug": self.slug})

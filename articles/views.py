@@ -1,13 +1,14 @@
 """Reader-facing pages: the latest stories, one story, one hashtag."""
 
 from django.conf import settings
-from django.http import HttpResponsePermanentRedirect
+from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
-from django.utils.cache import add_never_cache_headers
+from django.utils.cache import add_never_cache_headers, patch_vary_headers
 from django.views.decorators.csrf import requires_csrf_token
 from django.views.generic import DetailView, ListView
 
+from . import page_cache
 from .models import Hashtag, Story, hashtag_slug
 
 
@@ -33,6 +34,23 @@ class StoryDetailView(DetailView):
         if self.request.user.is_staff and self.request.user.has_perm("articles.view_story"):
             return stories
         return stories.published()
+
+    def get(self, request, *args, **kwargs):
+        if not page_cache.can_use_cache(request):
+            return super().get(request, *args, **kwargs)
+        row = Story.objects.published().filter(slug=kwargs["slug"]).values_list("pk", "page_version").first()
+        if row is None:
+            raise Http404("No published story at this address.")
+        key = page_cache.cache_key(*row, request)
+        html = page_cache.load(key)
+        if html is not None:
+            response = HttpResponse(page_cache.fill(html, request, row[0]))
+            patch_vary_headers(response, ["Cookie"])
+            return response
+        response = super().get(request, *args, **kwargs)
+        response.render()
+        page_cache.store(key, response)
+        return response
 
     def render_to_response(self, context, **response_kwargs):
         response = super().render_to_response(context, **response_kwargs)

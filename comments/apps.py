@@ -8,4 +8,16 @@ class CommentsConfig(AppConfig):
     verbose_name = _("Comments")
 
     def ready(self):
-        from . import receivers  # noqa: F401 - connects the import receiver
+        from articles import page_cache
+
+        from . import receivers  # noqa: F401 - connects the import and page-version receivers
+        from .cookies import AUTHOR_COOKIE, OWN_COMMENTS_COOKIE
+        from .forms import form_token
+
+        # The comment form's signed time is fresh on every cached page; visitors with
+        # comment cookies see their own held comments or saved name, so no cache for them.
+        page_cache.register_fresh_value(
+            "token",
+            lambda request, story_id: form_token(story_id),
+            personal_cookies={OWN_COMMENTS_COOKIE, AUTHOR_COOKIE},
+        )

@@ -13,6 +13,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from articles.models import Story
+
 from .models import Comment, ModerationLogEntry, PostingGate, text_fingerprint
 from .moderation import AuthorHistory, Candidate, ModerationRules, comments_are_open, decide_comment_status
 from .notifications import notify_moderators
@@ -152,6 +154,7 @@ def change_status(comment, to_status, *, actor=None, reason=""):
         if current.status == to_status:
             return False
         Comment.objects.filter(pk=comment.pk).update(status=to_status)
+        Story.objects.filter(pk=comment.story_id).bump_page_version()
         ModerationLogEntry.objects.create(
             comment=comment, actor=actor, from_status=current.status, to_status=to_status, reason=reason[:300]
         )

@@ -2,8 +2,10 @@
 
 import datetime as dt
 
+from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
+from articles.models import Story
 from articles.signals import story_imported
 
 from .models import Comment, ModerationLogEntry
@@ -39,3 +41,8 @@ def import_page_comments(sender, story, parsed, **kwargs):
         ModerationLogEntry.objects.create(
             comment=comment, to_status=Comment.Status.APPROVED, reason="imported with its story page"
         )
+
+
+@receiver([post_save, post_delete], sender=Comment)
+def comment_changed(sender, instance, **kwargs):
+    Story.objects.filter(pk=instance.story_id).bump_page_version()

@@ -238,6 +238,8 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 # Newsroom's own knobs.
 NEWSROOM_SITE_NAME = os.environ.get("NEWSROOM_SITE_NAME", "Newsroom")
 NEWSROOM_STORIES_PER_PAGE = env_int("NEWSROOM_STORIES_PER_PAGE", 20)
+# Story pages for readers without cookies are kept this long in the cache (0: off).
+NEWSROOM_PAGE_CACHE_SECONDS = env_int("NEWSROOM_PAGE_CACHE_SECONDS", 600)
 
 
 # Comments: the defaults are documented in the README.

@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 from articles.tests.factories import make_outlet, make_story
 from comments.models import Comment
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture(autouse=True)
@@ -61,7 +61,7 @@ def axe_violations(page):
 
 
 def test_held_comment_is_approved_by_a_moderator_and_then_public(
-    live_server, story, browser, django_user_model, artifacts_dir
+    live_server, story, browser, django_user_model, artifacts_dir, staff_groups
 ):
     visitor = browser.new_context()
     page = visitor.new_page()

@@ -1,0 +1,26 @@
+"""Keep cached story pages fresh: what a story page shows changed, so its version moves on."""
+
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+
+from .models import Hashtag, Outlet, SocialLink, Story, StoryHashtag
+
+
+@receiver([post_save, post_delete], sender=Outlet)
+def outlet_changed(sender, instance, **kwargs):
+    Story.objects.filter(outlet_id=instance.pk).bump_page_version()
+
+
+@receiver([post_save, post_delete], sender=SocialLink)
+def social_link_changed(sender, instance, **kwargs):
+    Story.objects.filter(outlet_id=instance.outlet_id).bump_page_version()
+
+
+@receiver(post_save, sender=Hashtag)
+def hashtag_renamed(sender, instance, **kwargs):
+    Story.objects.filter(hashtags=instance).bump_page_version()
+
+
+@receiver([post_save, post_delete], sender=StoryHashtag)
+def story_hashtags_changed(sender, instance, **kwargs):
+    Story.objects.filter(pk=instance.story_id).bump_page_version()
