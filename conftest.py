@@ -1,4 +1,4 @@
-"""Suite-wide test setup: Debian's Chromium for Playwright, and artifacts for screenshots."""
+"""Suite-wide test setup: Debian's Chromium for Playwright, artifacts for screenshots, a fast password hasher."""
 
 import os
 import shutil
@@ -38,6 +38,12 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if "browser" in item.keywords:
             item.add_marker(skip)
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Users made in tests need no slow hash; PBKDF2 alone took half a second per admin test."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture

@@ -1,4 +1,7 @@
 import datetime as dt
+import html
+import json
+import re
 
 import pytest
 from django.contrib.auth.models import Permission
@@ -46,6 +49,52 @@ def test_story_list_shows_columns_and_searches_korean_headlines(admin_client_):
     assert "Rail strike ends" in html
     assert "Rail Times" in html
     assert "Weather turns cold" not in html
+
+
+def story_changelist(client, **query):
+    response = client.get("/admin/articles/story/", query)
+    assert response.status_code == 200
+    return response.context["cl"]
+
+
+def test_story_list_has_headline_status_publication_and_outlet_columns(admin_client_):
+    make_story()
+    columns = story_changelist(admin_client_).list_display
+    assert [name for name in columns if name in {"headline", "status", "published_at", "outlet"}] == [
+        "headline",
+        "status",
+        "published_at",
+        "outlet",
+    ]
+
+
+def test_story_list_offers_filters_by_status_outlet_and_hashtags(admin_client_):
+    make_story(hashtags=["Filtered"])
+    make_story(hashtags=["Filtered"])
+    titles = [str(spec.title) for spec in story_changelist(admin_client_).filter_specs]
+    assert titles == ["status", "outlet", "hashtags"]
+
+
+def test_story_list_drills_down_by_publication_date(admin_client_):
+    make_story()
+    assert story_changelist(admin_client_).date_hierarchy == "published_at"
+
+
+@pytest.mark.parametrize("query", ["strike", "파업"], ids=["english-headline", "korean-headline"])
+def test_story_search_finds_a_story_by_either_headline(admin_client_, query):
+    make_story(headline="Rail strike ends", headline_ko="철도 파업 종료")
+    make_story(headline="Weather turns cold", headline_ko="날씨 추워져")
+    found = story_changelist(admin_client_, q=query).result_list
+    assert [story.headline for story in found] == ["Rail strike ends"]
+
+
+def test_story_add_page_fills_the_slug_from_the_headline(admin_client_):
+    page = admin_client_.get("/admin/articles/story/add/").content.decode()
+    assert '<script src="/static/admin/js/prepopulate.js"></script>' in page
+    wiring = re.search(r'id="django-admin-prepopulated-fields-constants"[^>]*data-prepopulated-fields="([^"]*)"', page)
+    assert wiring, "no prepopulated-fields script on the add page"
+    fields = json.loads(html.unescape(wiring[1]))
+    assert [(field["id"], field["dependency_ids"]) for field in fields] == [("#id_slug", ["#id_headline"])]
 
 
 @pytest.mark.parametrize(
@@ -136,6 +185,15 @@ def test_hashtag_list_shows_story_counts(admin_client_):
     make_story(hashtags=[tag])
     response = admin_client_.get("/admin/articles/hashtag/")
     assert response.context["cl"].result_list.get(pk=tag.pk).story_count == 2
+
+
+def test_hashtag_list_has_a_stories_column(admin_client_):
+    tag = make_hashtag("Counted")
+    make_story(hashtags=[tag])
+    make_story(hashtags=[tag])
+    page = admin_client_.get("/admin/articles/hashtag/").content.decode()
+    assert re.search(r'<th scope="col" class="sortable column-story_count">.*?>Stories</a>', page, re.DOTALL)
+    assert '<td class="field-story_count">2</td>' in page
 
 
 def test_outlet_page_edits_social_links_inline(admin_client_):

@@ -10,6 +10,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 DEMO_STORIES = Path(__file__).resolve().parents[2] / "demo" / "stories"
 LIBRARY_HEADLINE = "Mapo District Library Extends Opening Hours for Exam Season"
+LIBRARY_PATH = "/stories/mapo-district-library-extends-opening-hours-for-exam-season/"
 
 
 @pytest.fixture
@@ -54,20 +55,30 @@ def test_reader_follows_a_story_and_one_of_its_hashtags(demo_site, page, artifac
 
 
 def test_pages_have_no_accessibility_violations(demo_site, page):
-    for path in ["/", "/stories/mapo-district-library-extends-opening-hours-for-exam-season/", "/tags/seoul/"]:
+    for path in ["/", LIBRARY_PATH, "/tags/seoul/"]:
         page.goto(demo_site.url + path)
         assert axe_violations(page) == [], path
 
 
-def test_story_fits_a_360_pixel_phone(demo_site, browser, artifacts_dir):
-    context = browser.new_context(viewport={"width": 360, "height": 740})
-    page = context.new_page()
-    page.goto(demo_site.url + "/stories/mapo-district-library-extends-opening-hours-for-exam-season/")
-    scroll_width = page.evaluate("document.documentElement.scrollWidth")
-    assert scroll_width <= 360
+PHONE = pytest.mark.browser_context_args(viewport={"width": 360, "height": 740})
+
+
+@PHONE
+@pytest.mark.parametrize(
+    ("path", "screenshot"),
+    [("/", "home-360.png"), (LIBRARY_PATH, "story-360.png"), ("/tags/seoul/", "hashtag-360.png")],
+    ids=["home", "story", "hashtag"],
+)
+def test_page_fits_a_360_pixel_phone_without_sideways_scrolling(demo_site, page, artifacts_dir, path, screenshot):
+    page.goto(demo_site.url + path)
+    page.screenshot(path=artifacts_dir / screenshot, full_page=True)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+
+
+@PHONE
+def test_korean_body_keeps_words_whole_on_a_phone(demo_site, page):
+    page.goto(demo_site.url + LIBRARY_PATH)
     assert page.locator(".story-body-ko").evaluate("e => getComputedStyle(e).wordBreak") == "keep-all"
-    page.screenshot(path=artifacts_dir / "story-360.png", full_page=True)
-    context.close()
 
 
 def test_skip_link_is_the_first_stop_for_keyboard_users(demo_site, page):

@@ -5,9 +5,9 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from articles.models import Hashtag, Outlet, Story, hashtag_slug, split_paragraphs
+from articles.models import Hashtag, Outlet, SocialLink, Story, hashtag_slug, split_paragraphs
 
-from .factories import make_hashtag, make_outlet, make_story
+from .factories import make_hashtag, make_outlet, make_social_link, make_story
 
 
 class TestHashtags:
@@ -104,6 +104,36 @@ class TestOutlets:
         with pytest.raises(ValidationError) as error:
             outlet.full_clean()
         assert "homepage" in error.value.message_dict
+
+
+@pytest.mark.django_db
+class TestLinksInTheDatabase:
+    """Rows written without validation (bulk imports, shell, raw code) still hold only http(s) links."""
+
+    def test_database_refuses_a_javascript_social_link(self):
+        outlet = make_outlet()
+        with pytest.raises(IntegrityError), transaction.atomic():
+            SocialLink.objects.create(outlet=outlet, label="Facebook", url="javascript:alert(1)")
+        assert not SocialLink.objects.exists()
+
+    def test_database_refuses_an_ftp_homepage(self):
+        with pytest.raises(IntegrityError), transaction.atomic():
+            Outlet.objects.create(name="Ftp Daily", homepage="ftp://x", time_zone="UTC")
+        assert not Outlet.objects.exists()
+
+    def test_database_refuses_a_javascript_source(self):
+        outlet = make_outlet()
+        with pytest.raises(IntegrityError), transaction.atomic():
+            Story.objects.create(headline="x", slug="x", body="b", outlet=outlet, source_url="javascript:x")
+        assert not Story.objects.exists()
+
+    def test_database_stores_http_and_https_links_and_empty_optional_ones(self):
+        outlet = make_outlet(homepage="")
+        make_social_link(outlet, url="https://www.facebook.example/outlet")
+        make_story(outlet=outlet, source_url="http://news.example/1")
+        assert list(Outlet.objects.values_list("homepage", flat=True)) == [""]
+        assert list(SocialLink.objects.values_list("url", flat=True)) == ["https://www.facebook.example/outlet"]
+        assert list(Story.objects.values_list("source_url", flat=True)) == ["http://news.example/1"]
 
 
 def test_paragraphs_split_on_blank_lines_and_keep_lines():

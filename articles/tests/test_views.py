@@ -1,14 +1,17 @@
 import datetime as dt
+import io
 import re
 
 import pytest
 from django.contrib.auth.models import Permission
+from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Story
 
 from .factories import make_hashtag, make_outlet, make_social_link, make_story
+from .story_pages import SEED_HASHTAGS, SEED_HEADLINE
 
 pytestmark = pytest.mark.django_db
 
@@ -124,6 +127,32 @@ class TestStoryPage:
             'id="comments"',
         ]
         positions = [position(html, part) for part in parts]
+        assert positions == sorted(positions)
+
+    def test_seed_page_shows_every_part_in_the_order_of_its_source_page(self, client, seed_page):
+        call_command("import_story", str(seed_page), stdout=io.StringIO(), stderr=io.StringIO())
+        html = client.get(story_url(Story.objects.get())).content.decode()
+        main = html[position(html, "<main") : position(html, "</main>")]
+        parts = [
+            f'<h1 id="story-headline" class="story-headline">{SEED_HEADLINE}</h1>',
+            '<p class="story-headline-ko h3" lang="ko">우크라 당국자 “첫 북한군 병력, 쿠르스크서 이미 공격 받아”</p>',
+            '<p class="story-intro lead">Ukraine has reportedly clashed with North Korean troops on the border '
+            "with Russia for the very first time. Meanwhile, a South Korean delegation that visited Ukraine last "
+            "week has arrived back in Seoul. Our Choi Min-jung has the latest.</p>",
+            "<p>Ukraine has confirmed for the first time,. a military encounter with North Korean soldiers",
+            "over 7-thousand North Korean soldiers had been dispatched to areas near the border with Ukraine.</p>",
+            "<p>While in Ukraine, the delegation exchanged battlefield information, and explored cooperation "
+            "measures.</p>",
+            '<p class="story-signoff fw-semibold">Choi Min-jung, Arirang News.</p>',
+            *[f">#{name}</a>" for name in SEED_HASHTAGS],
+            '<a href="https://www.facebook.com/arirangtvnews" rel="noopener">',
+            '<a href="https://twitter.com/arirangtvnews" rel="noopener">',
+            '<a href="https://v2.arirang.com/" rel="noopener">https://v2.arirang.com/</a>',
+            '<time datetime="2024-11-04T20:00:00+09:00">2024-11-04, 20:00 (KST)</time>',
+            '<a href="https://v2.arirang.com/" rel="noopener">source: Arirang News</a>',
+            '<div id="comments"',
+        ]
+        positions = [position(main, part) for part in parts]
         assert positions == sorted(positions)
 
     def test_uses_semantic_elements_and_a_skip_link(self, client, story):

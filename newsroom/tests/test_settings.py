@@ -1,7 +1,9 @@
 """Settings are read from the environment; each case runs a fresh interpreter."""
 
+import gzip
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -40,27 +42,28 @@ CONFIG_VARIABLES = [
 ]
 
 
-def run_python(code, **env):
+def run_python(*args, **env):
+    """`python ARGS` in the project folder, with only the configuration given here."""
     clean = {key: value for key, value in os.environ.items() if key not in CONFIG_VARIABLES}
     clean["DJANGO_SETTINGS_MODULE"] = "newsroom.settings"
     clean.update(env)
-    return subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=clean, capture_output=True, text=True, timeout=60)
+    return subprocess.run([sys.executable, *args], cwd=ROOT, env=clean, capture_output=True, text=True, timeout=60)
 
 
 def settings_with(**env):
-    result = run_python(PRINT_SETTINGS, **env)
+    result = run_python("-c", PRINT_SETTINGS, **env)
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout)
 
 
 def test_production_mode_is_the_default_and_refuses_to_start_without_a_secret_key():
-    result = run_python(PRINT_SETTINGS, DJANGO_ALLOWED_HOSTS="news.example")
+    result = run_python("-c", PRINT_SETTINGS, DJANGO_ALLOWED_HOSTS="news.example")
     assert result.returncode != 0
     assert "DJANGO_SECRET_KEY is not set" in result.stderr
 
 
 def test_production_mode_refuses_to_start_without_allowed_hosts():
-    result = run_python(PRINT_SETTINGS, DJANGO_DEBUG="0", DJANGO_SECRET_KEY="k" * 50)
+    result = run_python("-c", PRINT_SETTINGS, DJANGO_DEBUG="0", DJANGO_SECRET_KEY="k" * 50)
     assert result.returncode != 0
     assert "DJANGO_ALLOWED_HOSTS is not set" in result.stderr
 
@@ -73,7 +76,7 @@ def test_production_mode_with_key_and_hosts_uses_hashed_compressed_static_files(
 
 
 def test_a_misspelt_boolean_is_refused():
-    result = run_python(PRINT_SETTINGS, DJANGO_DEBUG="maybe")
+    result = run_python("-c", PRINT_SETTINGS, DJANGO_DEBUG="maybe")
     assert result.returncode != 0
     assert "DJANGO_DEBUG must be one of" in result.stderr
 
@@ -96,7 +99,7 @@ def test_sqlite_file_really_runs_in_wal_mode(tmp_path):
         "    cursor.execute('PRAGMA journal_mode')\n"
         "    print(cursor.fetchone()[0])\n"
     )
-    result = run_python(code, DJANGO_DEBUG="1", SQLITE_PATH=str(tmp_path / "wal.sqlite3"))
+    result = run_python("-c", code, DJANGO_DEBUG="1", SQLITE_PATH=str(tmp_path / "wal.sqlite3"))
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "wal"
 
@@ -133,3 +136,42 @@ def test_configured_database_accepts_korean_text():
     story = make_story(headline_ko="우크라이나 관련 기사")
     story.refresh_from_db()
     assert story.headline_ko == "우크라이나 관련 기사"
+
+
+@pytest.fixture(scope="module")
+def collected_static(tmp_path_factory):
+    """What `collectstatic` writes in production mode, as `make serve` runs it."""
+    root = tmp_path_factory.mktemp("static")
+    result = run_python(
+        "manage.py",
+        "collectstatic",
+        "--noinput",
+        "-v0",
+        DJANGO_DEBUG="0",
+        DJANGO_SECRET_KEY="k" * 50,
+        DJANGO_ALLOWED_HOSTS="news.example",
+        STATIC_ROOT=str(root),
+    )
+    assert result.returncode == 0, result.stderr
+    return root
+
+
+def hashed_name(root, name):
+    return json.loads((root / "staticfiles.json").read_text())["paths"][name]
+
+
+def test_collectstatic_maps_the_site_stylesheet_to_a_hashed_name(collected_static):
+    hashed = hashed_name(collected_static, "css/site.css")
+    assert re.fullmatch(r"css/site\.[0-9a-f]{12}\.css", hashed)
+    assert (collected_static / hashed).is_file()
+
+
+def test_collectstatic_writes_a_gzipped_copy_of_the_hashed_stylesheet(collected_static):
+    hashed = collected_static / hashed_name(collected_static, "css/site.css")
+    assert gzip.decompress(hashed.with_name(hashed.name + ".gz").read_bytes()) == hashed.read_bytes()
+
+
+def test_collectstatic_writes_a_brotli_copy_of_the_hashed_stylesheet(collected_static):
+    brotli = pytest.importorskip("brotli", reason="WhiteNoise writes .br files only when brotli is installed")
+    hashed = collected_static / hashed_name(collected_static, "css/site.css")
+    assert brotli.decompress(hashed.with_name(hashed.name + ".br").read_bytes()) == hashed.read_bytes()
