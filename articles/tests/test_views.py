@@ -150,7 +150,7 @@ class TestStoryPage:
             '<a href="https://v2.arirang.com/" rel="noopener">https://v2.arirang.com/</a>',
             '<time datetime="2024-11-04T20:00:00+09:00">2024-11-04, 20:00 (KST)</time>',
             '<a href="https://v2.arirang.com/" rel="noopener">source: Arirang News</a>',
-            '<div id="comments"',
+            '<section id="comments"',
         ]
         positions = [position(main, part) for part in parts]
         assert positions == sorted(positions)
