@@ -38,13 +38,13 @@ class StoryDetailView(DetailView):
     def get(self, request, *args, **kwargs):
         if not page_cache.can_use_cache(request):
             return super().get(request, *args, **kwargs)
-        row = Story.objects.published().filter(slug=kwargs["slug"]).values_list("pk", "page_version").first()
+        row = page_cache.published_version(kwargs["slug"])
         if row is None:
             raise Http404("No published story at this address.")
         key = page_cache.cache_key(*row, request)
-        html = page_cache.load(key)
-        if html is not None:
-            response = HttpResponse(page_cache.fill(html, request, row[0]))
+        pieces = page_cache.load(key)
+        if pieces is not None:
+            response = HttpResponse(page_cache.fill(pieces, request, row[0]))
             patch_vary_headers(response, ["Cookie"])
             return response
         response = super().get(request, *args, **kwargs)

@@ -111,7 +111,14 @@ class Comment(models.Model):
 
     def save(self, *args, **kwargs):
         self.fingerprint = text_fingerprint(self.text)
+        if self.parent_id and self.thread_id is None:
+            self.thread_id = self.parent.thread_id or self.parent_id
+            self.depth = self.parent.depth + 1
         super().save(*args, **kwargs)
+        if self.thread_id is None:
+            # A top-level comment is its own thread; its id exists only now.
+            Comment.objects.filter(pk=self.pk).update(thread=self.pk)
+            self.thread_id = self.pk
 
     def get_absolute_url(self):
         return reverse("comments:permalink", kwargs={"pk": self.pk})

@@ -135,9 +135,6 @@ def submit_comment(*, story, form, ip_address, user_agent, user=None, now=None):
                 comment.save()
         except IntegrityError:
             raise Refusal(_("You have already posted this comment on this story."), field="text", status=409) from None
-        if comment.thread_id is None:
-            Comment.objects.filter(pk=comment.pk).update(thread=comment)
-            comment.thread_id = comment.pk
         ModerationLogEntry.objects.create(
             comment=comment, from_status="", to_status=decision.status, reason=f"{decision.rule}: {decision.reason}"
         )

@@ -37,7 +37,6 @@ def import_page_comments(sender, story, parsed, **kwargs):
             created_at=base_time.replace(microsecond=0) + parsed_comment.number * ONE_SECOND,
             source_number=parsed_comment.number,
         )
-        Comment.objects.filter(pk=comment.pk).update(thread=comment)
         ModerationLogEntry.objects.create(
             comment=comment, to_status=Comment.Status.APPROVED, reason="imported with its story page"
         )

@@ -27,7 +27,7 @@ def story():
         headline_ko="한강 야간 페리 운항 재개",
         slug="night-ferries-return",
     )
-    first = Comment.objects.create(
+    Comment.objects.create(
         story=story,
         author_name="Lee Da-eun",
         author_email="lee@example.org",
@@ -35,7 +35,6 @@ def story():
         status=Comment.Status.APPROVED,
         created_at=story.published_at,
     )
-    Comment.objects.filter(pk=first.pk).update(thread=first)
     return story
 
 

@@ -1,0 +1,129 @@
+"""Whole story pages served from the cache, never stale, never personal."""
+
+import re
+
+import pytest
+from django.test import Client
+
+from articles.models import Hashtag, Story
+
+from .factories import make_hashtag, make_social_link, make_story
+
+pytestmark = pytest.mark.django_db
+
+
+def hidden(html, name):
+    return re.search(rf'name="{name}" value="([^"]+)"', html).group(1)
+
+
+@pytest.fixture
+def story():
+    return make_story(headline="Cached harbour story", hashtags=["Harbour"])
+
+
+def test_second_reader_is_served_from_the_cache_with_one_query(client, story, django_assert_max_num_queries):
+    client.get(story.get_absolute_url())
+    with django_assert_max_num_queries(1):
+        response = Client().get(story.get_absolute_url())
+    assert response.status_code == 200
+    assert "Cached harbour story" in response.content.decode()
+    assert "Cookie" in response["Vary"]
+
+
+def test_cached_page_carries_fresh_tokens_for_each_reader(client, story):
+    first = client.get(story.get_absolute_url()).content.decode()
+    second = Client().get(story.get_absolute_url()).content.decode()
+    assert hidden(first, "csrfmiddlewaretoken") != hidden(second, "csrfmiddlewaretoken")
+    assert "\x00" not in second
+    assert hidden(second, "token")
+
+
+def test_form_of_a_cached_page_can_be_posted(story, settings):
+    settings.COMMENTS_MIN_SECONDS = 0
+    Client().get(story.get_absolute_url())
+    reader = Client(enforce_csrf_checks=True)
+    html = reader.get(story.get_absolute_url()).content.decode()
+    response = reader.post(
+        f"{story.get_absolute_url()}comments/",
+        {
+            "csrfmiddlewaretoken": hidden(html, "csrfmiddlewaretoken"),
+            "token": hidden(html, "token"),
+            "text": "Posted from a cached page.",
+            "author_name": "Yoon",
+            "author_email": "yoon@example.org",
+        },
+    )
+    assert response.status_code == 303
+    assert story.comments.get().text == "Posted from a cached page."
+
+
+def test_edit_to_the_story_shows_at_once(client, story):
+    client.get(story.get_absolute_url())
+    story.headline = "Corrected harbour story"
+    story.save()
+    assert "Corrected harbour story" in Client().get(story.get_absolute_url()).content.decode()
+
+
+def test_new_social_link_and_renamed_hashtag_show_at_once(client, story):
+    client.get(story.get_absolute_url())
+    make_social_link(story.outlet, label="Mastodon", url="https://social.example/@harbour")
+    tag = Hashtag.objects.get(slug="harbour")
+    tag.name = "HARBOUR"
+    tag.save()
+    html = Client().get(story.get_absolute_url()).content.decode()
+    assert "https://social.example/@harbour" in html
+    assert "#HARBOUR" in html
+
+
+def test_approved_comment_shows_at_once(client, story):
+    from comments.models import Comment
+    from comments.posting import change_status
+
+    comment = Comment.objects.create(
+        story=story,
+        author_name="Ahn",
+        author_email="ahn@example.org",
+        text="Held first.",
+        created_at=story.published_at,
+    )
+    client.get(story.get_absolute_url())
+    assert "Held first." not in Client().get(story.get_absolute_url()).content.decode()
+    change_status(comment, Comment.Status.APPROVED)
+    assert "Held first." in Client().get(story.get_absolute_url()).content.decode()
+
+
+def test_unpublished_story_is_not_served_from_the_cache(client, story):
+    client.get(story.get_absolute_url())
+    Story.objects.filter(pk=story.pk).update(status=Story.Status.DRAFT)
+    assert Client().get(story.get_absolute_url()).status_code == 404
+
+
+def test_readers_with_comment_cookies_or_a_session_get_their_own_page(client, story, django_assert_max_num_queries):
+    client.get(story.get_absolute_url())
+    personal = Client()
+    personal.cookies["newsroom_comment_author"] = "anything"
+    with django_assert_max_num_queries(20) as captured:
+        personal.get(story.get_absolute_url())
+    assert len(captured) > 1
+
+
+def test_reply_links_and_other_parameters_skip_the_cache(client, story, django_assert_max_num_queries):
+    client.get(story.get_absolute_url())
+    with django_assert_max_num_queries(20) as captured:
+        Client().get(story.get_absolute_url() + "?replytocom=999")
+    assert len(captured) > 1
+
+
+def test_cache_can_be_turned_off(client, story, settings, django_assert_max_num_queries):
+    settings.NEWSROOM_PAGE_CACHE_SECONDS = 0
+    client.get(story.get_absolute_url())
+    with django_assert_max_num_queries(20) as captured:
+        Client().get(story.get_absolute_url())
+    assert len(captured) > 1
+
+
+def test_pages_of_other_stories_are_kept_apart(client):
+    first = make_story(headline="First cached story", hashtags=[make_hashtag("One")])
+    second = make_story(headline="Second cached story")
+    client.get(first.get_absolute_url())
+    assert "Second cached story" in Client().get(second.get_absolute_url()).content.decode()
