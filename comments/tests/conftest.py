@@ -1,7 +1,17 @@
+"""Fixtures of the comment tests."""
+
 import importlib
 
 import pytest
 from django.apps import apps
+
+
+@pytest.fixture
+def no_posting_limits(settings):
+    """Post as fast as a test does: no minimum time on the form, no flood window."""
+    settings.COMMENTS_MIN_SECONDS = 0
+    settings.COMMENTS_FLOOD_SECONDS = 0
+    return settings
 
 
 @pytest.fixture
