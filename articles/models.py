@@ -33,9 +33,9 @@ class HttpURLField(models.URLField):
     default_validators = [HTTP_URL]
 
     def formfield(self, **kwargs):
-        from django import forms
+        from .forms import HttpURLFormField
 
-        return super().formfield(**{"form_class": forms.URLField, "assume_scheme": "https", **kwargs})
+        return super().formfield(**{"form_class": HttpURLFormField, **kwargs})
 
 
 def validate_time_zone(value):

@@ -2,7 +2,7 @@
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q
+from django.db.models import Case, Count, IntegerField, Q, Value, When
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -24,6 +24,11 @@ MODERATION_ACTIONS = {
     "remove": (Comment.Status.REMOVED, _("Remove"), _("removed")),
     "hold": (Comment.Status.PENDING, _("Hold for moderation"), _("held for moderation")),
 }
+
+
+PENDING_FIRST = Case(
+    When(status=Comment.Status.PENDING, then=Value(0)), default=Value(1), output_field=IntegerField()
+).asc()
 
 
 class ReadOnlyInline(admin.TabularInline):
@@ -103,8 +108,9 @@ class CommentAdmin(admin.ModelAdmin):
     ]
     list_per_page = 50
 
-    def get_queryset(self, request):
-        return super().get_queryset(request).pending_first()
+    def get_ordering(self, request):
+        # The queue: comments waiting for a moderator first, newest first within each group.
+        return [PENDING_FIRST, "-created_at"]
 
     def has_add_permission(self, request):
         return False

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core import signing
 from django.utils.translation import gettext_lazy as _
 
-from articles.models import HTTP_URL
+from articles.forms import HttpURLFormField
 
 from .models import Comment, CommentReport
 
@@ -21,8 +21,16 @@ def form_token(story_id, now=None):
     return signing.dumps({"story": story_id, "shown": int(now if now is not None else time.time())}, salt=FORM_SALT)
 
 
+class CommentTextField(forms.CharField):
+    """Text whose line breaks count once: browsers send CRLF but count one character."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return value.replace("\r\n", "\n").replace("\r", "\n") if value else value
+
+
 class CommentForm(forms.Form):
-    text = forms.CharField(
+    text = CommentTextField(
         label=_("Comment"),
         max_length=Comment._meta.get_field("text").max_length,
         widget=forms.Textarea(attrs={"rows": 6}),
@@ -36,13 +44,8 @@ class CommentForm(forms.Form):
         help_text=_("Never shown. Used to recognise you and to contact you about your comment."),
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
-    author_url = forms.URLField(
-        label=_("Website"),
-        required=False,
-        max_length=200,
-        assume_scheme="https",
-        validators=[HTTP_URL],
-        widget=forms.URLInput(attrs={"autocomplete": "url"}),
+    author_url = HttpURLFormField(
+        label=_("Website"), required=False, max_length=200, widget=forms.URLInput(attrs={"autocomplete": "url"})
     )
     remember = forms.BooleanField(
         label=_("Save my name, email, and website in this browser for the next time I comment."), required=False
@@ -97,7 +100,7 @@ class CommentForm(forms.Form):
         return self.cleaned_data["token"]
 
     def clean_text(self):
-        text = self.cleaned_data["text"].replace("\r\n", "\n").strip()
+        text = self.cleaned_data["text"].strip()
         if not text:
             raise forms.ValidationError(_("Write a comment before sending."), code="required")
         return text
@@ -114,9 +117,19 @@ class CommentForm(forms.Form):
         return (now if now is not None else time.time()) - self.shown_at
 
     def renew_token(self):
-        """A fresh token for a form shown again (expired or tampered ones are replaced)."""
+        """A fresh token for a form shown again (expired or tampered ones are replaced).
+
+        Dated as if shown a moment ago: the visitor wrote the draft already, and
+        sending it again at once must not look like a robot's speed.
+        """
         data = self.data.copy()
-        data["token"] = form_token(self.story.pk)
+        data["token"] = form_token(self.story.pk, now=time.time() - settings.COMMENTS_MIN_SECONDS)
+        self.data = data
+
+    def forget_parent(self):
+        """Show the form again as a new comment: the comment it answered is gone."""
+        data = self.data.copy()
+        data["parent"] = ""
         self.data = data
 
     def describe_errors(self):

@@ -31,15 +31,6 @@ class CommentQuerySet(models.QuerySet):
         own = models.Q(status__in=[Comment.Status.PENDING, Comment.Status.SPAM], pk__in=list(own_ids))
         return self.filter(models.Q(status=Comment.Status.APPROVED) | own)
 
-    def pending_first(self):
-        return self.annotate(
-            queue_order=models.Case(
-                models.When(status="pending", then=0),
-                default=1,
-                output_field=models.IntegerField(),
-            )
-        ).order_by("queue_order", "-created_at")
-
 
 class Comment(models.Model):
     class Status(models.TextChoices):
@@ -126,6 +117,12 @@ class Comment(models.Model):
     def clean(self):
         if self.parent_id and self.parent.story_id != self.story_id:
             raise ValidationError({"parent": _("A reply must be on the same story as its comment.")})
+
+    def is_visible_to(self, own_ids=()):
+        """The same test as `Comment.objects.visible_to(own_ids)`, for one loaded comment."""
+        if self.status == self.Status.APPROVED:
+            return True
+        return self.status in (self.Status.PENDING, self.Status.SPAM) and self.pk in own_ids
 
     @property
     def is_public(self):

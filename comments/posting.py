@@ -7,6 +7,7 @@ shows next to the form with the visitor's text intact.
 
 import datetime as dt
 import hashlib
+import ipaddress
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -23,21 +24,42 @@ from .notifications import notify_moderators
 class Refusal(Exception):
     """A post that is not stored, with the message and field to show it at."""
 
-    def __init__(self, message, *, field=None, status=400):
+    def __init__(self, message, *, field=None, status=400, code=None):
         super().__init__(message)
         self.message = message
         self.field = field
         self.status = status
+        self.code = code
 
 
 def client_ip(request):
-    """The visitor's address: REMOTE_ADDR, or the proxy's last X-Forwarded-For hop when trusted."""
+    """The visitor's address: REMOTE_ADDR, or the proxy's last X-Forwarded-For hop when trusted.
+
+    A hop may carry a port ("203.0.113.9:51234", "[2001:db8::1]:443"); anything that
+    is not an address after that is ignored rather than stored.
+    """
+    candidates = []
     if settings.COMMENTS_TRUST_X_FORWARDED_FOR:
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
-        if hops:
-            return hops[-1]
-    return request.META.get("REMOTE_ADDR") or None
+        hops = [hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if hop.strip()]
+        candidates.extend(hops[-1:])
+    candidates.append(request.META.get("REMOTE_ADDR", ""))
+    for candidate in candidates:
+        address = parse_address(candidate)
+        if address:
+            return address
+    return None
+
+
+def parse_address(text):
+    text = text.strip()
+    if text.startswith("[") and "]" in text:
+        text = text[1 : text.index("]")]
+    elif text.count(":") == 1:
+        text = text.split(":", 1)[0]
+    try:
+        return str(ipaddress.ip_address(text))
+    except ValueError:
+        return None
 
 
 def find_parent(story, parent_id):
@@ -48,7 +70,14 @@ def find_parent(story, parent_id):
         Comment.objects.filter(pk=parent_id).only("id", "story_id", "status", "thread_id", "depth", "parent_id").first()
     )
     if parent is None or parent.story_id != story.pk or parent.status != Comment.Status.APPROVED:
-        raise Refusal(_("The comment you are replying to is not available. Your reply is kept below."), field="text")
+        raise Refusal(
+            _(
+                "The comment you are replying to is not available. Your text is kept below: "
+                "send it again to post it as a new comment."
+            ),
+            field="text",
+            code="parent",
+        )
     if parent.depth >= settings.COMMENTS_MAX_DEPTH - 1:
         # Replies stop nesting at the deepest level: answer beside the parent instead.
         parent = Comment.objects.get(pk=parent.parent_id) if parent.parent_id else parent
@@ -150,7 +179,11 @@ def change_status(comment, to_status, *, actor=None, reason=""):
         comment.status = to_status
         if current.status == to_status:
             return False
-        Comment.objects.filter(pk=comment.pk).update(status=to_status)
+        changes = {"status": to_status}
+        if to_status == Comment.Status.APPROVED:
+            # A moderator's approval answers the reports so far; new ones count afresh.
+            changes["report_count"] = 0
+        Comment.objects.filter(pk=comment.pk).update(**changes)
         Story.objects.filter(pk=comment.story_id).bump_page_version()
         ModerationLogEntry.objects.create(
             comment=comment, actor=actor, from_status=current.status, to_status=to_status, reason=reason[:300]

@@ -16,6 +16,7 @@ from articles.models import Story
 from .cookies import forget_author, own_comment_ids, remember_own_comment, save_author
 from .forms import CommentForm, ReportForm
 from .models import Comment, CommentReport
+from .notifications import notify_moderators
 from .posting import Refusal, change_status, client_ip, submit_comment
 from .threads import page_of_comment
 
@@ -49,6 +50,8 @@ def post_comment(request, slug):
             user=request.user,
         )
     except Refusal as refusal:
+        if refusal.code == "parent":
+            form.forget_parent()
         form.add_error(refusal.field if refusal.field in form.fields else None, refusal.message)
         return story_page_with_form(request, story, form, status=refusal.status)
 
@@ -91,12 +94,10 @@ def report(request, pk):
                 )
                 Comment.objects.filter(pk=comment.pk).update(report_count=F("report_count") + 1)
                 comment.refresh_from_db(fields=["report_count", "status"])
-                if comment.report_count >= settings.COMMENTS_REPORTS_TO_HOLD:
-                    change_status(
-                        comment,
-                        Comment.Status.PENDING,
-                        reason=f"reported {comment.report_count} times, back to the queue",
-                    )
+                if comment.report_count >= settings.COMMENTS_REPORTS_TO_HOLD and change_status(
+                    comment, Comment.Status.PENDING, reason=f"reported {comment.report_count} times, back to the queue"
+                ):
+                    transaction.on_commit(lambda: notify_moderators(comment))
         except IntegrityError:
             messages.info(request, _("You have already reported this comment. Thank you."))
         else:

@@ -56,12 +56,6 @@ def act(client, action, *comments):
 # The queue.
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: the queue lists oldest first, not pending first: ChangeList puts Comment.Meta.ordering "
-    "(created_at, id) before the queryset's own order, so get_queryset's pending_first() is overridden "
-    "(comments/admin.py:106-107 with comments/models.py:87)",
-)
 def test_queue_lists_pending_comments_first(client, chief, story):
     make_comment(story, text="Old approved comment")
     make_comment(story, text="Pending comment", status=Comment.Status.PENDING)

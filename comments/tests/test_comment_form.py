@@ -35,11 +35,6 @@ def test_website_that_is_not_http_or_https_is_refused_at_the_website_field(clien
     assert not Comment.objects.exists()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: a javascript: website gets “Enter a valid URL.” twice (field and summary): forms.URLField's "
-    "own URLValidator and the extra HTTP_URL validator both fail (comments/forms.py:39-46)",
-)
 def test_website_with_a_script_scheme_gets_one_error_message(client, story):
     response = post_form(client, story, author_url="javascript:alert(1)")
     assert field_errors(response, "author_url") == ["Enter a valid URL."]
@@ -73,11 +68,6 @@ def test_longest_allowed_values_are_accepted(client, story):
     assert len(Comment.objects.get().text) == 5000
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: browsers count a line break as one character against maxlength=5000 but send it as CRLF; "
-    "the form checks max_length before clean_text turns CRLF into LF (comments/forms.py:25-29, 99-100)",
-)
 def test_longest_comment_with_line_breaks_as_a_browser_sends_them_is_accepted(client, story):
     paragraphs = "\r\n".join(["a" * 999] * 5)
     response = post_form(client, story, text=paragraphs)
@@ -129,7 +119,7 @@ def test_error_summary_lists_each_missing_field_with_a_link_to_it(empty_form_res
     assert "Email: This field is required." in summary.text
     page = empty_form_response.content.decode()
     for field in ("id_text", "id_author_name", "id_author_email"):
-        assert f'<a href="#{field}">' in page
+        assert f'<a class="alert-link" href="#{field}">' in page
 
 
 @pytest.mark.parametrize("field", ["text", "author_name", "author_email"])

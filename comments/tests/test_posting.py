@@ -76,12 +76,6 @@ def test_behind_a_trusted_proxy_the_address_is_the_last_forwarded_hop(story, set
     assert Comment.objects.get().ip_address == "198.51.100.7"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: a forwarded hop with a port (“203.0.113.9:51234”, as some proxies send) is stored as the "
-    "IP address unchecked: SQLite keeps the invalid value, PostgreSQL's inet raises ValueError, a 500 "
-    "(comments/posting.py:31-38 client_ip returns the hop as it is)",
-)
 def test_forwarded_hop_with_a_port_is_stored_as_a_valid_address_or_none(story, settings):
     settings.COMMENTS_TRUST_X_FORWARDED_FOR = True
     client = Client(REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="203.0.113.9:51234")

@@ -27,7 +27,10 @@ pytestmark = pytest.mark.django_db
 
 AWAITING = "Your comment is awaiting moderation."
 DRAFT = "My carefully written draft,\nwith two lines."
-NOT_AVAILABLE = "The comment you are replying to is not available. Your reply is kept below."
+NOT_AVAILABLE = (
+    "The comment you are replying to is not available. "
+    "Your text is kept below: send it again to post it as a new comment."
+)
 
 
 @pytest.fixture
@@ -64,6 +67,16 @@ def test_post_to_a_story_with_comments_closed_is_refused_and_not_stored(client):
     assert response.status_code == 403
     assert "Comments are closed." in response.content.decode()
     assert not Comment.objects.exists()
+
+
+@pytest.mark.usefixtures("no_posting_limits")
+def test_draft_sent_to_a_closed_story_is_given_back_to_copy(client):
+    story = make_story(comments_enabled=False)
+    response = post_directly(client, story, text="A reply I spent ten minutes on <b>.")
+    page = response.content.decode()
+    assert "Your comment was not posted, because comments on this story have closed." in page
+    kept = '<textarea id="unsent-comment" class="form-control" rows="5" readonly>'
+    assert kept + "A reply I spent ten minutes on &lt;b&gt;.</textarea>" in page
 
 
 @pytest.mark.usefixtures("no_posting_limits")
@@ -265,12 +278,6 @@ def test_form_shown_again_after_an_expired_token_can_be_sent_as_it_is(client, st
     assert Comment.objects.get().text == DRAFT
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: the fresh token of a form shown again says it was shown just now, so a visitor who sends "
-    "the kept draft again at once is silently stored as spam (too_fast) (comments/forms.py:116-120 renew_token, "
-    "called from comments/views.py:32-33)",
-)
 def test_draft_sent_again_at_once_after_an_expired_token_is_not_taken_for_a_robot(client, story, settings):
     settings.COMMENTS_MIN_SECONDS = 3
     settings.COMMENTS_FLOOD_SECONDS = 0
@@ -319,11 +326,6 @@ def test_reply_to_a_parent_value_no_comment_can_have_is_refused_with_the_text_ke
     assert not Comment.objects.exists()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: the re-rendered form keeps the refused parent id in its hidden field, so sending it again "
-    "is refused again (comments/views.py:29-34 story_page_with_form re-renders form.data unchanged)",
-)
 @pytest.mark.usefixtures("no_posting_limits")
 def test_refused_reply_can_be_sent_again_as_the_form_shows_it(client, story):
     pending = make_comment(story, status=Comment.Status.PENDING)

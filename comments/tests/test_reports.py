@@ -129,11 +129,6 @@ def test_three_reports_from_one_address_do_not_hold_the_comment(settings, commen
     assert comment.status == Comment.Status.APPROVED
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: a comment sent back to the queue by reports e-mails no moderator; the issue asks for an "
-    "e-mail for each held comment (comments/views.py:94-99 calls change_status, never notify_moderators)",
-)
 def test_comment_held_by_reports_emails_the_moderators(
     settings, comment, django_user_model, mailoutbox, django_capture_on_commit_callbacks
 ):
@@ -142,3 +137,17 @@ def test_comment_held_by_reports_emails_the_moderators(
     with django_capture_on_commit_callbacks(execute=True):
         report(comment)
     assert len(mailoutbox) == 1
+
+
+def test_approval_by_a_moderator_answers_the_reports_so_far(settings, comment, django_user_model):
+    from comments.posting import change_status
+
+    settings.COMMENTS_REPORTS_TO_HOLD = 2
+    report(comment, address="198.51.100.1")
+    report(comment, address="198.51.100.2")
+    comment.refresh_from_db()
+    assert comment.status == Comment.Status.PENDING
+    change_status(comment, Comment.Status.APPROVED, actor=django_user_model.objects.create_user("mod"))
+    report(comment, address="198.51.100.3")
+    comment.refresh_from_db()
+    assert (comment.status, comment.report_count) == (Comment.Status.APPROVED, 1)

@@ -67,15 +67,37 @@ def test_threads_and_replies_are_shown_oldest_first(client, story):
 
 
 @pytest.mark.parametrize("status", [Comment.Status.REMOVED, Comment.Status.PENDING, Comment.Status.SPAM])
-def test_reply_to_a_comment_that_is_not_public_is_not_shown(client, story, status):
+def test_replies_to_a_comment_that_is_not_public_stay_under_a_placeholder(client, story, status):
     root = make_comment(story)
-    hidden = make_comment(story, parent=root, status=status)
+    hidden = make_comment(story, parent=root, status=status, text="Words a moderator took down.")
     orphan = make_comment(story, parent=hidden, text="An answer to something gone.")
-    make_comment(story, parent=orphan, text="And an answer to that.")
+    answer = make_comment(story, parent=orphan, text="And an answer to that.")
+    page = story_page(client, story)
+    assert shown_comments(page) == {root.pk: None, hidden.pk: root.pk, orphan.pk: hidden.pk, answer.pk: orphan.pk}
+    assert "This comment is not available." in page
+    assert "Words a moderator took down." not in page
+    assert hidden.author_name not in page.split(f'id="comment-{hidden.pk}"')[1].split("</p>")[0]
+    assert "An answer to something gone." in page
+    assert "3 thoughts on" in page
+
+
+@pytest.mark.parametrize("status", [Comment.Status.REMOVED, Comment.Status.PENDING, Comment.Status.SPAM])
+def test_comment_that_is_not_public_and_has_no_visible_replies_is_left_out(client, story, status):
+    root = make_comment(story)
+    hidden = make_comment(story, parent=root, status=status, text="Nobody answered this.")
     page = story_page(client, story)
     assert shown_comments(page) == {root.pk: None}
-    assert "An answer to something gone." not in page
-    assert "And an answer to that." not in page
+    assert "This comment is not available." not in page
+    assert f'id="comment-{hidden.pk}"' not in page
+
+
+def test_removed_top_level_comment_keeps_its_approved_replies_on_the_page(client, story):
+    gone = make_comment(story, status=Comment.Status.REMOVED, text="Removed opener.")
+    reply = make_comment(story, parent=gone, text="A reply worth keeping.")
+    page = story_page(client, story)
+    assert shown_comments(page) == {gone.pk: None, reply.pk: gone.pk}
+    assert "A reply worth keeping." in page
+    assert "Removed opener." not in page
 
 
 # Replying without JavaScript: ?replytocom=<id>.
