@@ -10,7 +10,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 DEMO_STORIES = Path(__file__).resolve().parents[2] / "demo" / "stories"
 LIBRARY_HEADLINE = "Mapo District Library Extends Opening Hours for Exam Season"
-LIBRARY_PATH = "/stories/mapo-district-library-extends-opening-hours-for-exam-season/"
+LIBRARY_PATH = "/en/stories/mapo-district-library-extends-opening-hours-for-exam-season/"
 
 
 @pytest.fixture
@@ -55,7 +55,7 @@ def test_reader_follows_a_story_and_one_of_its_hashtags(demo_site, page, artifac
 
 
 def test_pages_have_no_accessibility_violations(demo_site, page):
-    for path in ["/", LIBRARY_PATH, "/tags/seoul/"]:
+    for path in ["/", LIBRARY_PATH, "/en/tags/seoul/"]:
         page.goto(demo_site.url + path)
         assert axe_violations(page) == [], path
 
@@ -66,7 +66,7 @@ PHONE = pytest.mark.browser_context_args(viewport={"width": 360, "height": 740})
 @PHONE
 @pytest.mark.parametrize(
     ("path", "screenshot"),
-    [("/", "home-360.png"), (LIBRARY_PATH, "story-360.png"), ("/tags/seoul/", "hashtag-360.png")],
+    [("/", "home-360.png"), (LIBRARY_PATH, "story-360.png"), ("/en/tags/seoul/", "hashtag-360.png")],
     ids=["home", "story", "hashtag"],
 )
 def test_page_fits_a_360_pixel_phone_without_sideways_scrolling(demo_site, page, artifacts_dir, path, screenshot):

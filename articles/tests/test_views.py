@@ -34,13 +34,13 @@ class TestHomePage:
     def test_lists_published_stories_newest_first(self, client):
         older = make_story(headline="An older story", published_at=timezone.now() - dt.timedelta(days=2))
         newer = make_story(headline="A newer story", published_at=timezone.now() - dt.timedelta(hours=1))
-        html = client.get("/").content.decode()
+        html = client.get("/en/").content.decode()
         assert position(html, newer.headline) < position(html, older.headline)
 
     def test_hides_drafts_and_scheduled_stories(self, client):
         make_story(headline="Draft in the works", status=Story.Status.DRAFT)
         make_story(headline="Embargoed until tomorrow", published_at=timezone.now() + dt.timedelta(days=1))
-        html = client.get("/").content.decode()
+        html = client.get("/en/").content.decode()
         assert "Draft in the works" not in html
         assert "Embargoed until tomorrow" not in html
 
@@ -52,20 +52,20 @@ class TestHomePage:
             published_at=dt.datetime(2026, 11, 4, 11, 0, tzinfo=dt.UTC),
             hashtags=["Ferry", "여객선"],
         )
-        html = client.get("/").content.decode()
+        html = client.get("/en/").content.decode()
         assert "Ferry timetable changes" in html
         assert '<p class="headline-ko h6 mb-1" lang="ko">여객선 시간표 변경</p>' in html
         assert '<time datetime="2026-11-04T20:00:00+09:00">2026-11-04, 20:00 (KST)</time>' in html
         assert "Night ferries stop at ten." in html
-        assert 'href="/tags/ferry/"' in html
-        assert 'href="/tags/%EC%97%AC%EA%B0%9D%EC%84%A0/" lang="ko">#여객선</a>' in html
+        assert 'href="/en/tags/ferry/"' in html
+        assert 'href="/en/tags/%EC%97%AC%EA%B0%9D%EC%84%A0/" lang="ko">#여객선</a>' in html
 
     def test_paginates_twenty_stories_per_page(self, client):
         outlet = make_outlet()
         for number in range(25):
             make_story(outlet=outlet, headline=f"Numbered story {number:02d}")
-        first = client.get("/")
-        second = client.get("/?page=2")
+        first = client.get("/en/")
+        second = client.get("/en/?page=2")
         assert len(first.context["stories"]) == 20
         assert len(second.context["stories"]) == 5
         assert 'rel="next"' in first.content.decode()
@@ -73,8 +73,8 @@ class TestHomePage:
 
     def test_page_out_of_range_is_not_found(self, client):
         make_story()
-        assert client.get("/?page=9").status_code == 404
-        assert client.get("/?page=abc").status_code == 404
+        assert client.get("/en/?page=9").status_code == 404
+        assert client.get("/en/?page=abc").status_code == 404
 
     def test_query_count_does_not_grow_with_stories_and_hashtags(self, client, django_assert_max_num_queries):
         outlets = [make_outlet() for _ in range(3)]
@@ -82,10 +82,10 @@ class TestHomePage:
         for number in range(30):
             make_story(outlet=outlets[number % 3], hashtags=tags[: number % 8 + 1])
         with django_assert_max_num_queries(3):
-            assert client.get("/").status_code == 200
+            assert client.get("/en/").status_code == 200
 
     def test_empty_site_says_so(self, client):
-        assert "No stories have been published yet." in client.get("/").content.decode()
+        assert "No stories have been published yet." in client.get("/en/").content.decode()
 
 
 class TestStoryPage:
@@ -164,9 +164,9 @@ class TestStoryPage:
 
     def test_hashtags_keep_written_order_and_link_to_their_pages(self, client, story):
         html = client.get(story_url(story)).content.decode()
-        tags = re.findall(r'<a href="(/tags/[^"]+)"[^>]*>#(\w+)</a>', html)
+        tags = re.findall(r'<a href="(/en/tags/[^"]+)"[^>]*>#(\w+)</a>', html)
         assert [name for _, name in tags] == ["Port", "Storm", "항구", "Harbour_Wire"]
-        assert tags[2][0] == "/tags/%ED%95%AD%EA%B5%AC/"
+        assert tags[2][0] == "/en/tags/%ED%95%AD%EA%B5%AC/"
 
     def test_without_source_url_links_to_the_outlet(self, client, story):
         story.source_url = ""
@@ -242,7 +242,7 @@ class TestStoryPage:
             assert client.get(story_url(big)).status_code == 200
 
     def test_unknown_story_gets_the_designed_404_page(self, client):
-        response = client.get("/stories/no-such-story/")
+        response = client.get("/en/stories/no-such-story/")
         assert response.status_code == 404
         html = response.content.decode()
         assert "Page not found" in html
@@ -260,7 +260,7 @@ class TestHashtagPage:
         )
         make_story(headline="Unrelated story", hashtags=["Weather"])
         make_story(headline="Unpublished Ukraine draft", hashtags=[tag], status=Story.Status.DRAFT)
-        html = client.get("/tags/ukraine/").content.decode()
+        html = client.get("/en/tags/ukraine/").content.decode()
         assert position(html, new.headline) < position(html, old.headline)
         assert "Unrelated story" not in html
         assert "Unpublished Ukraine draft" not in html
@@ -269,7 +269,7 @@ class TestHashtagPage:
     def test_korean_tag_has_a_unicode_url(self, client):
         tag = make_hashtag("우크라이나")
         make_story(headline="Tagged in Korean", hashtags=[tag])
-        assert tag.get_absolute_url() == "/tags/%EC%9A%B0%ED%81%AC%EB%9D%BC%EC%9D%B4%EB%82%98/"
+        assert tag.get_absolute_url() == "/en/tags/%EC%9A%B0%ED%81%AC%EB%9D%BC%EC%9D%B4%EB%82%98/"
         response = client.get(tag.get_absolute_url())
         assert response.status_code == 200
         assert '<h1 class="h3 mb-1" lang="ko">#우크라이나</h1>' in response.content.decode()
@@ -277,25 +277,25 @@ class TestHashtagPage:
 
     def test_tag_in_other_case_redirects_to_the_one_tag(self, client):
         make_hashtag("Arirang_News")
-        response = client.get("/tags/Arirang_News/")
+        response = client.get("/en/tags/Arirang_News/")
         assert response.status_code == 301
-        assert response["Location"] == "/tags/arirang_news/"
-        assert client.get("/tags/Arirang_News/?page=2")["Location"] == "/tags/arirang_news/?page=2"
+        assert response["Location"] == "/en/tags/arirang_news/"
+        assert client.get("/en/tags/Arirang_News/?page=2")["Location"] == "/en/tags/arirang_news/?page=2"
 
     def test_tag_displays_as_written(self, client):
         make_story(hashtags=["Arirang_News"])
-        assert "#Arirang_News" in client.get("/tags/arirang_news/").content.decode()
+        assert "#Arirang_News" in client.get("/en/tags/arirang_news/").content.decode()
 
     def test_unknown_tag_is_not_found(self, client):
-        assert client.get("/tags/nothing_here/").status_code == 404
+        assert client.get("/en/tags/nothing_here/").status_code == 404
 
     def test_paginates(self, client):
         tag = make_hashtag("Busy")
         outlet = make_outlet()
         for _ in range(21):
             make_story(outlet=outlet, hashtags=[tag])
-        assert len(client.get("/tags/busy/").context["stories"]) == 20
-        assert len(client.get("/tags/busy/?page=2").context["stories"]) == 1
+        assert len(client.get("/en/tags/busy/").context["stories"]) == 20
+        assert len(client.get("/en/tags/busy/?page=2").context["stories"]) == 1
 
     def test_query_count_is_constant(self, client, django_assert_max_num_queries):
         tag = make_hashtag("Counted")
@@ -303,7 +303,7 @@ class TestHashtagPage:
         for number in range(25):
             make_story(outlet=outlet, hashtags=[tag, *[make_hashtag(f"Extra{number}x{n}") for n in range(3)]])
         with django_assert_max_num_queries(4):
-            assert client.get("/tags/counted/").status_code == 200
+            assert client.get("/en/tags/counted/").status_code == 200
 
 
 @pytest.mark.urls("articles.tests.error_urls")

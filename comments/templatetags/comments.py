@@ -4,7 +4,7 @@ import re
 
 from django import template
 from django.conf import settings
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 
@@ -30,8 +30,12 @@ def comment_section(context, story):
     reply_to = replying_to(story, form, request)
     if reply_to and not form.is_bound:
         form.initial["parent"] = reply_to.pk
+    korean = translation.get_language() == "ko" and story.headline_ko
     return {
         "story": story,
+        "headline": format_html(
+            '<span lang="{}">{}</span>', *(("ko", story.headline_ko) if korean else ("en", story.headline))
+        ),
         "count": Comment.objects.filter(story=story).approved().count(),
         "threads": threads,
         "page": page,

@@ -24,7 +24,7 @@ from django.conf import settings
 
 ROOT = Path(__file__).resolve().parents[2]
 DEMO_STORY = ROOT / "demo" / "stories" / "02_mapo_library_exam_season_hours.txt"
-STORY_PATH = "/stories/mapo-district-library-extends-opening-hours-for-exam-season/"
+STORY_PATH = "/en/stories/mapo-district-library-extends-opening-hours-for-exam-season/"
 GUNICORN = Path(sys.executable).parent / "gunicorn"
 
 

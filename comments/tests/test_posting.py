@@ -124,20 +124,20 @@ def test_heading_counts_approved_comments_only(client, story):
     make_comment(story, status=Comment.Status.PENDING)
     make_comment(story, status=Comment.Status.SPAM)
     page = client.get(story.get_absolute_url()).content.decode()
-    assert "2 thoughts on “Harbour ferry adds an evening crossing”" in page
+    assert '2 thoughts on “<span lang="en">Harbour ferry adds an evening crossing</span>”' in page
 
 
 def test_heading_is_singular_for_one_comment(client, story):
     make_comment(story)
     page = client.get(story.get_absolute_url()).content.decode()
-    assert "1 thought on “Harbour ferry adds an evening crossing”" in page
+    assert '1 thought on “<span lang="en">Harbour ferry adds an evening crossing</span>”' in page
 
 
 def test_held_comment_of_the_author_is_not_counted(client, story):
     make_comment(story)
     post_form(client, story, text="Waiting for a moderator.")
     page = client.get(story.get_absolute_url()).content.decode()
-    assert "1 thought on “Harbour ferry adds an evening crossing”" in page
+    assert '1 thought on “<span lang="en">Harbour ferry adds an evening crossing</span>”' in page
 
 
 # "Save my name, email, and website in this browser".

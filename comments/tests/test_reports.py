@@ -22,16 +22,16 @@ def comment(story):
 
 def report(comment, address="198.51.100.1", reason="spam"):
     client = Client(REMOTE_ADDR=address)
-    return client.post(f"/comments/{comment.pk}/report/", {"reason": reason}, follow=True)
+    return client.post(f"/en/comments/{comment.pk}/report/", {"reason": reason}, follow=True)
 
 
 def test_each_public_comment_has_a_report_link(client, story, comment):
     page = client.get(story.get_absolute_url()).content.decode()
-    assert f'href="/comments/{comment.pk}/report/"' in page
+    assert f'href="/en/comments/{comment.pk}/report/"' in page
 
 
 def test_report_page_quotes_the_comment_and_lists_the_reasons(client, comment):
-    response = client.get(f"/comments/{comment.pk}/report/")
+    response = client.get(f"/en/comments/{comment.pk}/report/")
     page = response.content.decode()
     assert response.status_code == 200
     assert "A comment some readers dislike." in page
@@ -64,7 +64,7 @@ def test_second_report_from_the_same_address_is_not_counted_again(comment):
 
 
 def test_report_without_a_reason_shows_the_form_again_and_stores_nothing(client, comment):
-    response = client.post(f"/comments/{comment.pk}/report/", {"reason": "boring"})
+    response = client.post(f"/en/comments/{comment.pk}/report/", {"reason": "boring"})
     assert response.status_code == 200
     assert "Select a valid choice." in response.content.decode()
     assert not CommentReport.objects.exists()
@@ -73,13 +73,13 @@ def test_report_without_a_reason_shows_the_form_again_and_stores_nothing(client,
 @pytest.mark.parametrize("status", [Comment.Status.PENDING, Comment.Status.SPAM, Comment.Status.REMOVED])
 def test_comment_that_is_not_public_cannot_be_reported(client, story, status):
     hidden = make_comment(story, status=status)
-    assert client.get(f"/comments/{hidden.pk}/report/").status_code == 404
+    assert client.get(f"/en/comments/{hidden.pk}/report/").status_code == 404
     assert report(hidden).status_code == 404
 
 
 def test_report_without_the_csrf_token_is_refused(comment):
     client = Client(enforce_csrf_checks=True)
-    response = client.post(f"/comments/{comment.pk}/report/", {"reason": "spam"})
+    response = client.post(f"/en/comments/{comment.pk}/report/", {"reason": "spam"})
     assert response.status_code == 403
     assert not CommentReport.objects.exists()
 

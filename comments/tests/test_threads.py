@@ -199,7 +199,7 @@ def test_heading_counts_comments_on_every_page(client, story, five_threads):
 
 def test_permalink_of_a_comment_on_page_two_opens_page_two_at_the_comment(client, story, five_threads):
     comment = five_threads[3]
-    response = client.get(f"/comments/{comment.pk}/")
+    response = client.get(f"/en/comments/{comment.pk}/")
     assert response.status_code == 302
     assert response["Location"] == f"{story.get_absolute_url()}?cpage=2#comment-{comment.pk}"
 
@@ -207,17 +207,17 @@ def test_permalink_of_a_comment_on_page_two_opens_page_two_at_the_comment(client
 def test_permalink_of_a_reply_opens_the_page_of_its_thread(client, story, five_threads):
     reply = make_comment(story, parent=five_threads[2])
     reply_to_reply = make_comment(story, parent=reply)
-    response = client.get(f"/comments/{reply_to_reply.pk}/")
+    response = client.get(f"/en/comments/{reply_to_reply.pk}/")
     assert response["Location"] == f"{story.get_absolute_url()}?cpage=2#comment-{reply_to_reply.pk}"
 
 
 def test_permalink_of_a_comment_on_the_first_page_has_no_page_number(client, story, five_threads):
-    response = client.get(f"/comments/{five_threads[1].pk}/")
+    response = client.get(f"/en/comments/{five_threads[1].pk}/")
     assert response["Location"] == f"{story.get_absolute_url()}#comment-{five_threads[1].pk}"
 
 
 def test_comment_permalink_on_the_page_points_at_the_permalink_view(client, story, five_threads):
-    assert f'href="/comments/{five_threads[0].pk}/"' in story_page(client, story)
+    assert f'href="/en/comments/{five_threads[0].pk}/"' in story_page(client, story)
 
 
 def test_reply_posted_in_a_thread_on_page_two_redirects_to_page_two(client, story, five_threads):
@@ -236,24 +236,24 @@ def test_cancel_link_of_a_reply_on_page_two_stays_on_page_two(client, story, fiv
 @pytest.mark.parametrize("status", [Comment.Status.PENDING, Comment.Status.SPAM, Comment.Status.REMOVED])
 def test_permalink_of_a_comment_that_is_not_public_is_not_found(client, story, status):
     comment = make_comment(story, status=status)
-    assert client.get(f"/comments/{comment.pk}/").status_code == 404
+    assert client.get(f"/en/comments/{comment.pk}/").status_code == 404
 
 
 def test_permalink_of_an_id_beyond_the_database_range_is_not_found(client):
-    assert client.get("/comments/99999999999999999999999/").status_code == 404
+    assert client.get("/en/comments/99999999999999999999999/").status_code == 404
 
 
 def test_permalink_of_a_comment_on_a_draft_story_is_not_found(client):
     comment = make_comment(make_story(status=Story.Status.DRAFT))
-    assert client.get(f"/comments/{comment.pk}/").status_code == 404
+    assert client.get(f"/en/comments/{comment.pk}/").status_code == 404
 
 
 def test_permalink_of_a_held_comment_works_for_its_author(client, story):
     post_form(client, story)
     comment = Comment.objects.get()
-    response = client.get(f"/comments/{comment.pk}/")
+    response = client.get(f"/en/comments/{comment.pk}/")
     assert response["Location"] == f"{story.get_absolute_url()}#comment-{comment.pk}"
-    assert Client().get(f"/comments/{comment.pk}/").status_code == 404
+    assert Client().get(f"/en/comments/{comment.pk}/").status_code == 404
 
 
 # Queries: a fixed number, whatever the number of comments.
