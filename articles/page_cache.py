@@ -8,7 +8,9 @@ which every change to what the page shows increases (in the same transaction as
 the change), so a stale page is never served, whatever process cached it.
 """
 
+import datetime as dt
 import re
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
@@ -16,14 +18,28 @@ from django.db import connection
 from django.middleware.csrf import get_token
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
+from django.utils.dateparse import parse_datetime
 
 # Cookies that make a page personal: the session (staff, messages), and those of other apps.
 PERSONAL_COOKIES = {"sessionid", "messages"}
 CACHEABLE_PARAMETERS = {"cpage"}
 HOLE = "\x00fresh:{}\x00"
 
+# Comment pages cached per story: beyond these, pages are rendered (no cache filling by URL games).
+MOST_CACHED_PAGES = 50
+
 # name of a hidden input -> function(request, story_id) giving its value for this request
 _fresh_values = {"csrfmiddlewaretoken": lambda request, story_id: get_token(request)}
+# functions(StoryRow) -> str: what else the page depends on (e.g. whether comments are open)
+_key_parts = []
+
+
+@dataclass(frozen=True)
+class StoryRow:
+    id: int
+    page_version: int
+    published_at: dt.datetime
+    comments_enabled: bool
 
 
 def register_fresh_value(input_name, producer, *, personal_cookies=()):
@@ -32,19 +48,31 @@ def register_fresh_value(input_name, producer, *, personal_cookies=()):
     PERSONAL_COOKIES.update(personal_cookies)
 
 
+def register_key_part(function):
+    """Let another app add to the key what changes the page with time, not with a write."""
+    _key_parts.append(function)
+
+
 def can_use_cache(request):
     if not settings.NEWSROOM_PAGE_CACHE_SECONDS or request.method not in ("GET", "HEAD"):
         return False
     if PERSONAL_COOKIES.intersection(request.COOKIES) or settings.SESSION_COOKIE_NAME in request.COOKIES:
         return False
-    return set(request.GET).issubset(CACHEABLE_PARAMETERS)
+    return set(request.GET).issubset(CACHEABLE_PARAMETERS) and comment_page(request) is not None
 
 
-def cache_key(story_id, version, request):
-    page = request.GET.get("cpage", "")
-    return (
-        f"story-page:{story_id}:{version}:{page}:{request.LANGUAGE_CODE if hasattr(request, 'LANGUAGE_CODE') else ''}"
-    )
+def comment_page(request):
+    """The comment page number asked for, if it is one the cache keeps."""
+    raw = request.GET.get("cpage", "1")
+    if raw.isascii() and raw.isdigit() and 1 <= int(raw) <= MOST_CACHED_PAGES:
+        return int(raw)
+    return None
+
+
+def cache_key(row, request):
+    extra = ":".join(part(row) for part in _key_parts)
+    language = getattr(request, "LANGUAGE_CODE", "")
+    return f"story-page:{row.id}:{row.page_version}:{comment_page(request)}:{language}:{extra}"
 
 
 def input_pattern(name):
@@ -74,7 +102,7 @@ def load(key):
 
 
 def published_version(slug):
-    """(id, page_version) of the published story at this slug, or None.
+    """The StoryRow of the published story at this slug, or None.
 
     The one query of a cache hit, written out: the ORM takes longer to build it
     than SQLite takes to answer it. Parameters are bound, never formatted in.
@@ -82,9 +110,22 @@ def published_version(slug):
     from .models import Story
 
     sql = (
-        f"SELECT id, page_version FROM {connection.ops.quote_name(Story._meta.db_table)} "
+        "SELECT id, page_version, published_at, comments_enabled "
+        f"FROM {connection.ops.quote_name(Story._meta.db_table)} "
         "WHERE slug = %s AND status = %s AND published_at <= %s"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, [slug, Story.Status.PUBLISHED.value, timezone.now()])
-        return cursor.fetchone()
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    return StoryRow(row[0], row[1], as_aware(row[2]), bool(row[3]))
+
+
+def as_aware(value):
+    """A raw datetime column: SQLite gives text in UTC, PostgreSQL an aware datetime."""
+    if isinstance(value, str):
+        value = parse_datetime(value)
+    if value is not None and timezone.is_naive(value):
+        value = timezone.make_aware(value, dt.UTC)
+    return value

@@ -41,10 +41,10 @@ class StoryDetailView(DetailView):
         row = page_cache.published_version(kwargs["slug"])
         if row is None:
             raise Http404("No published story at this address.")
-        key = page_cache.cache_key(*row, request)
+        key = page_cache.cache_key(row, request)
         pieces = page_cache.load(key)
         if pieces is not None:
-            response = HttpResponse(page_cache.fill(pieces, request, row[0]))
+            response = HttpResponse(page_cache.fill(pieces, request, row.id))
             patch_vary_headers(response, ["Cookie"])
             return response
         response = super().get(request, *args, **kwargs)

@@ -115,6 +115,21 @@ class CommentAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 
+    def has_delete_permission(self, request, obj=None):
+        # No comment is ever deleted: "Remove" hides it and keeps its history.
+        return False
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and form.changed_data:
+            ModerationLogEntry.objects.create(
+                comment=obj,
+                actor=request.user,
+                from_status=obj.status,
+                to_status=obj.status,
+                reason=f"edited in admin: {', '.join(form.changed_data)}"[:300],
+            )
+
     def has_moderate_permission(self, request):
         return request.user.has_perm("comments.moderate_comment")
 

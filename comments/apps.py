@@ -13,6 +13,7 @@ class CommentsConfig(AppConfig):
         from . import receivers  # noqa: F401 - connects the import and page-version receivers
         from .cookies import AUTHOR_COOKIE, OWN_COMMENTS_COOKIE
         from .forms import form_token
+        from .moderation import comments_state
 
         # The comment form's signed time is fresh on every cached page; visitors with
         # comment cookies see their own held comments or saved name, so no cache for them.
@@ -21,3 +22,5 @@ class CommentsConfig(AppConfig):
             lambda request, story_id: form_token(story_id),
             personal_cookies={OWN_COMMENTS_COOKIE, AUTHOR_COOKIE},
         )
+        # Comments close by themselves after a while: a page cached before must not keep the form.
+        page_cache.register_key_part(comments_state)

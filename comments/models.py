@@ -136,7 +136,8 @@ class Comment(models.Model):
 class ModerationLogEntry(models.Model):
     """One change of a comment's status: append-only, never edited."""
 
-    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="log", verbose_name=_("comment"))
+    # PROTECT: a comment with a history cannot be deleted (and so not lost); "Removed" hides it.
+    comment = models.ForeignKey(Comment, on_delete=models.PROTECT, related_name="log", verbose_name=_("comment"))
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

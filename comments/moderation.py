@@ -14,10 +14,12 @@ import unicodedata
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.utils import timezone
 
 PENDING, APPROVED, SPAM = "pending", "approved", "spam"
 
-URL_PATTERN = re.compile(r"https?://|www\.", re.IGNORECASE)
+# One link: from its scheme or "www." to the next white space.
+URL_PATTERN = re.compile(r"(?:https?://|www\.)[^\s<>\"']+", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -108,6 +110,23 @@ def comments_are_open(enabled, published_at, close_after_days, now):
     if not enabled or published_at is None:
         return False
     return not close_after_days or now - published_at <= dt.timedelta(days=close_after_days)
+
+
+def comments_state(story_row):
+    """'open' or 'closed' now, for the page cache's key."""
+    is_open = comments_are_open(
+        story_row.comments_enabled, story_row.published_at, settings.COMMENTS_CLOSE_AFTER_DAYS, timezone.now()
+    )
+    return "open" if is_open else "closed"
+
+
+def levels_to_climb(parent_depth, max_depth):
+    """How far above its parent a reply goes, so that it stays within `max_depth` levels.
+
+    Depths count from 0 (top level). With 5 levels, a reply to depth 4 climbs 1 and sits
+    beside its parent; with 1 level, every reply becomes a top-level comment.
+    """
+    return max(0, parent_depth + 2 - max(max_depth, 1))
 
 
 def normalise(text):

@@ -9,6 +9,7 @@ from django.core.mail import send_mail
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 logger = logging.getLogger(__name__)
 
@@ -39,9 +40,11 @@ def notify_moderators(comment):
         "admin_url": site + reverse("admin:comments_comment_change", args=[comment.pk]),
         "queue_url": site + reverse("admin:comments_comment_changelist") + "?status__exact=pending",
     }
-    subject = " ".join(
-        f"[{settings.NEWSROOM_SITE_NAME}] Comment held for moderation: {comment.story.headline}".split()
-    )[:200]
+    subject = _("[%(site)s] Comment held for moderation: %(headline)s") % {
+        "site": settings.NEWSROOM_SITE_NAME,
+        "headline": comment.story.headline,
+    }
+    subject = " ".join(subject.split())[:200]
     body = render_to_string("comments/email/held_comment.txt", context)
     try:
         return send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)

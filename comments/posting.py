@@ -6,18 +6,26 @@ shows next to the form with the visitor's text intact.
 """
 
 import datetime as dt
-import hashlib
 import ipaddress
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from articles.models import Story
 
 from .models import Comment, ModerationLogEntry, PostingGate, text_fingerprint
-from .moderation import AuthorHistory, Candidate, ModerationRules, comments_are_open, decide_comment_status
+from .moderation import (
+    AuthorHistory,
+    Candidate,
+    ModerationRules,
+    comments_are_open,
+    decide_comment_status,
+    levels_to_climb,
+)
 from .notifications import notify_moderators
 
 
@@ -62,25 +70,31 @@ def parse_address(text):
         return None
 
 
+NOT_AVAILABLE = _lazy(
+    "The comment you are replying to is not available. Your text is kept below: "
+    "send it again to post it as a new comment."
+)
+
+
 def find_parent(story, parent_id):
-    """The comment a reply answers: approved and on the same story, or a refusal."""
+    """The comment a reply goes under: approved, on the same story, within the depth limit.
+
+    A reply to the deepest level goes beside its parent (climbing as many levels as
+    `levels_to_climb` says, up to a top-level comment); the comment it lands under
+    must be public too.
+    """
     if not parent_id:
         return None
-    parent = (
-        Comment.objects.filter(pk=parent_id).only("id", "story_id", "status", "thread_id", "depth", "parent_id").first()
-    )
+    fields = ("id", "story_id", "status", "thread_id", "depth", "parent_id")
+    parent = Comment.objects.filter(pk=parent_id).only(*fields).first()
     if parent is None or parent.story_id != story.pk or parent.status != Comment.Status.APPROVED:
-        raise Refusal(
-            _(
-                "The comment you are replying to is not available. Your text is kept below: "
-                "send it again to post it as a new comment."
-            ),
-            field="text",
-            code="parent",
-        )
-    if parent.depth >= settings.COMMENTS_MAX_DEPTH - 1:
-        # Replies stop nesting at the deepest level: answer beside the parent instead.
-        parent = Comment.objects.get(pk=parent.parent_id) if parent.parent_id else parent
+        raise Refusal(str(NOT_AVAILABLE), field="text", code="parent")
+    for _level in range(levels_to_climb(parent.depth, settings.COMMENTS_MAX_DEPTH)):
+        if parent.parent_id is None:
+            return None
+        parent = Comment.objects.only(*fields).get(pk=parent.parent_id)
+        if parent.status != Comment.Status.APPROVED:
+            raise Refusal(str(NOT_AVAILABLE), field="text", code="parent")
     return parent
 
 
@@ -99,8 +113,13 @@ def claim_posting_slot(key, now, seconds):
     return True
 
 
-def gate_key(ip_address):
-    return hashlib.sha256(f"comment-post:{ip_address}".encode()).hexdigest()
+def client_key(purpose, ip_address):
+    """A keyed hash of the client's network: an IPv4 address, or the /64 of an IPv6 one
+    (one subscriber holds a whole /64). Not reversible without SECRET_KEY."""
+    network = ip_address or "unknown"
+    if ip_address and ipaddress.ip_address(ip_address).version == 6:
+        network = str(ipaddress.ip_network(f"{ip_address}/64", strict=False))
+    return salted_hmac(f"comments.{purpose}", network).hexdigest()
 
 
 def submit_comment(*, story, form, ip_address, user_agent, user=None, now=None):
@@ -120,7 +139,7 @@ def submit_comment(*, story, form, ip_address, user_agent, user=None, now=None):
         if (
             not is_staff
             and ip_address
-            and not claim_posting_slot(gate_key(ip_address), now, settings.COMMENTS_FLOOD_SECONDS)
+            and not claim_posting_slot(client_key("post", ip_address), now, settings.COMMENTS_FLOOD_SECONDS)
         ):
             raise Refusal(
                 _("You are posting too quickly. Wait %(seconds)d seconds, then send your comment again.")

@@ -1,7 +1,5 @@
 """Posting a comment, following a comment's permalink, reporting a comment."""
 
-import hashlib
-
 from django.conf import settings
 from django.contrib import messages
 from django.db import IntegrityError, transaction
@@ -17,7 +15,7 @@ from .cookies import forget_author, own_comment_ids, remember_own_comment, save_
 from .forms import CommentForm, ReportForm
 from .models import Comment, CommentReport
 from .notifications import notify_moderators
-from .posting import Refusal, change_status, client_ip, submit_comment
+from .posting import Refusal, change_status, client_ip, client_key, submit_comment
 from .threads import page_of_comment
 
 
@@ -76,10 +74,6 @@ def permalink(request, pk):
     return redirect(comment_location(comment, own_ids))
 
 
-def reporter_key(request, comment):
-    return hashlib.sha256(f"report:{comment.pk}:{client_ip(request)}".encode()).hexdigest()
-
-
 @require_http_methods(["GET", "POST"])
 def report(request, pk):
     comment = get_object_or_404(
@@ -90,7 +84,9 @@ def report(request, pk):
         try:
             with transaction.atomic():
                 CommentReport.objects.create(
-                    comment=comment, reason=form.cleaned_data["reason"], reporter_key=reporter_key(request, comment)
+                    comment=comment,
+                    reason=form.cleaned_data["reason"],
+                    reporter_key=client_key(f"report:{comment.pk}", client_ip(request)),
                 )
                 Comment.objects.filter(pk=comment.pk).update(report_count=F("report_count") + 1)
                 comment.refresh_from_db(fields=["report_count", "status"])

@@ -127,3 +127,24 @@ def test_pages_of_other_stories_are_kept_apart(client):
     second = make_story(headline="Second cached story")
     client.get(first.get_absolute_url())
     assert "Second cached story" in Client().get(second.get_absolute_url()).content.decode()
+
+
+def test_page_cached_while_comments_were_open_is_not_served_after_they_close(client, settings):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    settings.COMMENTS_CLOSE_AFTER_DAYS = 14
+    story = make_story(published_at=timezone.now() - dt.timedelta(days=13))
+    assert 'id="comment-form"' in client.get(story.get_absolute_url()).content.decode()
+    Story.objects.filter(pk=story.pk).update(published_at=timezone.now() - dt.timedelta(days=15))
+    page = Client().get(story.get_absolute_url()).content.decode()
+    assert "Comments are closed." in page
+
+
+@pytest.mark.parametrize("cpage", ["x", "999999", "²", "-1"])
+def test_odd_comment_page_numbers_do_not_fill_the_cache(client, story, cpage, django_assert_max_num_queries):
+    client.get(story.get_absolute_url() + f"?cpage={cpage}")
+    with django_assert_max_num_queries(20) as captured:
+        assert Client().get(story.get_absolute_url() + f"?cpage={cpage}").status_code == 200
+    assert len(captured) > 1

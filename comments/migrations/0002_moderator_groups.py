@@ -24,7 +24,7 @@ STORY_PERMISSIONS = [
     ]
     for action in ("add", "change", "delete", "view")
 ]
-EDITOR_COMMENT_PERMISSIONS = [*COMMENT_PERMISSIONS, ("comments", "delete_comment")]
+EDITOR_COMMENT_PERMISSIONS = COMMENT_PERMISSIONS
 
 
 def permissions(apps, pairs):

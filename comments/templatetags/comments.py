@@ -5,7 +5,7 @@ import re
 from django import template
 from django.conf import settings
 from django.utils import timezone, translation
-from django.utils.html import escape, format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 from comments.cookies import own_comment_ids, remembered_author
@@ -18,6 +18,7 @@ register = template.Library()
 
 BARE_URL = re.compile(r"https?://[^\s<>\"'`]+", re.IGNORECASE)
 TRAILING_PUNCTUATION = ".,;:!?)]}'\"”’»"
+LINE_BREAK = mark_safe("<br>")  # a constant, not user text
 
 
 @register.inclusion_tag("comments/_section.html", takes_context=True)
@@ -51,25 +52,29 @@ def comment_section(context, story):
 
 def replying_to(story, form, request):
     """The approved comment a no-JavaScript reply answers: ?replytocom=<id>, or the posted parent."""
-    raw = form.data.get("parent") if form.is_bound else request.GET.get("replytocom")
-    if not raw or not str(raw).isdigit():
+    raw = str(form.data.get("parent") if form.is_bound else request.GET.get("replytocom") or "")
+    # ASCII digits only ("²".isdigit() is true), and no more than an id can hold.
+    if not (raw.isascii() and raw.isdigit() and len(raw) <= 18):
         return None
     return Comment.objects.approved().filter(story=story, pk=int(raw)).only("id", "author_name").first()
 
 
 @register.filter
 def comment_text(text):
-    """Plain text as HTML: escaped, paragraphs and line breaks kept, http(s) URLs linked.
+    """Plain text as HTML: escaped, paragraphs and line breaks kept, http(s) URLs linked."""
+    paragraphs = [part.strip() for part in re.split(r"\n\s*\n", text.strip()) if part.strip()]
+    return format_html_join("\n", "<p>{}</p>", ((join_lines(paragraph.split("\n")),) for paragraph in paragraphs))
 
-    Every piece of the visitor's text goes through `escape` before it is joined, so
-    marking the joined result safe cannot let markup through.
-    """
-    paragraphs = [part for part in re.split(r"\n\s*\n", text.strip()) if part.strip()]
-    rendered = []
-    for paragraph in paragraphs:
-        lines = [linkify(line) for line in paragraph.strip().split("\n")]
-        rendered.append("<p>" + "<br>".join(lines) + "</p>")
-    return mark_safe("\n".join(rendered))  # noqa: S308 - built from escaped pieces only
+
+def join_lines(lines):
+    """Lines joined with <br>; each line escaped by format_html_join, its links built by format_html."""
+    return format_html_join(
+        "", "{}{}", ((linkify(line), LINE_BREAK if more else "") for more, line in flag_last(lines))
+    )
+
+
+def flag_last(items):
+    return [(index < len(items) - 1, item) for index, item in enumerate(items)]
 
 
 def linkify(line):
@@ -77,11 +82,11 @@ def linkify(line):
     position = 0
     for match in BARE_URL.finditer(line):
         url = match.group(0).rstrip(TRAILING_PUNCTUATION)
-        pieces.append(escape(line[position : match.start()]))
+        pieces.append(line[position : match.start()])
         pieces.append(format_html('<a href="{}" rel="nofollow ugc">{}</a>', url, url))
         position = match.start() + len(url)
-    pieces.append(escape(line[position:]))
-    return "".join(pieces)
+    pieces.append(line[position:])
+    return format_html_join("", "{}", ((piece,) for piece in pieces))
 
 
 @register.filter

@@ -12,6 +12,7 @@ from comments.moderation import (
     count_links,
     decide_comment_status,
     first_keyword_in,
+    levels_to_climb,
 )
 
 KNOWN = AuthorHistory(has_approved_comment=True)
@@ -177,3 +178,16 @@ def test_comments_are_open(enabled, age_days, close_after, expected):
 
 def test_unpublished_story_takes_no_comments():
     assert comments_are_open(True, None, 0, dt.datetime(2026, 1, 1, tzinfo=dt.UTC)) is False
+
+
+def test_one_url_with_www_counts_as_one_link():
+    assert count_links("see https://www.example.org/x for more") == 1
+    assert decide(text="see https://www.example.org/x").status == "approved"
+
+
+@pytest.mark.parametrize(
+    ("parent_depth", "max_depth", "climb"),
+    [(0, 5, 0), (3, 5, 0), (4, 5, 1), (0, 1, 1), (0, 2, 0), (1, 2, 1)],
+)
+def test_replies_climb_just_enough_to_stay_within_the_depth_limit(parent_depth, max_depth, climb):
+    assert levels_to_climb(parent_depth, max_depth) == climb
