@@ -8,7 +8,7 @@ MANAGE := $(BIN)/python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format serve migrate demo install clean bench
+.PHONY: run test lint format serve install clean bench messages
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -54,6 +54,13 @@ serve: install .secret_key
 
 .secret_key: | $(BIN)/python
 	umask 077 && $(BIN)/python -c "import secrets; print(secrets.token_urlsafe(50))" > $@
+
+# Interface strings: collect them into locale/ko/LC_MESSAGES/django.po, then compile the .mo
+# (both are committed; the suite checks that every string is translated and compiled).
+messages: export DJANGO_DEBUG ?= 1
+messages: install
+	$(MANAGE) makemessages -l ko --no-location --ignore=.venv --ignore=staticfiles --ignore=artifacts
+	$(MANAGE) compilemessages -l ko --ignore=.venv
 
 bench: install
 	$(BIN)/python bench/story_page.py

@@ -13,7 +13,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from articles.models import Story
 
@@ -70,7 +70,7 @@ def parse_address(text):
         return None
 
 
-NOT_AVAILABLE = _lazy(
+NOT_AVAILABLE = gettext_lazy(
     "The comment you are replying to is not available. Your text is kept below: "
     "send it again to post it as a new comment."
 )
