@@ -95,6 +95,13 @@ def has_hangul(text):
     return any("HANGUL" in unicodedata.name(char, "") for char in text)
 
 
+def mostly_hangul(text):
+    """True when most letters are Hangul: a Korean paragraph, or a comment written in Korean."""
+    letters = [char for char in text if char.isalpha()]
+    hangul = sum(1 for char in letters if "HANGUL" in unicodedata.name(char, ""))
+    return bool(letters) and hangul * 2 >= len(letters)
+
+
 def hashtag_slug(name):
     """The one key of a hashtag: `#Ukraine` and `#ukraine` are the same tag.
 

@@ -28,7 +28,7 @@ from django.core.exceptions import ValidationError
 from django.utils.text import slugify
 
 from .datelines import DATELINE, DatelineError, parse_dateline
-from .models import HTTP_URL, Hashtag, Outlet, SocialLink, Story, has_hangul, hashtag_slug
+from .models import HTTP_URL, Hashtag, Outlet, SocialLink, Story, has_hangul, hashtag_slug, mostly_hangul
 
 # A line that is meant as a dateline, well-formed or not; the strict form follows.
 DATELINE_LIKE = re.compile(r"^\d{4}\s*-\s*\d{1,2}\s*-\s*\d{1,2}\b.*\(.*\)$")
@@ -114,13 +114,6 @@ class ParsedStory:
     @property
     def slug(self):
         return slugify(self.headline)[:200].strip("-")
-
-
-def mostly_hangul(text):
-    """True when most letters are Hangul: such a block is the Korean body."""
-    letters = [char for char in text if char.isalpha()]
-    hangul = sum(1 for char in letters if "HANGUL" in unicodedata.name(char, ""))
-    return bool(letters) and hangul * 2 >= len(letters)
 
 
 def decode_story_page(data):

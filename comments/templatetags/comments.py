@@ -8,6 +8,7 @@ from django.utils import timezone, translation
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
+from articles.models import mostly_hangul
 from comments.cookies import own_comment_ids, remembered_author
 from comments.forms import CommentForm
 from comments.models import Comment
@@ -87,6 +88,12 @@ def linkify(line):
         position = match.start() + len(url)
     pieces.append(line[position:])
     return format_html_join("", "{}", ((piece,) for piece in pieces))
+
+
+@register.filter
+def text_language(text):
+    """The language a visitor wrote in, so screen readers pick the right voice."""
+    return "ko" if mostly_hangul(text) else "en"
 
 
 @register.filter

@@ -226,3 +226,14 @@ def test_line_breaks_sent_by_a_browser_are_stored_as_newlines(client, story):
 def test_email_address_is_not_shown_with_the_comment(client, story):
     make_comment(story, author_email="secret.reader@example.com")
     assert "secret.reader@example.com" not in client.get(story.get_absolute_url()).content.decode()
+
+
+def test_comment_text_carries_the_language_it_is_written_in(client):
+    from .factories import make_comment, make_story
+
+    story = make_story()
+    make_comment(story, text="좋은 기사 감사합니다. 다음 소식도 기다릴게요.")
+    make_comment(story, text="Thanks for the clear report.")
+    page = client.get(story.get_absolute_url()).content.decode()
+    assert '<div class="comment-text" lang="ko"><p>좋은 기사 감사합니다.' in page
+    assert '<div class="comment-text" lang="en"><p>Thanks for the clear report.' in page
