@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import feeds, views
 
 app_name = "articles"
 
@@ -8,4 +8,8 @@ urlpatterns = [
     path("", views.StoryListView.as_view(), name="home"),
     path("stories/<slug:slug>/", views.StoryDetailView.as_view(), name="story"),
     path("tags/<str:slug>/", views.HashtagView.as_view(), name="hashtag"),
+    path("feeds/stories.rss", feeds.LatestStoriesFeed(), name="feed_rss"),
+    path("feeds/stories.atom", feeds.LatestStoriesAtomFeed(), name="feed_atom"),
+    path("tags/<str:slug>/feed.rss", feeds.HashtagFeed(), name="hashtag_feed_rss"),
+    path("tags/<str:slug>/feed.atom", feeds.HashtagAtomFeed(), name="hashtag_feed_atom"),
 ]

@@ -1,11 +1,13 @@
 from django.urls import path
 
-from . import views
+from . import feeds, views
 
 app_name = "comments"
 
 urlpatterns = [
     path("stories/<slug:slug>/comments/", views.post_comment, name="post"),
+    path("stories/<slug:slug>/comments/feed.rss", feeds.StoryCommentsFeed(), name="feed_rss"),
+    path("stories/<slug:slug>/comments/feed.atom", feeds.StoryCommentsAtomFeed(), name="feed_atom"),
     path("comments/<int:pk>/", views.permalink, name="permalink"),
     path("comments/<int:pk>/report/", views.report, name="report"),
 ]

@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.contrib.sitemaps",
     "crispy_forms",
     "crispy_bootstrap5",
     "articles",
@@ -242,6 +243,7 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 # Newsroom's own knobs.
 NEWSROOM_SITE_NAME = os.environ.get("NEWSROOM_SITE_NAME", "Newsroom")
 NEWSROOM_STORIES_PER_PAGE = env_int("NEWSROOM_STORIES_PER_PAGE", 20)
+NEWSROOM_FEED_ITEMS = env_int("NEWSROOM_FEED_ITEMS", 20)
 # Story pages for readers without cookies are kept this long in the cache (0: off).
 NEWSROOM_PAGE_CACHE_SECONDS = env_int("NEWSROOM_PAGE_CACHE_SECONDS", 600)
 

@@ -1,4 +1,4 @@
-"""Root URLs: the admin, and the apps under a language prefix (/en/, /ko/). Configuration only."""
+"""Root URLs: the admin, what crawlers read (robots.txt, sitemaps), the apps under /en/ and /ko/."""
 
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
@@ -6,6 +6,7 @@ from django.urls import include, path
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("", include("articles.crawler_urls")),
 ]
 
 urlpatterns += i18n_patterns(

@@ -1,0 +1,112 @@
+"""RSS 2.0 and Atom feeds: the latest stories, and the stories of one hashtag.
+
+Each feed speaks the language of its address (/en/…, /ko/…): on /ko/ an item
+takes the story's Korean headline and Korean text where it has them. Dates are
+in the outlet's own zone, with its offset. The author is the reporter, by name
+only: no feed here ever defines an author e-mail.
+"""
+
+from django.conf import settings
+from django.contrib.syndication.views import Feed
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import escape
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from .languages import headline_in, summary_in
+from .models import Hashtag, Story, hashtag_slug
+
+
+def in_zone(moment, zone):
+    """A moment in the outlet's zone, to the second: the reader sees the offset the dateline has."""
+    return timezone.localtime(moment, zone).replace(microsecond=0)
+
+
+class AtomFeed:
+    """The Atom edition of an RSS feed class: put it first among the bases.
+
+    RSS readers take an item title as HTML, so the RSS feeds escape it (Django's
+    default); an Atom title is plain text and is given as written.
+    """
+
+    feed_type = Atom1Feed
+
+    def subtitle(self, obj):
+        return self.description(obj)
+
+    def item_title(self, item):
+        return self.plain_title(item)
+
+
+class StoryFeed(Feed):
+    """What the story feeds share: one item per published story, newest first."""
+
+    def plain_title(self, story):
+        return headline_in(story, get_language())
+
+    def item_title(self, story):
+        return escape(self.plain_title(story))
+
+    def item_description(self, story):
+        return escape(summary_in(story, get_language()))
+
+    def item_author_name(self, story):
+        return story.reporter or None
+
+    def author_name(self):
+        """The feed's author (Atom asks for one where a story has no byline)."""
+        return settings.NEWSROOM_SITE_NAME
+
+    def item_pubdate(self, story):
+        return in_zone(story.published_at, story.outlet.zone)
+
+    def item_updateddate(self, story):
+        return in_zone(story.updated_at, story.outlet.zone)
+
+    def item_categories(self, story):
+        return [hashtag.name for hashtag in story.hashtags.all()]
+
+
+class LatestStoriesFeed(StoryFeed):
+    def title(self, obj):
+        return _("%(site)s: latest stories") % {"site": settings.NEWSROOM_SITE_NAME}
+
+    def link(self, obj):
+        return reverse("articles:home")
+
+    def description(self, obj):
+        return _("The latest stories of %(site)s, in English and Korean.") % {"site": settings.NEWSROOM_SITE_NAME}
+
+    def items(self, obj):
+        return Story.objects.published().for_listing()[: settings.NEWSROOM_FEED_ITEMS]
+
+
+class LatestStoriesAtomFeed(AtomFeed, LatestStoriesFeed):
+    pass
+
+
+class HashtagFeed(StoryFeed):
+    def get_object(self, request, slug):
+        return get_object_or_404(Hashtag, slug=hashtag_slug(slug))
+
+    def title(self, hashtag):
+        return _("#%(hashtag)s · %(site)s") % {"hashtag": hashtag.name, "site": settings.NEWSROOM_SITE_NAME}
+
+    def link(self, hashtag):
+        return hashtag.get_absolute_url()
+
+    def description(self, hashtag):
+        return _("The latest stories tagged #%(hashtag)s on %(site)s.") % {
+            "hashtag": hashtag.name,
+            "site": settings.NEWSROOM_SITE_NAME,
+        }
+
+    def items(self, hashtag):
+        return Story.objects.published().filter(hashtags=hashtag).for_listing()[: settings.NEWSROOM_FEED_ITEMS]
+
+
+class HashtagAtomFeed(AtomFeed, HashtagFeed):
+    pass
