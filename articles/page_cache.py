@@ -72,7 +72,8 @@ def comment_page(request):
 def cache_key(row, request):
     extra = ":".join(part(row) for part in _key_parts)
     language = getattr(request, "LANGUAGE_CODE", "")
-    return f"story-page:{row.id}:{row.page_version}:{comment_page(request)}:{language}:{extra}"
+    # The host too: the page carries absolute URLs (canonical, alternates).
+    return f"story-page:{request.get_host()}:{row.id}:{row.page_version}:{comment_page(request)}:{language}:{extra}"
 
 
 def input_pattern(name):
