@@ -12,4 +12,5 @@ urlpatterns = [
     path("feeds/stories.atom", feeds.LatestStoriesAtomFeed(), name="feed_atom"),
     path("tags/<str:slug>/feed.rss", feeds.HashtagFeed(), name="hashtag_feed_rss"),
     path("tags/<str:slug>/feed.atom", feeds.HashtagAtomFeed(), name="hashtag_feed_atom"),
+    path("search/", views.SearchView.as_view(), name="search"),
 ]

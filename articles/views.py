@@ -1,14 +1,15 @@
-"""Reader-facing pages: the latest stories, one story, one hashtag."""
+"""Reader-facing pages: the latest stories, one story, one hashtag, search."""
 
 from django.conf import settings
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers, patch_vary_headers
+from django.utils.translation import get_language
 from django.views.decorators.csrf import requires_csrf_token
 from django.views.generic import DetailView, ListView
 
-from . import page_cache
+from . import page_cache, search
 from .models import Hashtag, Story, hashtag_slug
 
 
@@ -77,6 +78,26 @@ class HashtagView(StoryListView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(hashtag=self.hashtag, **kwargs)
+
+
+class SearchView(ListView):
+    """Published stories containing the reader's words, best first (articles/search.py)."""
+
+    template_name = "articles/search.html"
+    context_object_name = "hits"
+
+    def get_paginate_by(self, queryset):
+        return settings.NEWSROOM_STORIES_PER_PAGE
+
+    def get(self, request, *args, **kwargs):
+        self.query = search.parse_query(request.GET.get("q", ""))
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        return search.StorySearch(self.query, language=get_language())
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(query=self.query, max_length=search.MAX_QUERY_LENGTH, **kwargs)
 
 
 @requires_csrf_token

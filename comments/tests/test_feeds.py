@@ -94,7 +94,7 @@ class TestStoryCommentsFeed:
         story = make_story(headline="Port reopens", headline_ko="항구 재개장")
         make_comment(story)
         feed = read_feed(client.get(comments_feed_url(kind, story, "ko")))
-        assert feed.feed.title == "Comments on “항구 재개장”"
+        assert feed.feed.title == "“항구 재개장”에 달린 댓글"
         assert feed.feed.language == "ko"
         with translation.override("ko"):
             assert feed.feed.link == f"http://testserver{story.get_absolute_url()}#comments"
@@ -136,4 +136,4 @@ class TestAutodiscovery:
         story = make_story(headline="Port reopens", headline_ko="항구 재개장")
         with translation.override("ko"):
             links = feed_links(client.get(story.get_absolute_url()))
-        assert links[2][1:] == ("Comments on “항구 재개장” (RSS)", comments_feed_url("rss", story, "ko"))
+        assert links[2][1:] == ("“항구 재개장”에 달린 댓글 (RSS)", comments_feed_url("rss", story, "ko"))
