@@ -59,3 +59,13 @@ def empty_cache():
 
     cache.clear()
     yield
+
+
+@pytest.fixture(autouse=True)
+def default_language_after_each_test():
+    """A request for a /ko/ page leaves Korean active in the thread (LocaleMiddleware does not reset it):
+    without this, reverse() in the next test would give /ko/ addresses."""
+    yield
+    from django.utils import translation
+
+    translation.deactivate()

@@ -8,7 +8,6 @@ from django.utils import timezone, translation
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
-from articles.models import mostly_hangul
 from comments.cookies import own_comment_ids, remembered_author
 from comments.forms import CommentForm
 from comments.models import Comment
@@ -18,6 +17,9 @@ from comments.threads import build_threads, thread_page
 register = template.Library()
 
 BARE_URL = re.compile(r"https?://[^\s<>\"'`]+", re.IGNORECASE)
+HANGUL = re.compile(r"[\u1100-\u11ff\u3130-\u318f\uac00-\ud7a3]")
+LATIN = re.compile(r"[A-Za-z]")
+WORD = re.compile(r"\w+")
 TRAILING_PUNCTUATION = ".,;:!?)]}'\"”’»"
 LINE_BREAK = mark_safe("<br>")  # a constant, not user text
 
@@ -32,12 +34,9 @@ def comment_section(context, story):
     reply_to = replying_to(story, form, request)
     if reply_to and not form.is_bound:
         form.initial["parent"] = reply_to.pk
-    korean = translation.get_language() == "ko" and story.headline_ko
     return {
         "story": story,
-        "headline": format_html(
-            '<span lang="{}">{}</span>', *(("ko", story.headline_ko) if korean else ("en", story.headline))
-        ),
+        "headline": story_headline(story),
         "count": Comment.objects.filter(story=story).approved().count(),
         "threads": threads,
         "page": page,
@@ -49,6 +48,13 @@ def comment_section(context, story):
         "zone": story.outlet.zone,
         "csrf_token": context.get("csrf_token"),
     }
+
+
+@register.filter
+def story_headline(story):
+    """The story's headline in the page's language where it has one, marked with its language."""
+    korean = translation.get_language() == "ko" and story.headline_ko
+    return format_html('<span lang="{}">{}</span>', *(("ko", story.headline_ko) if korean else ("en", story.headline)))
 
 
 def replying_to(story, form, request):
@@ -78,6 +84,28 @@ def flag_last(items):
     return [(index < len(items) - 1, item) for index, item in enumerate(items)]
 
 
+def written_language(text):
+    """ "ko" for text mostly in Korean words, "en" for text in Latin words only, None when it cannot tell."""
+    words = WORD.findall(text)
+    hangul = sum(1 for word in words if HANGUL.search(word))
+    latin = sum(1 for word in words if LATIN.search(word)) - hangul
+    if hangul and hangul >= latin:
+        return "ko"
+    if latin and not hangul:
+        return "en"
+    return None
+
+
+@register.filter
+def other_language(text):
+    """The language a comment is written in when it is not the page's, for its `lang` attribute; else "".
+
+    Screen readers read a Korean comment on an English page with a Korean voice (WCAG 3.1.2).
+    """
+    language = written_language(text)
+    return language if language and language != translation.get_language() else ""
+
+
 def linkify(line):
     pieces = []
     position = 0
@@ -88,12 +116,6 @@ def linkify(line):
         position = match.start() + len(url)
     pieces.append(line[position:])
     return format_html_join("", "{}", ((piece,) for piece in pieces))
-
-
-@register.filter
-def text_language(text):
-    """The language a visitor wrote in, so screen readers pick the right voice."""
-    return "ko" if mostly_hangul(text) else "en"
 
 
 @register.filter

