@@ -59,3 +59,13 @@ def empty_cache():
 
     cache.clear()
     yield
+
+
+@pytest.fixture(autouse=True)
+def default_language():
+    """A request to /ko/ leaves Korean active in the thread: each test starts in English again."""
+    from django.utils import translation
+
+    translation.activate("en")
+    yield
+    translation.deactivate()

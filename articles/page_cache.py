@@ -42,9 +42,10 @@ def can_use_cache(request):
 
 def cache_key(story_id, version, request):
     page = request.GET.get("cpage", "")
-    return (
-        f"story-page:{story_id}:{version}:{page}:{request.LANGUAGE_CODE if hasattr(request, 'LANGUAGE_CODE') else ''}"
-    )
+    language = getattr(request, "LANGUAGE_CODE", "")
+    # The page carries absolute URLs (canonical, og:url, JSON-LD): one copy per scheme and host.
+    origin = f"{request.scheme}://{request.get_host()}"
+    return f"story-page:{story_id}:{version}:{page}:{language}:{origin}"
 
 
 def input_pattern(name):

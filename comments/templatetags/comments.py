@@ -20,8 +20,14 @@ BARE_URL = re.compile(r"https?://[^\s<>\"'`]+", re.IGNORECASE)
 TRAILING_PUNCTUATION = ".,;:!?)]}'\"”’»"
 
 
+@register.simple_tag
+def approved_comment_count(story):
+    """For the story page: counted once, given to the section and to the story's metadata (commentCount)."""
+    return Comment.objects.filter(story=story).approved().count()
+
+
 @register.inclusion_tag("comments/_section.html", takes_context=True)
-def comment_section(context, story):
+def comment_section(context, story, count=None):
     request = context["request"]
     own_ids = own_comment_ids(request)
     page = thread_page(story, request.GET.get("cpage"), per_page=settings.COMMENTS_PER_PAGE, own_ids=own_ids)
@@ -36,7 +42,7 @@ def comment_section(context, story):
         "headline": format_html(
             '<span lang="{}">{}</span>', *(("ko", story.headline_ko) if korean else ("en", story.headline))
         ),
-        "count": Comment.objects.filter(story=story).approved().count(),
+        "count": approved_comment_count(story) if count is None else count,
         "threads": threads,
         "page": page,
         "form": form,
