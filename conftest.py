@@ -62,10 +62,20 @@ def empty_cache():
 
 
 @pytest.fixture(autouse=True)
-def default_language_after_each_test():
-    """A request for a /ko/ page leaves Korean active in the thread (LocaleMiddleware does not reset it):
-    without this, reverse() in the next test would give /ko/ addresses."""
-    yield
+def default_language():
+    """A request to /ko/ leaves Korean active in the thread: each test starts in English again."""
     from django.utils import translation
 
+    translation.activate("en")
+    yield
     translation.deactivate()
+
+
+def axe_violations(page):
+    """[(rule, [element selectors])] of what axe-core finds on the page: WCAG 2.2 A/AA and best practice."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    if not page.evaluate("typeof window.axe === 'object'"):
+        page.evaluate(Axe().axe_script)
+    response = page.evaluate("axe.run({resultTypes: ['violations']})")
+    return [(violation["id"], [node["target"] for node in violation["nodes"]]) for violation in response["violations"]]

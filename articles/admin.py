@@ -24,6 +24,7 @@ class SocialLinkInline(admin.TabularInline):
 class OutletAdmin(admin.ModelAdmin):
     list_display = ["name", "homepage", "time_zone", "story_count"]
     search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
     inlines = [SocialLinkInline]
 
     def get_queryset(self, request):
@@ -68,8 +69,11 @@ class StoryAdmin(admin.ModelAdmin):
     @admin.action(description=_("Publish selected stories"), permissions=["change"])
     def publish(self, request, queryset):
         now = timezone.now()
+        stories = Story.objects.filter(pk__in=list(queryset.values_list("pk", flat=True)))
         undated = queryset.filter(published_at__isnull=True).update(published_at=now)
         count = queryset.update(status=Story.Status.PUBLISHED)
+        # update() saves nothing: move the versions of these pages and of those listing them as related.
+        stories.with_related().bump_page_version()
         message = ngettext("%(count)d story published.", "%(count)d stories published.", count) % {"count": count}
         if undated:
             message += " " + ngettext(
@@ -81,7 +85,9 @@ class StoryAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Return selected stories to draft"), permissions=["change"])
     def unpublish(self, request, queryset):
+        stories = Story.objects.filter(pk__in=list(queryset.values_list("pk", flat=True)))
         count = queryset.update(status=Story.Status.DRAFT)
+        stories.with_related().bump_page_version()
         self.message_user(
             request,
             ngettext("%(count)d story returned to draft.", "%(count)d stories returned to draft.", count)

@@ -76,6 +76,8 @@ def save_story(parsed):
         StoryHashtag(story=story, hashtag=tag, position=position)
         for position, tag in enumerate(get_or_create_hashtags(parsed.hashtags))
     )
+    # bulk_create sends no signals: the pages listing this story among their related stories move on.
+    Story.objects.filter(pk=story.pk).with_related().bump_page_version()
     story_imported.send(sender=Story, story=story, parsed=parsed)
     return story, created
 

@@ -49,6 +49,14 @@ def validate_time_zone(value):
 
 class Outlet(models.Model):
     name = models.CharField(_("name"), max_length=120, unique=True)
+    slug = models.SlugField(
+        _("slug"),
+        max_length=120,
+        unique=True,
+        allow_unicode=True,
+        blank=True,
+        help_text=_("The outlet page's address; made from the name if empty."),
+    )
     homepage = HttpURLField(_("homepage"), blank=True)
     time_zone = models.CharField(
         _("time zone"),
@@ -67,9 +75,30 @@ class Outlet(models.Model):
     def __str__(self):
         return self.name
 
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_outlet_slug(self.name, exclude_pk=self.pk)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("articles:outlet", kwargs={"slug": self.slug})
+
     @property
     def zone(self):
         return zoneinfo.ZoneInfo(self.time_zone)
+
+
+def name_slug(name, max_length):
+    """A Unicode slug of a name: `Choi Min-jung` → `choi-min-jung`, `연합뉴스` → `연합뉴스`."""
+    return slugify(name, allow_unicode=True)[:max_length].strip("-_")
+
+
+def unique_outlet_slug(name, exclude_pk=None):
+    base = name_slug(name, 110) or "outlet"
+    slug, suffix = base, 2
+    while Outlet.objects.filter(slug=slug).exclude(pk=exclude_pk).exists():
+        slug, suffix = f"{base}-{suffix}", suffix + 1
+    return slug
 
 
 class SocialLink(models.Model):
@@ -111,11 +140,26 @@ def hashtag_slug(name):
     return unicodedata.normalize("NFKC", name.lstrip("#")).casefold()
 
 
+class HashtagQuerySet(models.QuerySet):
+    def in_use(self):
+        """Hashtags of published stories, each with `story_count`: most used first."""
+        return (
+            self.filter(
+                story_links__story__status=Story.Status.PUBLISHED,
+                story_links__story__published_at__lte=timezone.now(),
+            )
+            .annotate(story_count=models.Count("story_links"))
+            .order_by("-story_count", "slug")
+        )
+
+
 class Hashtag(models.Model):
     name = models.CharField(
         _("name"), max_length=100, help_text=_("As written, without “#”: Arirang_News, 우크라이나.")
     )
     slug = models.SlugField(_("slug"), max_length=100, unique=True, allow_unicode=True, editable=False)
+
+    objects = HashtagQuerySet.as_manager()
 
     class Meta:
         ordering = ["slug"]
@@ -165,6 +209,31 @@ class StoryQuerySet(models.QuerySet):
         """Mark these stories' cached pages stale (their text, comments or outlet changed)."""
         return self.update(page_version=models.F("page_version") + 1)
 
+    def with_related(self):
+        """These stories and every story sharing a hashtag with one of them: the pages that list them."""
+        shared_tags = StoryHashtag.objects.filter(story__in=self.values("pk")).values("hashtag_id")
+        sharing = StoryHashtag.objects.filter(hashtag_id__in=shared_tags).values("story_id")
+        return Story.objects.filter(models.Q(pk__in=self.values("pk")) | models.Q(pk__in=sharing))
+
+    def related_to(self, story, limit=5):
+        """Stories sharing hashtags with `story`: most shared tags first, then newest.
+
+        Takes the tag ids from `story.hashtags.all()`, prefetched by `for_page()`, so it is one query.
+        """
+        tag_ids = [tag.pk for tag in story.hashtags.all()]
+        if not tag_ids:
+            return self.none()
+        return (
+            self.filter(hashtag_links__hashtag_id__in=tag_ids)
+            .exclude(pk=story.pk)
+            .annotate(shared_hashtags=models.Count("hashtag_links"))
+            .select_related("outlet")
+            .order_by("-shared_hashtags", "-published_at", "-id")[:limit]
+        )
+
+    def by_reporter(self, slug):
+        return self.filter(reporter_slug=slug)
+
 
 def ordered_hashtags():
     """A story's hashtags in the order the editor wrote them."""
@@ -192,6 +261,14 @@ class Story(models.Model):
     body_ko = models.TextField(_("Korean body"), blank=True)
     reporter = models.CharField(
         _("reporter"), max_length=120, blank=True, help_text=_("The byline, e.g. Choi Min-jung.")
+    )
+    reporter_slug = models.SlugField(
+        _("reporter slug"),
+        max_length=120,
+        allow_unicode=True,
+        blank=True,
+        editable=False,
+        help_text=_("The reporter page's address, made from the byline on every save."),
     )
     outlet = models.ForeignKey(Outlet, on_delete=models.PROTECT, related_name="stories", verbose_name=_("outlet"))
     source_url = HttpURLField(
@@ -226,18 +303,31 @@ class Story(models.Model):
             ),
             http_url_constraint("source_url", "story_source_is_http"),
         ]
-        indexes = [models.Index(fields=["status", "-published_at"], name="story_listing_idx")]
+        indexes = [
+            models.Index(fields=["status", "-published_at"], name="story_listing_idx"),
+            models.Index(fields=["reporter_slug", "-published_at"], name="story_reporter_idx"),
+        ]
 
     def __str__(self):
         return self.headline
 
     def save(self, *args, **kwargs):
+        self.reporter_slug = name_slug(self.reporter, self._meta.get_field("reporter_slug").max_length)
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "reporter_slug"}
         super().save(*args, **kwargs)
-        # In the database, not in memory: two saves at once still give two new versions.
-        Story.objects.filter(pk=self.pk).bump_page_version()
+        # In the database, not in memory: two saves at once still give two new versions. Stories
+        # sharing a hashtag list this one among their related stories, so their pages move on too.
+        Story.objects.filter(pk=self.pk).with_related().bump_page_version()
 
     def get_absolute_url(self):
         return reverse("articles:story", kwargs={"slug": self.slug})
+
+    def get_reporter_url(self):
+        """The page of every story under this byline (None when the byline makes no slug)."""
+        if not self.reporter_slug:
+            return None
+        return reverse("articles:reporter", kwargs={"slug": self.reporter_slug})
 
     def clean(self):
         if self.status == self.Status.PUBLISHED and self.published_at is None:

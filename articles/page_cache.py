@@ -72,8 +72,9 @@ def comment_page(request):
 def cache_key(row, request):
     extra = ":".join(part(row) for part in _key_parts)
     language = getattr(request, "LANGUAGE_CODE", "")
-    # The host too: the page carries absolute URLs (canonical, alternates).
-    return f"story-page:{request.get_host()}:{row.id}:{row.page_version}:{comment_page(request)}:{language}:{extra}"
+    # Scheme and host too: the page carries absolute URLs (canonical, alternates, og:url, JSON-LD).
+    origin = f"{request.scheme}://{request.get_host()}"
+    return f"story-page:{origin}:{row.id}:{row.page_version}:{comment_page(request)}:{language}:{extra}"
 
 
 def input_pattern(name):

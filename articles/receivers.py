@@ -1,5 +1,6 @@
 """Keep cached story pages fresh: what a story page shows changed, so its version moves on."""
 
+from django.db.models import Q
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
@@ -23,4 +24,6 @@ def hashtag_renamed(sender, instance, **kwargs):
 
 @receiver([post_save, post_delete], sender=StoryHashtag)
 def story_hashtags_changed(sender, instance, **kwargs):
-    Story.objects.filter(pk=instance.story_id).bump_page_version()
+    # Stories with this hashtag list their related stories by shared hashtags: theirs change too.
+    with_the_tag = StoryHashtag.objects.filter(hashtag_id=instance.hashtag_id).values("story_id")
+    Story.objects.filter(Q(pk=instance.story_id) | Q(pk__in=with_the_tag)).bump_page_version()

@@ -7,10 +7,13 @@ app_name = "articles"
 urlpatterns = [
     path("", views.StoryListView.as_view(), name="home"),
     path("stories/<slug:slug>/", views.StoryDetailView.as_view(), name="story"),
+    path("tags/", views.HashtagIndexView.as_view(), name="hashtags"),
     path("tags/<str:slug>/", views.HashtagView.as_view(), name="hashtag"),
     path("feeds/stories.rss", feeds.LatestStoriesFeed(), name="feed_rss"),
     path("feeds/stories.atom", feeds.LatestStoriesAtomFeed(), name="feed_atom"),
     path("tags/<str:slug>/feed.rss", feeds.HashtagFeed(), name="hashtag_feed_rss"),
     path("tags/<str:slug>/feed.atom", feeds.HashtagAtomFeed(), name="hashtag_feed_atom"),
     path("search/", views.SearchView.as_view(), name="search"),
+    path("outlets/<str:slug>/", views.OutletView.as_view(), name="outlet"),
+    path("reporters/<str:slug>/", views.ReporterView.as_view(), name="reporter"),
 ]

@@ -1,4 +1,4 @@
-"""Reader-facing pages: the latest stories, one story, one hashtag, search."""
+"""Reader-facing pages: the latest stories, one story, the hashtags, one hashtag, outlet or reporter, search."""
 
 from django.conf import settings
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
@@ -10,7 +10,14 @@ from django.views.decorators.csrf import requires_csrf_token
 from django.views.generic import DetailView, ListView
 
 from . import page_cache, search
-from .models import Hashtag, Story, hashtag_slug
+from .models import Hashtag, Outlet, Story, hashtag_slug, name_slug
+
+
+def redirect_keeping_query(request, url_name, slug):
+    """To the one spelling of a page's address (`#Ukraine` → `ukraine`), with the same query."""
+    url = reverse(url_name, kwargs={"slug": slug})
+    query = request.META.get("QUERY_STRING", "")
+    return HttpResponsePermanentRedirect(f"{url}?{query}" if query else url)
 
 
 class StoryListView(ListView):
@@ -67,9 +74,7 @@ class HashtagView(StoryListView):
     def get(self, request, *args, **kwargs):
         canonical = hashtag_slug(kwargs["slug"])
         if canonical != kwargs["slug"]:
-            url = reverse("articles:hashtag", kwargs={"slug": canonical})
-            query = request.META.get("QUERY_STRING", "")
-            return HttpResponsePermanentRedirect(f"{url}?{query}" if query else url)
+            return redirect_keeping_query(request, "articles:hashtag", canonical)
         self.hashtag = get_object_or_404(Hashtag, slug=canonical)
         return super().get(request, *args, **kwargs)
 
@@ -98,6 +103,58 @@ class SearchView(ListView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(query=self.query, max_length=search.MAX_QUERY_LENGTH, **kwargs)
+
+
+class HashtagIndexView(ListView):
+    """Every hashtag of a published story, most used first, with its story count."""
+
+    template_name = "articles/hashtag_index.html"
+    context_object_name = "hashtags"
+    paginate_by = 100
+
+    def get_queryset(self):
+        return Hashtag.objects.in_use()
+
+
+class OutletView(StoryListView):
+    """An outlet's latest stories."""
+
+    template_name = "articles/outlet_detail.html"
+
+    def get(self, request, *args, **kwargs):
+        self.outlet = get_object_or_404(Outlet.objects.prefetch_related("social_links"), slug=kwargs["slug"])
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        return super().get_queryset().filter(outlet=self.outlet)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(outlet=self.outlet, **kwargs)
+
+
+class ReporterView(StoryListView):
+    """Every story under one byline; the slug is made from the byline (`Story.reporter_slug`)."""
+
+    template_name = "articles/reporter_detail.html"
+
+    def get(self, request, *args, **kwargs):
+        self.reporter_slug = name_slug(kwargs["slug"], Story._meta.get_field("reporter_slug").max_length)
+        if not self.reporter_slug:
+            raise Http404("No reporter at this address.")
+        if self.reporter_slug != kwargs["slug"]:
+            return redirect_keeping_query(request, "articles:reporter", self.reporter_slug)
+        # The newest story's spelling of the byline names the page.
+        stories = Story.objects.published().by_reporter(self.reporter_slug).order_by("-published_at", "-id")
+        self.reporter = stories.values_list("reporter", flat=True).first()
+        if self.reporter is None:
+            raise Http404("No published story under this byline.")
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        return super().get_queryset().by_reporter(self.reporter_slug)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(reporter=self.reporter, **kwargs)
 
 
 @requires_csrf_token

@@ -1,7 +1,10 @@
 """Template helpers for story pages."""
 
 from django import template
+from django.utils import translation
 from django.utils.html import format_html
+
+from articles.models import Story
 
 register = template.Library()
 
@@ -17,3 +20,9 @@ def dateline(story):
         local.isoformat(timespec="seconds"),
         f"{local:%Y-%m-%d, %H:%M} ({local.tzname()})",
     )
+
+
+@register.inclusion_tag("articles/_related_stories.html")
+def related_stories(story):
+    """Up to five published stories sharing hashtags with this one, most shared first."""
+    return {"stories": Story.objects.published().related_to(story), "language": translation.get_language()}

@@ -6,6 +6,8 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
+from conftest import axe_violations
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 DEMO_STORIES = Path(__file__).resolve().parents[2] / "demo" / "stories"
@@ -16,13 +18,6 @@ LIBRARY_HEADLINE_KO = "마포구립도서관, 시험 기간 맞아 운영 시간
 def demo_site(live_server):
     call_command("import_story", str(DEMO_STORIES), stdout=StringIO(), stderr=StringIO())
     return live_server
-
-
-def axe_violations(page):
-    from axe_playwright_python.sync_playwright import Axe
-
-    results = Axe().run(page)
-    return [(v["id"], len(v["nodes"])) for v in results.response["violations"]]
 
 
 def test_reader_searches_the_korean_site_for_a_korean_word_and_opens_the_story(demo_site, page, artifacts_dir):

@@ -38,7 +38,7 @@ class TestSQLite:
         expected = {"articles_story_search_insert", "articles_story_search_update", "articles_story_search_delete"}
         assert expected <= triggers, (
             "A migration rebuilt articles_story on SQLite, which drops its triggers: "
-            "create them again in that migration (see articles/migrations/0006_story_search.py)."
+            "create them again in that migration (see articles/migrations/0009_story_search.py)."
         )
 
     def test_index_holds_the_text_of_each_story(self):

@@ -15,9 +15,9 @@ from .story_pages import SEED_HASHTAGS, SEED_HEADLINE
 
 pytestmark = pytest.mark.django_db
 
-# The story, its hashtags, its outlet's links; then the comment section: the count of
-# approved comments, of threads, the page's threads and their comments.
-STORY_PAGE_QUERIES = 3 + 4
+# The story, its hashtags, its outlet's links; its related stories; then the comment section:
+# the count of approved comments, of threads, the page's threads and their comments.
+STORY_PAGE_QUERIES = 3 + 1 + 4
 
 
 def story_url(story):
@@ -116,7 +116,7 @@ class TestStoryPage:
             "The port reopened on Monday. Ships queued overnight.",
             "<p>Cranes restarted at dawn. Crews checked the quays.</p>",
             "<p>Traffic is expected to recover by Friday.</p>",
-            "Han Ji-min, Harbour Wire.",
+            '<a href="/en/reporters/han-ji-min/">Han Ji-min</a>, <a href="/en/outlets/harbour-wire/">Harbour Wire</a>.',
             ">#Port</a>",
             ">#Harbour_Wire</a>",
             'href="https://www.facebook.example/harbour"',
@@ -143,7 +143,8 @@ class TestStoryPage:
             "over 7-thousand North Korean soldiers had been dispatched to areas near the border with Ukraine.</p>",
             "<p>While in Ukraine, the delegation exchanged battlefield information, and explored cooperation "
             "measures.</p>",
-            '<p class="story-signoff fw-semibold">Choi Min-jung, Arirang News.</p>',
+            '<p class="story-signoff fw-semibold"><a href="/en/reporters/choi-min-jung/">Choi Min-jung</a>, '
+            '<a href="/en/outlets/arirang-news/">Arirang News</a>.</p>',
             *[f">#{name}</a>" for name in SEED_HASHTAGS],
             '<a href="https://www.facebook.com/arirangtvnews" rel="noopener">',
             '<a href="https://twitter.com/arirangtvnews" rel="noopener">',

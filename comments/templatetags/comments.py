@@ -24,8 +24,14 @@ TRAILING_PUNCTUATION = ".,;:!?)]}'\"”’»"
 LINE_BREAK = mark_safe("<br>")  # a constant, not user text
 
 
+@register.simple_tag
+def approved_comment_count(story):
+    """For the story page: counted once, given to the section and to the story's metadata (commentCount)."""
+    return Comment.objects.filter(story=story).approved().count()
+
+
 @register.inclusion_tag("comments/_section.html", takes_context=True)
-def comment_section(context, story):
+def comment_section(context, story, count=None):
     request = context["request"]
     own_ids = own_comment_ids(request)
     page = thread_page(story, request.GET.get("cpage"), per_page=settings.COMMENTS_PER_PAGE, own_ids=own_ids)
@@ -37,7 +43,7 @@ def comment_section(context, story):
     return {
         "story": story,
         "headline": story_headline(story),
-        "count": Comment.objects.filter(story=story).approved().count(),
+        "count": approved_comment_count(story) if count is None else count,
         "threads": threads,
         "page": page,
         "form": form,

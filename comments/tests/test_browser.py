@@ -8,6 +8,7 @@ from playwright.sync_api import expect
 
 from articles.tests.factories import make_outlet, make_story
 from comments.models import Comment
+from conftest import axe_violations
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -51,12 +52,6 @@ def fill_comment(page, text, name="Park Min", email="park@example.org"):
     field(page, "Comment").fill(text)
     field(page, "Name").fill(name)
     field(page, "Email").fill(email)
-
-
-def axe_violations(page):
-    from axe_playwright_python.sync_playwright import Axe
-
-    return [(v["id"], [n["target"] for n in v["nodes"]]) for v in Axe().run(page).response["violations"]]
 
 
 def test_held_comment_is_approved_by_a_moderator_and_then_public(

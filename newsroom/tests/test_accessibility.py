@@ -2,6 +2,8 @@
 
 import pytest
 
+from conftest import axe_violations
+
 from .site_pages import KOREAN_BODY_SLUG, LANGUAGES, MISTYPED_COMMENT, import_demo_site, reader_pages
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -14,16 +16,6 @@ DARK_BACKGROUND = "rgb(33, 37, 41)"
 def demo_site(live_server):
     import_demo_site()
     return live_server
-
-
-def axe_violations(page):
-    """[(rule, [element selectors])] of what axe-core finds: its default rules, WCAG 2.2 A/AA and best practice."""
-    from axe_playwright_python.sync_playwright import Axe
-
-    if not page.evaluate("typeof window.axe === 'object'"):
-        page.evaluate(Axe().axe_script)
-    response = page.evaluate("axe.run({resultTypes: ['violations']})")
-    return [(v["id"], [node["target"] for node in v["nodes"]]) for v in response["violations"]]
 
 
 def send_mistyped_comment(page, story_url):

@@ -129,7 +129,7 @@ def require_trigram_sqlite(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("articles", "0005_url_scheme_any_case"),
+        ("articles", "0008_outlet_slug_unique"),
     ]
 
     operations = [

@@ -1,0 +1,185 @@
+"""What a page tells search engines and social networks: meta description, Open Graph,
+Twitter Card and JSON-LD `NewsArticle`.
+
+Pure functions of a story and a `PageInfo` (the page's absolute URLs and language), so tests
+check them field by field; `templatetags/share.py` gathers the `PageInfo` from the request.
+"""
+
+import json
+from dataclasses import dataclass
+
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+from django.utils.text import Truncator
+
+# Open Graph names locales with a territory.
+OG_LOCALES = {"en": "en_US", "ko": "ko_KR"}
+
+# static/img/logo.png: the publisher's logo in JSON-LD and the image of share cards.
+LOGO_PATH = "img/logo.png"
+LOGO_WIDTH = LOGO_HEIGHT = 256
+
+DESCRIPTION_WORDS = 45
+
+# Characters that could end the <script> element or confuse an HTML parser inside it, as JSON
+# escapes: JSON.parse and json.loads read them back as the same characters.
+SCRIPT_ESCAPES = {
+    ord("<"): "\\u003c",
+    ord(">"): "\\u003e",
+    ord("&"): "\\u0026",
+    0x2028: "\\u2028",
+    0x2029: "\\u2029",
+}
+
+
+@dataclass(frozen=True)
+class PageInfo:
+    url: str  # the canonical URL
+    origin: str  # scheme and host: https://news.example
+    language: str  # the interface language: en, ko
+    site_name: str
+    home_url: str
+    logo_url: str
+
+    def absolute(self, path):
+        return f"{self.origin}{path}"
+
+
+def story_language(story, language):
+    """The language of the story text the page shows: Korean only when the Korean body exists."""
+    return "ko" if language == "ko" and story.body_ko else "en"
+
+
+def story_headline(story, language):
+    """The page's headline and the other one as (text, language), or None when there is no other."""
+    if language == "ko" and story.headline_ko:
+        return story.headline_ko, (story.headline, "en")
+    return story.headline, ((story.headline_ko, "ko") if story.headline_ko else None)
+
+
+def story_description(story, language):
+    if story_language(story, language) == "ko":
+        return Truncator(" ".join(story.body_ko.split())).words(DESCRIPTION_WORDS)
+    return story.summary()
+
+
+def local_iso(moment, zone):
+    """ISO 8601 with the zone's offset: 2024-11-04T20:00:00+09:00."""
+    return timezone.localtime(moment, zone).isoformat(timespec="seconds")
+
+
+def published_and_modified(story):
+    """Both times in the outlet's zone; a story is never modified before it is published."""
+    if story.published_at is None:
+        return None, None
+    modified = max(story.updated_at or story.published_at, story.published_at)
+    return local_iso(story.published_at, story.outlet.zone), local_iso(modified, story.outlet.zone)
+
+
+def locale_tags(language):
+    tags = [("property", "og:locale", OG_LOCALES.get(language, OG_LOCALES["en"]))]
+    tags += [("property", "og:locale:alternate", locale) for code, locale in OG_LOCALES.items() if code != language]
+    return tags
+
+
+def page_share_tags(page, *, title, description):
+    """`(attribute, name, content)` of each `<meta>` of an ordinary page (home, hashtag, outlet…)."""
+    tags = [
+        ("name", "description", description),
+        ("property", "og:type", "website"),
+        ("property", "og:site_name", page.site_name),
+        ("property", "og:title", title),
+        ("property", "og:description", description),
+    ]
+    if page.url:
+        tags.append(("property", "og:url", page.url))
+    tags += [("property", "og:image", page.logo_url), *locale_tags(page.language)]
+    tags.append(("name", "twitter:card", "summary"))
+    return tags
+
+
+def story_share_tags(story, page):
+    """`(attribute, name, content)` of each `<meta>` of a story page."""
+    headline, _other = story_headline(story, page.language)
+    description = story_description(story, page.language)
+    published, modified = published_and_modified(story)
+    tags = [
+        ("name", "description", description),
+        ("property", "og:type", "article"),
+        ("property", "og:site_name", page.site_name),
+        ("property", "og:title", headline),
+        ("property", "og:description", description),
+        ("property", "og:url", page.url),
+        ("property", "og:image", page.logo_url),
+        *locale_tags(page.language),
+    ]
+    if published:
+        tags += [("property", "article:published_time", published), ("property", "article:modified_time", modified)]
+    tags += [("property", "article:tag", tag.name) for tag in story.hashtags.all()]
+    tags += [
+        ("name", "twitter:card", "summary"),
+        ("name", "twitter:title", headline),
+        ("name", "twitter:description", description),
+    ]
+    return tags
+
+
+def news_article(story, page, *, comment_count):
+    """The schema.org `NewsArticle` of a story page, as a dict ready for `json.dumps`."""
+    headline, other = story_headline(story, page.language)
+    published, modified = published_and_modified(story)
+    outlet = story.outlet
+    outlet_json = {
+        "@type": "Organization",
+        "name": outlet.name,
+        "url": page.absolute(outlet.get_absolute_url()),
+    }
+    same_as = [url for url in [outlet.homepage, *(link.url for link in outlet.social_links.all())] if url]
+    if same_as:
+        outlet_json["sameAs"] = same_as
+    reporter_url = story.get_reporter_url()
+    if story.reporter:
+        author = {"@type": "Person", "name": story.reporter}
+        if reporter_url:
+            author["url"] = page.absolute(reporter_url)
+    else:
+        author = outlet_json
+    article = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "mainEntityOfPage": {"@type": "WebPage", "@id": page.url},
+        "url": page.url,
+        "headline": headline,
+    }
+    if other:
+        article["alternativeHeadline"] = {"@value": other[0], "@language": other[1]}
+    article["description"] = story_description(story, page.language)
+    article["inLanguage"] = story_language(story, page.language)
+    if published:
+        article["datePublished"] = published
+        article["dateModified"] = modified
+    article["author"] = author
+    article["publisher"] = {
+        "@type": "Organization",
+        "name": page.site_name,
+        "url": page.home_url,
+        "logo": {"@type": "ImageObject", "url": page.logo_url, "width": LOGO_WIDTH, "height": LOGO_HEIGHT},
+    }
+    article["sourceOrganization"] = outlet_json
+    if story.source_url:
+        article["isBasedOn"] = story.source_url
+    article["keywords"] = [tag.name for tag in story.hashtags.all()]
+    article["commentCount"] = comment_count
+    article["isAccessibleForFree"] = True
+    return article
+
+
+def json_ld_script(data):
+    """`<script type="application/ld+json">` holding `data`; no text in it can end the element.
+
+    The JSON is escaped for this context (SCRIPT_ESCAPES) before it is marked safe, as
+    Django's own `json_script` does: `</script>` or `<!--` in a headline stays inside.
+    """
+    text = json.dumps(data, ensure_ascii=False).translate(SCRIPT_ESCAPES)
+    return format_html('<script type="application/ld+json">{}</script>', mark_safe(text))  # noqa: S308
