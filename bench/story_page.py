@@ -110,8 +110,8 @@ def main():
             capture_output=True,
             text=True,
         ).stdout
-        story_path = re.search(r"(/stories/[^/\s]+/)", imported).group(1)
-        slug = story_path.split("/")[2]
+        story_path = re.search(r"(/en/stories/[^/\s]+/)", imported).group(1)
+        slug = story_path.split("/")[3]
         run(["shell", "-c", ADD_COMMENTS.format(slug=slug, total=options.comments)], env)
 
         server = subprocess.Popen(
@@ -134,13 +134,19 @@ def main():
             results = {}
             # A cookie of the comment form makes the page personal: rendered every time.
             personal = ["Cookie: newsroom_comment_author=x"]
+            # A returning reader's browser sends back the CSRF cookie of its first visit.
+            returning = ["Cookie: csrftoken=" + "k" * 32]
             runs = [
                 ("minimal view", "/bench/minimal/", []),
                 ("story page", story_path, []),
+                ("story, returning", story_path, returning),
                 ("story, uncached", story_path, personal),
-                ("home page", "/", []),
+                ("home page", "/en/", []),
             ]
             for name, path, headers in runs:
+                status = urllib.request.urlopen(base + path, timeout=10).status
+                if status != 200:
+                    raise SystemExit(f"{path} answered {status}: measure pages, not redirects")
                 wrk(base + path, 2, options.connections, headers)  # warm-up
                 results[name] = wrk(base + path, options.seconds, options.connections, headers)
         finally:
