@@ -45,4 +45,8 @@ def reader_pages(language):
             "hashtag": Hashtag.objects.get(name="서울").get_absolute_url(),
             "not-found": f"{home}no-such-page/",
             "report": reverse("comments:report", kwargs={"pk": comment.pk}),
+            "search": reverse("articles:search") + ("?q=도서관" if language == "ko" else "?q=library"),
+            "hashtags": reverse("articles:hashtags"),
+            "outlet": reverse("articles:outlet", kwargs={"slug": story.outlet.slug}),
+            "reporter": reverse("articles:reporter", kwargs={"slug": story.reporter_slug}),
         }
