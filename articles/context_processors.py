@@ -12,7 +12,7 @@ def languages(request):
     """This page in each language: for the language switcher and the hreflang alternates."""
     if request is None or getattr(request, "resolver_match", None) is None:
         return {}
-    query = request.META.get("QUERY_STRING", "")
+    query = request.GET.urlencode()  # decoded and encoded again: raw bytes never reach the page
     alternates = []
     for code, _name in settings.LANGUAGES:
         url = translate_url(request.path, code)

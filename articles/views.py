@@ -16,7 +16,7 @@ from .models import Hashtag, Outlet, Story, hashtag_slug, name_slug
 def redirect_keeping_query(request, url_name, slug):
     """To the one spelling of a page's address (`#Ukraine` → `ukraine`), with the same query."""
     url = reverse(url_name, kwargs={"slug": slug})
-    query = request.META.get("QUERY_STRING", "")
+    query = request.GET.urlencode()  # decoded and encoded again: raw bytes never reach the page
     return HttpResponsePermanentRedirect(f"{url}?{query}" if query else url)
 
 

@@ -324,3 +324,13 @@ def test_server_error_page_uses_the_configured_site_name(client, settings):
     client.raise_request_exception = False
     html = client.get("/broken/").content.decode()
     assert "<title>Something went wrong · Harbour Daily</title>" in html
+
+
+def test_language_links_keep_a_raw_korean_query_as_a_clean_address(client):
+    from django.utils import translation
+
+    with translation.override("ko"):
+        url = reverse("articles:search")
+    # Sent as raw UTF-8 bytes, as some clients do, not percent-encoded.
+    html = client.get(url + "?q=도서관").content.decode()
+    assert 'href="/en/search/?q=%EB%8F%84%EC%84%9C%EA%B4%80"' in html
