@@ -4,9 +4,11 @@ from django import template
 from django.utils import translation
 from django.utils.html import format_html
 
+from articles.languages import other_language
 from articles.models import Story
 
 register = template.Library()
+register.filter("other_language", other_language)
 
 
 @register.filter

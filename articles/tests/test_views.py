@@ -334,3 +334,9 @@ def test_language_links_keep_a_raw_korean_query_as_a_clean_address(client):
     # Sent as raw UTF-8 bytes, as some clients do, not percent-encoded.
     html = client.get(url + "?q=도서관").content.decode()
     assert 'href="/en/search/?q=%EB%8F%84%EC%84%9C%EA%B4%80"' in html
+
+
+def test_korean_byline_on_the_english_page_is_marked_korean(client):
+    story = make_story(reporter="최민정")
+    html = client.get(story_url(story)).content.decode()
+    assert 'lang="ko">최민정</a>, ' in html

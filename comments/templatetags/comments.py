@@ -8,6 +8,7 @@ from django.utils import timezone, translation
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
+from articles.languages import other_language
 from comments.cookies import own_comment_ids, remembered_author
 from comments.forms import CommentForm
 from comments.models import Comment
@@ -15,11 +16,9 @@ from comments.moderation import comments_are_open
 from comments.threads import build_threads, thread_page
 
 register = template.Library()
+register.filter("other_language", other_language)
 
 BARE_URL = re.compile(r"https?://[^\s<>\"'`]+", re.IGNORECASE)
-HANGUL = re.compile(r"[\u1100-\u11ff\u3130-\u318f\uac00-\ud7a3]")
-LATIN = re.compile(r"[A-Za-z]")
-WORD = re.compile(r"\w+")
 TRAILING_PUNCTUATION = ".,;:!?)]}'\"”’»"
 LINE_BREAK = mark_safe("<br>")  # a constant, not user text
 
@@ -88,28 +87,6 @@ def join_lines(lines):
 
 def flag_last(items):
     return [(index < len(items) - 1, item) for index, item in enumerate(items)]
-
-
-def written_language(text):
-    """ "ko" for text mostly in Korean words, "en" for text in Latin words only, None when it cannot tell."""
-    words = WORD.findall(text)
-    hangul = sum(1 for word in words if HANGUL.search(word))
-    latin = sum(1 for word in words if LATIN.search(word)) - hangul
-    if hangul and hangul >= latin:
-        return "ko"
-    if latin and not hangul:
-        return "en"
-    return None
-
-
-@register.filter
-def other_language(text):
-    """The language a comment is written in when it is not the page's, for its `lang` attribute; else "".
-
-    Screen readers read a Korean comment on an English page with a Korean voice (WCAG 3.1.2).
-    """
-    language = written_language(text)
-    return language if language and language != translation.get_language() else ""
 
 
 def linkify(line):

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
-from comments.templatetags.comments import written_language
+from articles.languages import written_language
 
 from .factories import make_comment, make_story
 
