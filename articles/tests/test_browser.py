@@ -101,6 +101,9 @@ def test_wide_screen_sets_stories_in_columns_and_centres_the_story(demo_site, pa
     margin_left, margin_right = story["x"], 1280 - story["x"] - story["width"]
     assert margin_left > 200
     assert abs(margin_left - margin_right) <= 20
+    # Everything under the story lines up with it: related stories, then the comments.
+    for part in (".related-stories", "#comments"):
+        assert round(page.locator(part).bounding_box()["x"]) == round(margin_left), part
 
 
 @pytest.mark.browser_context_args(viewport={"width": 360, "height": 740})
