@@ -354,6 +354,11 @@ class Story(models.Model):
             return None
         return timezone.localtime(self.published_at, self.outlet.zone)
 
+    @property
+    def intro_line(self):
+        """The intro as one run of text: its lines are sentences of one standfirst."""
+        return " ".join(self.intro.splitlines())
+
     def paragraphs(self):
         return split_paragraphs(self.body)
 

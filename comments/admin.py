@@ -94,18 +94,8 @@ class CommentAdmin(admin.ModelAdmin):
         "user_agent",
         "report_count",
     ]
-    readonly_fields = [
-        "story",
-        "parent",
-        "author_email",
-        "status",
-        "rule",
-        "reason",
-        "created_at",
-        "ip_address",
-        "user_agent",
-        "report_count",
-    ]
+    # Only what the commenter wrote may be corrected; status changes go through the logged actions.
+    readonly_fields = [name for name in fields if name not in ("author_name", "author_url", "text")]
     list_per_page = 50
 
     def get_ordering(self, request):
