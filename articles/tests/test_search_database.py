@@ -23,7 +23,7 @@ def rows(sql, params=()):
 
 
 def terms(text):
-    return search.parse_query(text).terms
+    return search.search_terms(search.parse_query(text))
 
 
 @on_sqlite

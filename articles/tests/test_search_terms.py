@@ -151,7 +151,14 @@ class TestMarkedText:
 
 class TestSQLite:
     def test_each_term_is_a_quoted_fts5_string(self):
-        assert SQLiteSearch.fts5_query(["ukraine", "우크라이나", 'odd"one']) == '"ukraine" "우크라이나" "odd""one"'
+        assert SQLiteSearch.fts5_query([("ukraine",), ("우크라이나",), ('odd"one',)]) == (
+            '"ukraine" AND "우크라이나" AND "odd""one"'
+        )
+
+    def test_a_word_and_its_stem_are_alternatives(self):
+        assert SQLiteSearch.fts5_query([("kursk",), ("쿠르스크에서", "쿠르스크")]) == (
+            '"kursk" AND ("쿠르스크에서" OR "쿠르스크")'
+        )
 
     def test_an_old_sqlite_is_refused_with_a_clear_message(self):
         with pytest.raises(ImproperlyConfigured, match=r"SQLite 3\.34 or newer.*has SQLite 3\.31\.1"):
