@@ -236,3 +236,8 @@ class TestKoreanRanking:
         older = make_story(headline="Statement", body_ko="북한은 성명을 냈다.", published_at=a_year_ago())
         # PostgreSQL finds a two-character stem only at the start of a word: 남북한 is not found there.
         assert found(search(client, "북한이"))[0] == older.headline
+
+    def test_a_word_after_an_opening_quote_starts_a_word(self, client):
+        make_story(headline="District libraries", body_ko="마포구립도서관과 은평구립도서관이 좌석을 늘린다.")
+        quoted = make_story(headline="Quoted", body_ko="“도서관은 모두의 것”이라고 말했다.", published_at=a_year_ago())
+        assert found(search(client, "도서관")) == [quoted.headline, "District libraries"]
