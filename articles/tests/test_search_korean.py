@@ -16,6 +16,7 @@ from articles import korean
 from articles.korean import korean_stem
 
 from .factories import make_story
+from .story_pages import SEED_HEADLINE, import_story
 from .test_search import SEARCH_QUERIES, found, main, search
 
 
@@ -209,6 +210,11 @@ class TestParticlesInTheQuery:
         exact = make_story(headline="Withdrawal", body_ko="병력이 쿠르스크에서 철수했다.")
         assert found(search(client, "쿠르스크에서")) == [exact.headline]
         assert set(found(search(client, "쿠르스크"))) == {exact.headline, kursk_story.headline}
+
+    @pytest.mark.parametrize("q", ["쿠르스크에서", "북한군이", "Kursk 쿠르스크에서"])
+    def test_the_seed_story_is_found_by_words_with_other_particles(self, client, seed_page, q):
+        import_story(seed_page)
+        assert found(search(client, q)) == [SEED_HEADLINE]
 
     def test_query_count_stays_the_same(self, client, django_assert_max_num_queries, kursk_story, troops_story):
         with django_assert_max_num_queries(SEARCH_QUERIES):
