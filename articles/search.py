@@ -7,9 +7,9 @@ Paginator needs (`count()` and slices), and the one place that picks the databas
 - PostgreSQL: full-text search on a stored, GIN-indexed document (English stemming for English
   text, the `simple` configuration plus prefix matching for Korean, whose particles hang on the
   word: 우크라이나의), or, for a term of three characters or more, a substring match on a pg_trgm
-  index (the middle of a Korean compound). Both come with migration 0006.
+  index (the middle of a Korean compound). Both come with migration 0009.
 - SQLite: an FTS5 table with the trigram tokenizer (substrings in any language), kept in step
-  with `articles_story` by triggers (migration 0006), ranked by bm25.
+  with `articles_story` by triggers (migration 0009), ranked by bm25.
 
 A Korean word also matches its stem without particles (쿠르스크에서 finds 쿠르스크서; articles/korean.py).
 On both databases, stories where a term stands as a whole word (for Korean: starts a word, since
@@ -92,19 +92,31 @@ def all_forms(terms):
     return tuple(form for term in terms for form in term.forms)
 
 
+# NFKC turns a compatibility jamo (ㄱ, ㅋ: what a Korean keyboard types alone) into a conjoining one
+# (U+1100), which no story contains (stories are NFC): those are left as typed.
+COMPATIBILITY_JAMO = re.compile("([\u3131-\u318e]+)")
+
+
+def normalise(text):
+    """NFKC, except for Hangul compatibility jamo (ㄱ자 stays ㄱ자)."""
+    parts = COMPATIBILITY_JAMO.split(text)
+    return "".join(part if number % 2 else unicodedata.normalize("NFKC", part) for number, part in enumerate(parts))
+
+
 def parse_query(raw):
     """The reader's text as plain words: no operators, quotes or wildcards survive.
 
     Control and format characters (NUL among them), surrogates and U+FFFD (what undecodable
     bytes become) are dropped, the rest is NFKC-normalised (full-width letters, decomposed
-    Hangul), cut to MAX_QUERY_LENGTH characters, and split into runs of letters and digits.
+    Hangul; not Hangul compatibility jamo), cut to MAX_QUERY_LENGTH characters, and split into
+    runs of letters and digits.
     """
     kept = "".join(
         " " if char.isspace() else char
         for char in raw
         if char.isspace() or (unicodedata.category(char) not in DROPPED_CATEGORIES and char != "\ufffd")
     )
-    text = " ".join(unicodedata.normalize("NFKC", kept).split())
+    text = " ".join(normalise(kept).split())
     shortened = len(text) > MAX_QUERY_LENGTH
     text = text[:MAX_QUERY_LENGTH].strip()
     terms = tuple(dict.fromkeys(WORD.findall(text.lower())))
@@ -426,7 +438,7 @@ class SQLiteSearch:
 class PostgreSQLSearch:
     """Full-text search on a stored document, and pg_trgm substrings for terms of three characters or more.
 
-    Migration 0006 keeps `articles_story.search_document` (a column the model does not list: no
+    Migration 0009 keeps `articles_story.search_document` (a column the model does not list: no
     page but this one should fetch it) up to date with a trigger and indexes it, and indexes the
     SUBSTRING_TEXT expression with pg_trgm: change either and the indexes are no longer used
     (the tests check the plans).

@@ -183,6 +183,10 @@ class TestParticlesInTheQuery:
     def test_a_word_the_analyser_does_not_know_loses_only_its_particle(self, client, kursk_story, troops_story):
         assert found(search(client, "쿠르스크서는")) == [kursk_story.headline]
 
+    def test_a_word_with_a_lone_jamo_is_found(self, client, kursk_story):
+        story = make_story(headline="Road layout", body_ko="두 도로가 ㄱ자로 만난다.")
+        assert found(search(client, "ㄱ자로")) == [story.headline]
+
     def test_every_word_must_still_be_in_the_story(self, client, kursk_story, troops_story):
         assert found(search(client, "쿠르스크에서 북한군이")) == []
 
