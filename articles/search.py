@@ -89,6 +89,7 @@ def search_terms(query):
 
 
 def all_forms(terms):
+    """Every word and stem of the terms: what the results page marks."""
     return tuple(form for term in terms for form in term.forms)
 
 
@@ -174,7 +175,7 @@ def narrow_marks(segments, forms):
     by_length = sorted(forms, key=len, reverse=True)
     result = []
     for text, marked in segments:
-        form = next((form for form in by_length if marked and text.lower().startswith(form)), None)
+        form = next((form for form in by_length if marked and text[: len(form)].lower() == form), None)
         if form and len(form) < len(text) and HANGUL.match(form[-1]):
             result.extend([(text[: len(form)], True), (text[len(form) :], False)])
         else:
