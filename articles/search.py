@@ -7,9 +7,13 @@ Paginator needs (`count()` and slices), and the one place that picks the databas
 - PostgreSQL: full-text search on a stored, GIN-indexed document (English stemming for English
   text, the `simple` configuration plus prefix matching for Korean, whose particles hang on the
   word: 우크라이나의), or, for a term of three characters or more, a substring match on a pg_trgm
-  index (the middle of a Korean compound). Both come with migration 0006.
+  index (the middle of a Korean compound). Both come with migration 0009.
 - SQLite: an FTS5 table with the trigram tokenizer (substrings in any language), kept in step
-  with `articles_story` by triggers (migration 0006), ranked by bm25.
+  with `articles_story` by triggers (migration 0009), ranked by bm25.
+
+A Korean word also matches its stem without particles (쿠르스크에서 finds 쿠르스크서; articles/korean.py).
+On both databases, stories where a term stands as a whole word (for Korean: starts a word, since
+particles follow it) rank above those where it is only inside a word (UN in until, 북한 in 남북한).
 
 The database marks what it matched with two control characters; `mark_terms` adds the literal
 occurrences it could not see, and `render_marked` escapes the text and turns only those marks
@@ -30,11 +34,12 @@ from django.contrib.postgres.search import (
 )
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
-from django.db.models import BooleanField, Q
+from django.db.models import BooleanField, Case, Q, Value, When
 from django.db.models.expressions import RawSQL
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
+from .korean import HANGUL, korean_stem
 from .models import Story
 
 MAX_QUERY_LENGTH = 100
@@ -60,19 +65,59 @@ class Query:
     shortened: bool = False  # the text was cut to MAX_QUERY_LENGTH characters or MAX_TERMS words
 
 
+@dataclass(frozen=True)
+class Term:
+    """One word of the query, and for a Korean word its stem without particles (articles.korean)."""
+
+    word: str
+    stem: str | None = None
+
+    @property
+    def forms(self):
+        """What a story may contain for this term: the word as typed, then its stem."""
+        return (self.word, self.stem) if self.stem else (self.word,)
+
+    @property
+    def matched(self):
+        """The form a story must contain: the stem is the word's beginning, so it covers the word too."""
+        return self.stem or self.word
+
+
+def search_terms(query):
+    """The query's words as `Term`s, each Korean one with its stem (Kiwi loads on the first Korean word)."""
+    return tuple(Term(word, korean_stem(word)) for word in query.terms)
+
+
+def all_forms(terms):
+    """Every word and stem of the terms: what the results page marks."""
+    return tuple(form for term in terms for form in term.forms)
+
+
+# NFKC turns a compatibility jamo (ㄱ, ㅋ: what a Korean keyboard types alone) into a conjoining one
+# (U+1100), which no story contains (stories are NFC): those are left as typed.
+COMPATIBILITY_JAMO = re.compile("([\u3131-\u318e]+)")
+
+
+def normalise(text):
+    """NFKC, except for Hangul compatibility jamo (ㄱ자 stays ㄱ자)."""
+    parts = COMPATIBILITY_JAMO.split(text)
+    return "".join(part if number % 2 else unicodedata.normalize("NFKC", part) for number, part in enumerate(parts))
+
+
 def parse_query(raw):
     """The reader's text as plain words: no operators, quotes or wildcards survive.
 
     Control and format characters (NUL among them), surrogates and U+FFFD (what undecodable
     bytes become) are dropped, the rest is NFKC-normalised (full-width letters, decomposed
-    Hangul), cut to MAX_QUERY_LENGTH characters, and split into runs of letters and digits.
+    Hangul; not Hangul compatibility jamo), cut to MAX_QUERY_LENGTH characters, and split into
+    runs of letters and digits.
     """
     kept = "".join(
         " " if char.isspace() else char
         for char in raw
         if char.isspace() or (unicodedata.category(char) not in DROPPED_CATEGORIES and char != "\ufffd")
     )
-    text = " ".join(unicodedata.normalize("NFKC", kept).split())
+    text = " ".join(normalise(kept).split())
     shortened = len(text) > MAX_QUERY_LENGTH
     text = text[:MAX_QUERY_LENGTH].strip()
     terms = tuple(dict.fromkeys(WORD.findall(text.lower())))
@@ -118,6 +163,23 @@ def mark_terms(segments, terms):
             position = match.end()
         if position < len(text):
             result.append((text[position:], False))
+    return result
+
+
+def narrow_marks(segments, forms):
+    """Shorten a marked word to the Korean form it starts with: 북한군과 → [북한]군과, for 북한.
+
+    PostgreSQL marks the whole word it matched by its beginning; what matched is the form, and the
+    particle after it is not part of the match (SQLite's trigram marks are already that narrow).
+    """
+    by_length = sorted(forms, key=len, reverse=True)
+    result = []
+    for text, marked in segments:
+        form = next((form for form in by_length if marked and text[: len(form)].lower() == form), None)
+        if form and len(form) < len(text) and HANGUL.match(form[-1]):
+            result.extend([(text[: len(form)], True), (text[len(form) :], False)])
+        else:
+            result.append((text, marked))
     return result
 
 
@@ -186,9 +248,15 @@ class SearchHit:
     excerpt_language: str
 
 
-def make_hit(story, marked_texts, terms, language):
-    """A result as the page shows it, from the story and its fields as the database marked them."""
-    fields = {name: squeeze(mark_terms(split_marks(text or ""), terms)) for name, text in marked_texts.items()}
+def make_hit(story, marked_texts, forms, language):
+    """A result as the page shows it, from the story and its fields as the database marked them.
+
+    `forms` are the query's words and stems (`all_forms`): what the page marks where the database did not.
+    """
+    fields = {
+        name: squeeze(mark_terms(narrow_marks(split_marks(text or ""), forms), forms))
+        for name, text in marked_texts.items()
+    }
     order = EXCERPT_FIELDS.get(language, EXCERPT_FIELDS["en"])
     source = next((name for name in order if has_marks(fields[name])), None)
     source = source or next((name for name in order if fields[name]), order[0])
@@ -209,7 +277,7 @@ class StorySearch:
     """
 
     def __init__(self, query, language="en"):
-        self.terms = query.terms
+        self.terms = search_terms(query)
         self.language = language
         if connection.vendor == "postgresql":
             self.backend = PostgreSQLSearch
@@ -232,8 +300,9 @@ class StorySearch:
             return []
         rows = self.backend.page(self.terms, start, index.stop)
         stories = Story.objects.select_related("outlet").in_bulk([row[0] for row in rows])
+        forms = all_forms(self.terms)
         return [
-            make_hit(stories[row[0]], dict(zip(TEXT_FIELDS, row[1:], strict=True)), self.terms, self.language)
+            make_hit(stories[row[0]], dict(zip(TEXT_FIELDS, row[1:], strict=True)), forms, self.language)
             for row in rows
             if row[0] in stories
         ]
@@ -249,17 +318,52 @@ def require_trigram_sqlite(version=sqlite3.sqlite_version_info):
         )
 
 
+# Whole words. A Korean term only has to start a word (its particles follow it); a Latin term must
+# also end where the word does, before anything but a Latin letter or digit (a Hangul particle may
+# follow: UN은). SQLite's GLOB is fast when a literal follows `*` and about ten times slower with a
+# class there (5,000 stories: 1 s against 0.1 s), so a word start is one of these characters; a
+# word after other punctuation (「북한」) ranks as if inside a word. This only orders results.
+WORD_STARTS = (" ", "\n", "“", "‘", "(", '"')
+LATIN_WORD_CHARACTERS = "0-9a-zA-Z\u00c0-\u024f"
+
+
+def ends_in_hangul(form):
+    return bool(HANGUL.match(form[-1]))
+
+
+def whole_word_globs(form):
+    """GLOB patterns, one per WORD_STARTS, for the form as a whole word (Korean: starting a word).
+
+    For text padded with a space at each end. A form is letters and digits (parse_query): it carries
+    none of GLOB's `*?[`.
+    """
+    end = "*" if ends_in_hangul(form) else f"[^{LATIN_WORD_CHARACTERS}]*"
+    return [f"*{start}{form}{end}" for start in WORD_STARTS]
+
+
 class SQLiteSearch:
     """FTS5 with the trigram tokenizer: `articles_story_search`, rowid = story id."""
 
     TABLE = "articles_story_search"
     # bm25 weights of headline, headline_ko, intro, body, body_ko.
     WEIGHTS = "10.0, 10.0, 4.0, 1.0, 1.0"
+    # Every field of a story in one lower-case text with a space at each end, for whole-word patterns.
+    PADDED_TEXT = "(' ' || {} || ' ')".format(
+        " || ' ' || ".join(f"lower(articles_story_search.{field})" for field in TEXT_FIELDS)
+    )
 
     @staticmethod
-    def fts5_query(terms):
-        """Each term as a quoted FTS5 string (a plain substring, never syntax); all must match."""
-        return " ".join('"{}"'.format(term.replace('"', '""')) for term in terms)
+    def fts5_query(groups):
+        """Each form as a quoted FTS5 string (a plain substring, never syntax); a group matches any of its forms,
+        and every group must match: `"kursk" AND ("쿠르스크에서" OR "쿠르스크")`."""
+
+        def quoted(form):
+            return '"{}"'.format(form.replace('"', '""'))
+
+        return " AND ".join(
+            quoted(group[0]) if len(group) == 1 else "(" + " OR ".join(quoted(form) for form in group) + ")"
+            for group in groups
+        )
 
     @classmethod
     def from_where_clause(cls, terms):
@@ -270,12 +374,14 @@ class SQLiteSearch:
         sql = f"FROM {cls.TABLE} CROSS JOIN ({published}) AS published ON published.id = {cls.TABLE}.rowid"
         params = list(params)
         conditions = []
-        long_terms = [term for term in terms if len(term) >= MIN_SUBSTRING_LENGTH]
+        # A term is found by the stem it starts with (which covers the word); the word stays in the
+        # FTS5 query too, for bm25 and highlight() to prefer and mark it where it stands whole.
+        long_terms = [term.forms for term in terms if len(term.matched) >= MIN_SUBSTRING_LENGTH]
         if long_terms:
             conditions.append(f"{cls.TABLE} MATCH %s")
             params.append(cls.fts5_query(long_terms))
         for term in terms:
-            if len(term) < MIN_SUBSTRING_LENGTH:
+            if len(term.matched) < MIN_SUBSTRING_LENGTH:
                 # The trigram index cannot see terms under three characters (북한, 서울, UN): these
                 # are found by scanning the FTS table's own copy of the text. Not LIKE: on a trigram
                 # column SQLite 3.40 hands a short non-ASCII LIKE pattern to the index, which finds
@@ -283,10 +389,25 @@ class SQLiteSearch:
                 conditions.append(
                     "(" + " OR ".join(f"instr(lower({cls.TABLE}.{field}), %s) > 0" for field in TEXT_FIELDS) + ")"
                 )
-                params.extend([term] * len(TEXT_FIELDS))
+                params.extend([term.matched] * len(TEXT_FIELDS))
         if conditions:
             sql += " WHERE " + " AND ".join(conditions)
         return sql, params, bool(long_terms)
+
+    @classmethod
+    def whole_words(cls, terms):
+        """SQL for the number of terms that stand as whole words in the story, and its params.
+
+        A word starting with the stem is enough: the word as typed starts with the stem too.
+        """
+        cases, params = [], []
+        for term in terms:
+            patterns = whole_word_globs(term.matched)
+            cases.append(
+                "(CASE WHEN " + " OR ".join(f"{cls.PADDED_TEXT} GLOB %s" for _ in patterns) + " THEN 1 ELSE 0 END)"
+            )
+            params.extend(patterns)
+        return " + ".join(cases), params
 
     @classmethod
     def count(cls, terms):
@@ -301,14 +422,15 @@ class SQLiteSearch:
         require_trigram_sqlite()
         from_where, where_params, matched = cls.from_where_clause(terms)
         columns = ", ".join(f"highlight({cls.TABLE}, {number}, %s, %s)" for number in range(len(TEXT_FIELDS)))
-        # Without a MATCH (short terms only) there is nothing to rank: newest first.
+        whole_words, whole_word_params = cls.whole_words(terms)
+        # Without a MATCH (short terms only) there is no bm25: whole words, then newest first.
         rank = f"bm25({cls.TABLE}, {cls.WEIGHTS}), " if matched else ""
         sql = (
             f"SELECT {cls.TABLE}.rowid, {columns} {from_where} "
-            f"ORDER BY {rank}published.published_at DESC, published.id DESC LIMIT %s OFFSET %s"
+            f"ORDER BY {whole_words} DESC, {rank}published.published_at DESC, published.id DESC LIMIT %s OFFSET %s"
         )
         limit = -1 if stop is None else stop - start
-        params = [MARK_START, MARK_END] * len(TEXT_FIELDS) + where_params + [limit, start]
+        params = [MARK_START, MARK_END] * len(TEXT_FIELDS) + where_params + whole_word_params + [limit, start]
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             return cursor.fetchall()
@@ -317,7 +439,7 @@ class SQLiteSearch:
 class PostgreSQLSearch:
     """Full-text search on a stored document, and pg_trgm substrings for terms of three characters or more.
 
-    Migration 0006 keeps `articles_story.search_document` (a column the model does not list: no
+    Migration 0009 keeps `articles_story.search_document` (a column the model does not list: no
     page but this one should fetch it) up to date with a trigger and indexes it, and indexes the
     SUBSTRING_TEXT expression with pg_trgm: change either and the indexes are no longer used
     (the tests check the plans).
@@ -341,12 +463,23 @@ class PostgreSQLSearch:
         return RawSQL('"articles_story"."search_document"', [], output_field=SearchVectorField())
 
     @staticmethod
-    def term_query(term):
-        """The term as an English word (stemmed: wars → war) or as the start of a word (우크라이나 → 우크라이나의).
+    def prefix_query(form):
+        # A form is letters and digits only (parse_query; a stem is a word's beginning), so
+        # `form:*` cannot carry tsquery syntax.
+        return SearchQuery(f"{form}:*", config="simple", search_type="raw")
 
-        A term is letters and digits only (parse_query), so `term:*` cannot carry tsquery syntax.
-        """
-        return SearchQuery(term, config="english") | SearchQuery(f"{term}:*", config="simple", search_type="raw")
+    @classmethod
+    def term_query(cls, term):
+        """The word as an English word (stemmed: wars → war), or the start of a word: the word's, or its
+        Korean stem's (우크라이나 → 우크라이나의, 쿠르스크에서 → 쿠르스크서)."""
+        return SearchQuery(term.word, config="english") | cls.prefix_query(term.matched)
+
+    @classmethod
+    def whole_word_query(cls, term):
+        """The term as a whole word: an English word (not the start of `until` for `un`), or a word that
+        starts with the Korean word or stem (북한은 for 북한, not 남북한, which only pg_trgm finds)."""
+        form = term.matched
+        return cls.prefix_query(form) if ends_in_hangul(form) else SearchQuery(form, config="english")
 
     @classmethod
     def conditions(cls, terms):
@@ -354,8 +487,8 @@ class PostgreSQLSearch:
         conditions = []
         for term in terms:
             condition = Q(SearchVectorExact(cls.document(), cls.term_query(term)))
-            if len(term) >= MIN_SUBSTRING_LENGTH:
-                pattern = "%" + re.sub(r"([\\%_])", r"\\\1", term) + "%"
+            if len(term.matched) >= MIN_SUBSTRING_LENGTH:
+                pattern = "%" + re.sub(r"([\\%_])", r"\\\1", term.matched) + "%"
                 condition |= Q(RawSQL(f"({cls.SUBSTRING_TEXT}) ILIKE %s", [pattern], output_field=BooleanField()))
             conditions.append(condition)
         return conditions
@@ -379,10 +512,17 @@ class PostgreSQLSearch:
             )
             for field, config in cls.CONFIGS.items()
         }
+        whole_words = sum(
+            (
+                Case(When(SearchVectorExact(cls.document(), cls.whole_word_query(term)), then=Value(1)), default=0)
+                for term in terms
+            ),
+            start=Value(0),
+        )
         rows = (
             cls.matching(terms)
-            .annotate(rank=SearchRank(cls.document(), any_term), **marked)
-            .order_by("-rank", "-published_at", "-id")
+            .annotate(whole_words=whole_words, rank=SearchRank(cls.document(), any_term), **marked)
+            .order_by("-whole_words", "-rank", "-published_at", "-id")
             .values_list("id", *marked)
         )
         return list(rows[start:stop])

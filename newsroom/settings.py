@@ -248,6 +248,10 @@ NEWSROOM_FEED_ITEMS = env_int("NEWSROOM_FEED_ITEMS", 20)
 # Story pages for readers without cookies are kept this long in the cache (0: off).
 NEWSROOM_PAGE_CACHE_SECONDS = env_int("NEWSROOM_PAGE_CACHE_SECONDS", 600)
 
+# Search: Korean words also match their stem without particles through Kiwi (about 340 MB per
+# server, shared by forked workers), or "off" where memory is short (articles/korean.py).
+NEWSROOM_KOREAN_ANALYSER = os.environ.get("NEWSROOM_KOREAN_ANALYSER", "kiwi")
+
 
 # Comments: the defaults are documented in the README.
 COMMENTS_MAX_DEPTH = env_int("NEWSROOM_COMMENTS_MAX_DEPTH", 5)

@@ -121,6 +121,45 @@ class TestFinding:
         assert found(search(client, "harbour")) == ["Harbour draft"]
 
 
+def a_year_ago():
+    return timezone.now() - dt.timedelta(days=365)
+
+
+class TestWholeWordsRankFirst:
+    """A term standing as a word ranks above the same letters inside longer words, newer or more frequent."""
+
+    def test_a_short_word_ranks_above_words_that_contain_it(self, client):
+        make_story(headline="Campus news", intro="University staff and university students rally.", body="University.")
+        make_story(headline="Late opening", intro="Open until ten.", body="Until further notice, until dawn.")
+        un_story = make_story(
+            headline="Envoy arrives", intro="The UN envoy landed.", body="Talks begin.", published_at=a_year_ago()
+        )
+        first, *others = found(search(client, "UN"))
+        assert first == un_story.headline
+        # PostgreSQL's English dictionary leaves out "until" (a stop word): only SQLite finds that story.
+        assert "Campus news" in others
+        assert set(others) <= {"Campus news", "Late opening"}
+
+    def test_a_short_word_with_a_korean_particle_is_a_whole_word(self, client):
+        make_story(headline="Late opening", intro="Open until ten.", body="Until further notice, until dawn.")
+        un_story = make_story(headline="Statement", body_ko="UN은 성명을 냈다.", published_at=a_year_ago())
+        assert found(search(client, "UN"))[0] == un_story.headline
+
+    def test_a_longer_word_ranks_above_words_that_contain_it(self, client):
+        make_story(headline="Awards night", intro="Awards, awards and more awards.", body="Award.")
+        war_story = make_story(
+            headline="Ceasefire holds", intro="The war paused.", body="Calm.", published_at=a_year_ago()
+        )
+        assert found(search(client, "war")) == [war_story.headline, "Awards night"]
+
+    def test_whole_words_of_every_term_count(self, client):
+        make_story(headline="Campus awards", intro="University envoy hands out awards.", body="Quiet.")
+        older = a_year_ago()
+        both = make_story(headline="Both words", intro="The UN warned of war.", body="Quiet.", published_at=older)
+        one = make_story(headline="One word", intro="The UN hands out awards.", body="Quiet.", published_at=older)
+        assert found(search(client, "un war")) == [both.headline, one.headline, "Campus awards"]
+
+
 class TestResultsPage:
     def test_match_is_highlighted_in_the_headline_and_excerpt(self, client, war_story):
         html = main(search(client, "Kursk troops"))

@@ -23,7 +23,7 @@ def rows(sql, params=()):
 
 
 def terms(text):
-    return search.parse_query(text).terms
+    return search.search_terms(search.parse_query(text))
 
 
 @on_sqlite
@@ -88,3 +88,9 @@ class TestPostgreSQL:
         explained = plan("크라이나")
         assert "Bitmap Index Scan on story_search_document_idx" in explained
         assert "Bitmap Index Scan on story_search_text_trgm_idx" in explained
+
+    def test_a_korean_word_with_a_particle_is_looked_up_by_its_stem_in_both_indexes(self, plan):
+        explained = plan("쿠르스크에서")
+        assert "Bitmap Index Scan on story_search_document_idx" in explained
+        assert "Bitmap Index Scan on story_search_text_trgm_idx" in explained
+        assert "%쿠르스크%" in explained

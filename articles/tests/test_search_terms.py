@@ -11,6 +11,7 @@ from articles.search import (
     SQLiteSearch,
     excerpt,
     mark_terms,
+    narrow_marks,
     parse_query,
     render_marked,
     require_trigram_sqlite,
@@ -65,6 +66,10 @@ class TestParseQuery:
     def test_full_width_letters_and_decomposed_hangul_are_normalised(self):
         decomposed = "\u1109\u1165\u110b\u116e\u11af"  # 서울 as separate jamo (as macOS may send it)
         assert parse_query("ＳＥＯＵＬ " + decomposed).terms == ("seoul", "서울")
+
+    def test_hangul_compatibility_jamo_are_kept_as_typed(self):
+        # NFKC alone makes ㄱ U+1100, a conjoining jamo that no story text contains.
+        assert parse_query("ㄱ자 ㅋㅋ").terms == ("ㄱ자", "ㅋㅋ")
 
     def test_text_is_cut_to_the_maximum_length(self):
         query = parse_query("a" * 10_000)
@@ -149,9 +154,37 @@ class TestMarkedText:
         )
 
 
+class TestNarrowMarks:
+    def test_a_korean_word_marked_whole_is_cut_to_the_form_it_starts_with(self):
+        assert narrow_marks([("북한군과", True), (" 교전", False)], ("북한군이", "북한군")) == [
+            ("북한군", True),
+            ("과", False),
+            (" 교전", False),
+        ]
+
+    def test_the_longest_form_is_kept(self):
+        assert narrow_marks([("쿠르스크에서도", True)], ("쿠르스크", "쿠르스크에서")) == [
+            ("쿠르스크에서", True),
+            ("도", False),
+        ]
+
+    def test_english_words_stay_marked_whole(self):
+        assert narrow_marks([("wars", True)], ("war",)) == [("wars", True)]
+
+    def test_unmarked_text_is_left_alone(self):
+        assert narrow_marks([("북한은", False)], ("북한",)) == [("북한은", False)]
+
+
 class TestSQLite:
     def test_each_term_is_a_quoted_fts5_string(self):
-        assert SQLiteSearch.fts5_query(["ukraine", "우크라이나", 'odd"one']) == '"ukraine" "우크라이나" "odd""one"'
+        assert SQLiteSearch.fts5_query([("ukraine",), ("우크라이나",), ('odd"one',)]) == (
+            '"ukraine" AND "우크라이나" AND "odd""one"'
+        )
+
+    def test_a_word_and_its_stem_are_alternatives(self):
+        assert SQLiteSearch.fts5_query([("kursk",), ("쿠르스크에서", "쿠르스크")]) == (
+            '"kursk" AND ("쿠르스크에서" OR "쿠르스크")'
+        )
 
     def test_an_old_sqlite_is_refused_with_a_clear_message(self):
         with pytest.raises(ImproperlyConfigured, match=r"SQLite 3\.34 or newer.*has SQLite 3\.31\.1"):
