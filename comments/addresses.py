@@ -8,6 +8,7 @@ entry) goes through this module, which turns mapped addresses back into IPv4.
 """
 
 import ipaddress
+import re
 
 # A subscriber's IPv6 line is one /64 (RFC 6177 recommends /48 to /64 per site).
 IPV6_CLIENT_PREFIX = 64
@@ -63,3 +64,38 @@ def client_network(text):
     if address.version == 6:
         return str(ipaddress.ip_network(f"{address}/{IPV6_CLIENT_PREFIX}", strict=False))
     return str(address)
+
+
+# Runs of the characters an address is written with; each is checked with `ipaddress`.
+ADDRESS_LIKE = re.compile(r"[0-9A-Fa-f:.]*[0-9A-Fa-f][0-9A-Fa-f:.]*")
+# What may follow an address inside such a run: a full stop, a colon, a port.
+AFTER_ADDRESS = re.compile(r"[.:]?|:\d{1,5}\.?")
+ADDRESS_REMOVED = "[IP address removed]"
+
+
+def remove_addresses(text, replacement=ADDRESS_REMOVED):
+    """`text` (str) with every IPv4 or IPv6 address in it replaced by `replacement`.
+
+    An address may end a sentence ("... 198.51.100.7.") or carry a port
+    ("198.51.100.7:443"); the punctuation or port is kept, the address goes. Numbers,
+    dates and times ("3.5", "2026-12-01 07:52") are not addresses and stay.
+    """
+
+    def replace(match):
+        token = match[0]
+        for end in range(len(token), 0, -1):
+            head, tail = token[:end], token[end:]
+            if AFTER_ADDRESS.fullmatch(tail) and is_address(head):
+                return replacement + tail
+        return token
+
+    return ADDRESS_LIKE.sub(replace, text)
+
+
+def is_address(text):
+    """True when `text` is an IPv4 or IPv6 address (a bare number is not)."""
+    try:
+        ipaddress.ip_address(text)
+    except ValueError:
+        return False
+    return True
