@@ -10,6 +10,8 @@ entry) goes through this module, which turns mapped addresses back into IPv4.
 import ipaddress
 import re
 
+from django.conf import settings
+
 # A subscriber's IPv6 line is one /64 (RFC 6177 recommends /48 to /64 per site).
 IPV6_CLIENT_PREFIX = 64
 MAPPED_PREFIX = ipaddress.ip_network("::ffff:0:0/96")
@@ -20,6 +22,28 @@ def canonical(address):
     if address.version == 6 and address.ipv4_mapped is not None:
         return address.ipv4_mapped
     return address
+
+
+def client_ip(request):
+    """The visitor's address (str, canonical) or None: REMOTE_ADDR, or the proxy's last
+    X-Forwarded-For hop when NEWSROOM_TRUST_X_FORWARDED_FOR is on.
+
+    The one answer to "who is this client" for the comments (flood keys, block lists,
+    the stored address) and for the admin's login throttling (AXES_CLIENT_IP_CALLABLE).
+
+    A hop may carry a port ("203.0.113.9:51234", "[2001:db8::1]:443"); anything that
+    is not an address after that is ignored rather than stored.
+    """
+    candidates = []
+    if settings.COMMENTS_TRUST_X_FORWARDED_FOR:
+        hops = [hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if hop.strip()]
+        candidates.extend(hops[-1:])
+    candidates.append(request.META.get("REMOTE_ADDR", ""))
+    for candidate in candidates:
+        address = parse_address(candidate)
+        if address:
+            return address
+    return None
 
 
 def parse_address(text):

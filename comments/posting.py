@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 
 from articles.models import Story
 
-from .addresses import client_network, parse_address
+from .addresses import client_ip, client_network  # noqa: F401 - views import client_ip from here
 from .models import Comment, ModerationLogEntry, PostingGate, text_fingerprint
 from .moderation import (
     AuthorHistory,
@@ -38,25 +38,6 @@ class Refusal(Exception):
         self.field = field
         self.status = status
         self.code = code
-
-
-def client_ip(request):
-    """The visitor's address: REMOTE_ADDR, or the proxy's last X-Forwarded-For hop when trusted.
-
-    A hop may carry a port ("203.0.113.9:51234", "[2001:db8::1]:443"); anything that
-    is not an address after that is ignored rather than stored. The address is canonical
-    (`addresses.parse_address`: an IPv4-mapped IPv6 address comes back as IPv4).
-    """
-    candidates = []
-    if settings.COMMENTS_TRUST_X_FORWARDED_FOR:
-        hops = [hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if hop.strip()]
-        candidates.extend(hops[-1:])
-    candidates.append(request.META.get("REMOTE_ADDR", ""))
-    for candidate in candidates:
-        address = parse_address(candidate)
-        if address:
-            return address
-    return None
 
 
 NOT_AVAILABLE = gettext_lazy(

@@ -3,9 +3,10 @@
 import pytest
 from django.test import Client
 
+from comments.addresses import parse_address
 from comments.models import Comment
 from comments.moderation import ip_is_blocked
-from comments.posting import client_key, parse_address
+from comments.posting import client_key
 
 from .factories import make_story, post_form
 
