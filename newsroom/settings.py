@@ -3,7 +3,7 @@
 One module for every deployment: each knob is an environment variable with a
 default that works on a laptop (SQLite, local-memory cache, console e-mail).
 The README lists them all. Production mode (DJANGO_DEBUG off, the default)
-refuses to start without a secret key and allowed hosts.
+refuses to start without a strong secret key, allowed hosts and the site's address.
 """
 
 import datetime as dt

@@ -61,3 +61,15 @@ def test_no_template_of_ours_has_inline_script_style_or_event_handlers():
                 if re.search(pattern, text):
                     offenders.append((str(path.relative_to(folder)), pattern))
     assert offenders == []
+
+
+def test_story_pages_use_no_nonce_that_the_page_cache_would_serve_to_every_reader():
+    """A nonce is per response; articles/page_cache.py stores whole pages, so one would be replayed.
+
+    The JSON-LD block needs none (a data block is not run, so script-src does not apply).
+    """
+    story = make_story(headline="No nonce here")
+    first = Client().get(story.get_absolute_url())
+    assert 'type="application/ld+json"' in first.content.decode()
+    assert "nonce" not in first["Content-Security-Policy"]
+    assert "nonce=" not in first.content.decode()
