@@ -342,36 +342,34 @@ COMMENTS_KEEP_IP_DAYS = env_int("NEWSROOM_COMMENTS_KEEP_IP_DAYS", 30)
 COMMENTS_MODERATOR_EMAILS = env_list("NEWSROOM_COMMENTS_MODERATOR_EMAILS")
 # Behind a proxy, the client address is the last hop it appended to X-Forwarded-For.
 COMMENTS_TRUST_X_FORWARDED_FOR = env_bool("NEWSROOM_TRUST_X_FORWARDED_FOR", False)
-SITE_URL = os.environ.get("NEWSROOM_SITE_URL", "" if not DEBUG else "http://127.0.0.1:8000").strip().rstrip("/")
+SITE_URL = os.environ.get("NEWSROOM_SITE_URL", "").strip().rstrip("/") or ("http://127.0.0.1:8000" if DEBUG else "")
 
 
 # The site's own address (moderator e-mail links): required in production, an http(s) origin.
-def check_site_url(url):
-    """`url` (str) unchanged when it is an origin like https://news.example.org; else ImproperlyConfigured."""
-    if not url:
-        raise ImproperlyConfigured(
-            "NEWSROOM_SITE_URL is not set. Production mode (DJANGO_DEBUG=0) needs the site's public "
-            "address, such as https://news.example.org, for the links in moderators' e-mails."
-        )
+def is_http_origin(url):
+    """True when `url` (str) is scheme, host and optional port only, such as https://news.example.org."""
     try:
         parts = urlsplit(url)
-        port_ok = parts.port is None or parts.port > 0
+        parts.port  # noqa: B018 - raises ValueError when the port is not a number
     except ValueError:
-        port_ok = False
-    if not (
-        port_ok
-        and parts.scheme in ("http", "https")
-        and parts.hostname
+        return False
+    return (
+        parts.scheme in ("http", "https")
+        and bool(parts.hostname)
         and not (parts.username or parts.password or parts.path or parts.query or parts.fragment)
-    ):
-        raise ImproperlyConfigured(
-            f"NEWSROOM_SITE_URL must be an http(s) origin such as https://news.example.org "
-            f"(scheme and host, optionally a port; no path, query or user name); got {url!r}."
-        )
-    return url
+    )
 
 
-SITE_URL = check_site_url(SITE_URL)
+if not SITE_URL:
+    raise ImproperlyConfigured(
+        "NEWSROOM_SITE_URL is not set. Production mode (DJANGO_DEBUG=0) needs the site's public "
+        "address, such as https://news.example.org, for the links in moderators' e-mails."
+    )
+if not is_http_origin(SITE_URL):
+    raise ImproperlyConfigured(
+        f"NEWSROOM_SITE_URL must be an http(s) origin such as https://news.example.org "
+        f"(scheme and host, optionally a port; no path, query or user name); got {SITE_URL!r}."
+    )
 
 
 LOGGING = {

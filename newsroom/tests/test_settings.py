@@ -311,3 +311,13 @@ def test_the_readme_example_is_the_configuration_the_suite_checks():
         if name not in ("DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS", "NEWSROOM_SITE_URL"):
             assert documented[name] == value, name
     assert {"DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS", "NEWSROOM_SITE_URL"} <= set(documented)
+
+
+def test_development_mode_defaults_the_site_url_to_the_development_server():
+    result = run_python("-c", PRINT_SECURITY, DJANGO_DEBUG="1", NEWSROOM_SITE_URL="")
+    assert json.loads(result.stdout)["site_url"] == "http://127.0.0.1:8000", result.stderr
+
+
+def test_development_mode_refuses_a_site_url_that_is_not_an_origin_too():
+    result = run_python("-c", PRINT_SECURITY, DJANGO_DEBUG="1", NEWSROOM_SITE_URL="127.0.0.1:8000")
+    assert "NEWSROOM_SITE_URL must be an http(s) origin" in result.stderr
