@@ -40,17 +40,20 @@ format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-# Production-like: DEBUG off, hashed and compressed static files, gunicorn.
+# Production-like: DEBUG off, hashed and compressed static files, gunicorn (gunicorn.conf.py).
 # Set DJANGO_SECRET_KEY yourself; otherwise a random one is kept in .secret_key.
+# Plain HTTP on this machine: no HTTPS redirect, cookies not marked Secure.
 serve: export DJANGO_DEBUG = 0
 serve: export DJANGO_ALLOWED_HOSTS ?= 127.0.0.1,localhost
 serve: export DJANGO_SECURE_COOKIES ?= 0
+serve: export DJANGO_SSL_REDIRECT ?= 0
+serve: export NEWSROOM_SITE_URL ?= http://$(HOST):$(PORT)
 serve: install .secret_key
 	DJANGO_SECRET_KEY="$${DJANGO_SECRET_KEY:-$$(cat .secret_key)}" $(MANAGE) collectstatic --noinput -v0
 	DJANGO_SECRET_KEY="$${DJANGO_SECRET_KEY:-$$(cat .secret_key)}" $(MANAGE) migrate --noinput
 	DJANGO_SECRET_KEY="$${DJANGO_SECRET_KEY:-$$(cat .secret_key)}" $(MANAGE) import_story --only-new demo/stories
 	DJANGO_SECRET_KEY="$${DJANGO_SECRET_KEY:-$$(cat .secret_key)}" exec $(BIN)/gunicorn newsroom.wsgi \
-		--bind $(HOST):$(PORT) --workers $${WEB_CONCURRENCY:-3} --access-logfile -
+		--bind $(HOST):$(PORT)
 
 .secret_key: | $(BIN)/python
 	umask 077 && $(BIN)/python -c "import secrets; print(secrets.token_urlsafe(50))" > $@

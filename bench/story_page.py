@@ -94,9 +94,12 @@ def main():
             "DJANGO_DEBUG": "0",
             "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
             "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+            "DJANGO_SSL_REDIRECT": "0",
+            "NEWSROOM_SITE_URL": f"http://127.0.0.1:{PORT}",
             "SQLITE_PATH": str(Path(folder) / "bench.sqlite3"),
             "STATIC_ROOT": str(Path(folder) / "static"),
             "LOG_LEVEL": "WARNING",
+            "GUNICORN_ACCESS_LOG": "",
         }
         env.pop("DATABASE_URL", None)
         env.pop("REDIS_URL", None)
@@ -122,6 +125,9 @@ def main():
                 f"127.0.0.1:{PORT}",
                 "--workers",
                 str(options.workers),
+                # gunicorn.conf.py runs threads; the figures in the README are for sync workers, no access log.
+                "--worker-class",
+                "sync",
                 "--log-level",
                 "warning",
             ],

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.utils import timezone
 
+from .addresses import parse_address, parse_network
+
 PENDING, APPROVED, SPAM = "pending", "approved", "spam"
 
 # One link: from its scheme or "www." to the next white space.
@@ -189,14 +191,17 @@ def email_matches(email, blocked):
 
 
 def ip_is_blocked(address, blocked):
-    try:
-        ip = ipaddress.ip_address(address)
-    except ValueError:
+    """True when `address` (str) falls in one of the `blocked` entries (addresses or CIDR blocks).
+
+    Both sides are canonical (`addresses`): `::ffff:198.51.100.7` is 198.51.100.7, and so is
+    an entry written that way. Entries that are not addresses are skipped.
+    """
+    canonical = parse_address(address)
+    if canonical is None:
         return False
+    ip = ipaddress.ip_address(canonical)
     for entry in blocked:
-        try:
-            if ip in ipaddress.ip_network(entry.strip(), strict=False):
-                return True
-        except ValueError:
-            continue
+        network = parse_network(entry)
+        if network is not None and ip in network:
+            return True
     return False

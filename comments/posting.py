@@ -6,7 +6,6 @@ shows next to the form with the visitor's text intact.
 """
 
 import datetime as dt
-import ipaddress
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -17,6 +16,7 @@ from django.utils.translation import gettext_lazy
 
 from articles.models import Story
 
+from .addresses import client_ip, client_network  # noqa: F401 - views import client_ip from here
 from .models import Comment, ModerationLogEntry, PostingGate, text_fingerprint
 from .moderation import (
     AuthorHistory,
@@ -38,36 +38,6 @@ class Refusal(Exception):
         self.field = field
         self.status = status
         self.code = code
-
-
-def client_ip(request):
-    """The visitor's address: REMOTE_ADDR, or the proxy's last X-Forwarded-For hop when trusted.
-
-    A hop may carry a port ("203.0.113.9:51234", "[2001:db8::1]:443"); anything that
-    is not an address after that is ignored rather than stored.
-    """
-    candidates = []
-    if settings.COMMENTS_TRUST_X_FORWARDED_FOR:
-        hops = [hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if hop.strip()]
-        candidates.extend(hops[-1:])
-    candidates.append(request.META.get("REMOTE_ADDR", ""))
-    for candidate in candidates:
-        address = parse_address(candidate)
-        if address:
-            return address
-    return None
-
-
-def parse_address(text):
-    text = text.strip()
-    if text.startswith("[") and "]" in text:
-        text = text[1 : text.index("]")]
-    elif text.count(":") == 1:
-        text = text.split(":", 1)[0]
-    try:
-        return str(ipaddress.ip_address(text))
-    except ValueError:
-        return None
 
 
 NOT_AVAILABLE = gettext_lazy(
@@ -115,10 +85,9 @@ def claim_posting_slot(key, now, seconds):
 
 def client_key(purpose, ip_address):
     """A keyed hash of the client's network: an IPv4 address, or the /64 of an IPv6 one
-    (one subscriber holds a whole /64). Not reversible without SECRET_KEY."""
-    network = ip_address or "unknown"
-    if ip_address and ipaddress.ip_address(ip_address).version == 6:
-        network = str(ipaddress.ip_network(f"{ip_address}/64", strict=False))
+    (one subscriber holds a whole /64; an IPv4-mapped address counts as its IPv4 address).
+    Not reversible without SECRET_KEY."""
+    network = client_network(ip_address) if ip_address else "unknown"
     return salted_hmac(f"comments.{purpose}", network).hexdigest()
 
 

@@ -3,13 +3,16 @@
 One module for every deployment: each knob is an environment variable with a
 default that works on a laptop (SQLite, local-memory cache, console e-mail).
 The README lists them all. Production mode (DJANGO_DEBUG off, the default)
-refuses to start without a secret key and allowed hosts.
+refuses to start without a strong secret key, allowed hosts and the site's address.
 """
 
+import datetime as dt
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -68,6 +71,23 @@ else:
             "separated host names the site answers to; for development set DJANGO_DEBUG=1."
         )
 
+
+# Production refuses a guessable secret key: the thresholds are those of Django's own deploy
+# check (security.W009), so a site that starts never gets that warning.
+SECRET_KEY_MIN_LENGTH = 50
+SECRET_KEY_MIN_DISTINCT = 5
+if not DEBUG and (
+    len(SECRET_KEY) < SECRET_KEY_MIN_LENGTH
+    or len(set(SECRET_KEY)) < SECRET_KEY_MIN_DISTINCT
+    or SECRET_KEY.startswith("django-insecure-")
+):
+    raise ImproperlyConfigured(
+        f"DJANGO_SECRET_KEY is too weak: production mode (DJANGO_DEBUG=0) needs at least "
+        f"{SECRET_KEY_MIN_LENGTH} characters with at least {SECRET_KEY_MIN_DISTINCT} different ones, not "
+        f"starting with 'django-insecure-'. Make one with: "
+        f'python -c "import secrets; print(secrets.token_urlsafe(50))"'
+    )
+
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
@@ -84,10 +104,14 @@ INSTALLED_APPS = [
     "articles",
     "comments",
     "resilience",
+    # Admin login throttling (see "Login throttling" below).
+    "axes",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy on every response, cached story pages too (see "Content-Security-Policy").
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -96,6 +120,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes requires: it turns a refused login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "newsroom.urls"
@@ -178,7 +204,8 @@ else:
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    # OWASP ASVS 4.0 2.1.1: passwords of at least 12 characters.
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -237,6 +264,53 @@ if not DEBUG:
     CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 
 
+# HTTPS: redirect plain HTTP, and Strict-Transport-Security once the site is known to work on
+# HTTPS. HSTS is off unless asked for: browsers remember it for DJANGO_HSTS_SECONDS, and
+# preloading is a promise to browsers' built-in lists that is slow to take back.
+SECURE_SSL_REDIRECT = env_bool("DJANGO_SSL_REDIRECT", not DEBUG)
+SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", False)
+
+
+# Content-Security-Policy (django-csp 4): only the site's own scripts, styles, images and fonts;
+# no inline script or style, no plug-ins, no framing, forms post to the site only. The
+# JSON-LD block of story pages is a data block (type="application/ld+json"): browsers do not
+# run it, so script-src does not apply to it and it needs no nonce (a nonce would be stored in
+# the page cache and served to every reader). img-src allows data: for Bootstrap's and the
+# admin's inline SVG icons in CSS.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+
+
+# Login throttling (django-axes 8): five failed logins for one username from one address lock
+# that pair for 15 minutes (OWASP ASVS 4.0 2.2.1); another address, or another username,
+# can still log in. The address is the one the comments use (comments.addresses.client_ip),
+# so it follows NEWSROOM_TRUST_X_FORWARDED_FOR behind a proxy. Superusers unlock a pair by
+# deleting its access attempt in the admin (README, "Security").
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = dt.timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "comments.addresses.client_ip"
+AXES_LOCKOUT_CALLABLE = "resilience.lockout.lockout_response"
+
+
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
@@ -272,7 +346,34 @@ COMMENTS_KEEP_IP_DAYS = env_int("NEWSROOM_COMMENTS_KEEP_IP_DAYS", 30)
 COMMENTS_MODERATOR_EMAILS = env_list("NEWSROOM_COMMENTS_MODERATOR_EMAILS")
 # Behind a proxy, the client address is the last hop it appended to X-Forwarded-For.
 COMMENTS_TRUST_X_FORWARDED_FOR = env_bool("NEWSROOM_TRUST_X_FORWARDED_FOR", False)
-SITE_URL = os.environ.get("NEWSROOM_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+SITE_URL = os.environ.get("NEWSROOM_SITE_URL", "").strip().rstrip("/") or ("http://127.0.0.1:8000" if DEBUG else "")
+
+
+# The site's own address (moderator e-mail links): required in production, an http(s) origin.
+def is_http_origin(url):
+    """True when `url` (str) is scheme, host and optional port only, such as https://news.example.org."""
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError when the port is not a number
+    except ValueError:
+        return False
+    return (
+        parts.scheme in ("http", "https")
+        and bool(parts.hostname)
+        and not (parts.username or parts.password or parts.path or parts.query or parts.fragment)
+    )
+
+
+if not SITE_URL:
+    raise ImproperlyConfigured(
+        "NEWSROOM_SITE_URL is not set. Production mode (DJANGO_DEBUG=0) needs the site's public "
+        "address, such as https://news.example.org, for the links in moderators' e-mails."
+    )
+if not is_http_origin(SITE_URL):
+    raise ImproperlyConfigured(
+        f"NEWSROOM_SITE_URL must be an http(s) origin such as https://news.example.org "
+        f"(scheme and host, optionally a port; no path, query or user name); got {SITE_URL!r}."
+    )
 
 
 LOGGING = {

@@ -11,6 +11,7 @@ from django.test import Client
 from django.utils import timezone
 
 from articles.models import Story
+from comments.addresses import remove_addresses
 from comments.models import Comment, ModerationLogEntry, PostingGate
 from conftest import SEED_DIR
 
@@ -195,3 +196,61 @@ def test_email_address_is_not_shown_to_the_author_with_their_held_comment(client
 def test_email_address_is_not_on_the_report_page(client):
     comment = make_comment(make_story(), author_email="private.reader@example.com")
     assert "private.reader@example.com" not in client.get(f"/en/comments/{comment.pk}/report/").content.decode()
+
+
+def old_blocked_comment(address):
+    """A comment of 31 days ago held by the IP block list, with its log entry of that day."""
+    reason = f"The IP address {address} is blocked."
+    comment = make_comment(
+        make_story(), created_at=timezone.now() - dt.timedelta(days=31), status=Comment.Status.SPAM, reason=reason
+    )
+    entry = ModerationLogEntry.objects.create(comment=comment, to_status="spam", reason=f"blocked_ip: {reason}")
+    ModerationLogEntry.objects.filter(pk=entry.pk).update(created_at=comment.created_at)
+    return comment
+
+
+@pytest.mark.parametrize("address", ["198.51.100.7", "2001:db8:1:2::9", "::ffff:198.51.100.7"])
+def test_purge_clears_addresses_from_the_reason_of_old_comments(address):
+    comment = old_blocked_comment(address)
+    purge("--days", "30")
+    comment.refresh_from_db()
+    assert comment.reason == "The IP address [IP address removed] is blocked."
+
+
+@pytest.mark.parametrize("address", ["198.51.100.7", "2001:db8:1:2::9"])
+def test_purge_clears_addresses_from_the_moderation_log_of_old_comments(address):
+    comment = old_blocked_comment(address)
+    output = purge("--days", "30")
+    assert list(comment.log.values_list("reason", flat=True)) == [
+        "blocked_ip: The IP address [IP address removed] is blocked."
+    ]
+    assert "from 1 comment reason(s) and 1 moderation log reason(s)" in output
+
+
+def test_purge_keeps_addresses_in_the_reasons_of_recent_comments():
+    comment = make_comment(make_story(), status=Comment.Status.SPAM, reason="The IP address 198.51.100.7 is blocked.")
+    ModerationLogEntry.objects.create(comment=comment, to_status="spam", reason="blocked_ip: 198.51.100.7")
+    purge("--days", "30")
+    comment.refresh_from_db()
+    assert comment.reason == "The IP address 198.51.100.7 is blocked."
+    assert comment.log.get().reason == "blocked_ip: 198.51.100.7"
+
+
+def test_purge_leaves_reasons_without_addresses_as_they_were():
+    comment = old_blocked_comment("198.51.100.7")
+    Comment.objects.filter(pk=comment.pk).update(reason="Posted 1.5 s after the form was shown (minimum 3 s).")
+    purge("--days", "30")
+    comment.refresh_from_db()
+    assert comment.reason == "Posted 1.5 s after the form was shown (minimum 3 s)."
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Seen from 203.0.113.9:51234.", "Seen from [IP address removed]:51234."),
+        ("Seen from [2001:db8::1]:443", "Seen from [[IP address removed]]:443"),
+        ("At 07:52 on 2026-12-01, 3.5 s, cafe", "At 07:52 on 2026-12-01, 3.5 s, cafe"),
+    ],
+)
+def test_address_removal_takes_addresses_only(text, expected):
+    assert remove_addresses(text) == expected

@@ -39,7 +39,25 @@ CONFIG_VARIABLES = [
     "REDIS_URL",
     "EMAIL_HOST",
     "SQLITE_PATH",
+    "NEWSROOM_SITE_URL",
+    "DJANGO_SSL_REDIRECT",
+    "DJANGO_HSTS_SECONDS",
+    "DJANGO_HSTS_INCLUDE_SUBDOMAINS",
+    "DJANGO_HSTS_PRELOAD",
+    "DJANGO_BEHIND_HTTPS_PROXY",
+    "NEWSROOM_TRUST_X_FORWARDED_FOR",
+    # conftest.py sets it for Playwright; the deploy check rightly refuses it in production.
+    "DJANGO_ALLOW_ASYNC_UNSAFE",
 ]
+
+# A key as `make serve` makes one (secrets.token_urlsafe(50)): long, many different characters.
+STRONG_KEY = "Qm3v9Zr0bK7wXy2Lp5Nd8Hs1Tg4Fc6Jq-Ue_Va0Wb9Xc8Yd7Ze6Af5Bg4Ch3Di2Ej1"
+PRODUCTION = {
+    "DJANGO_DEBUG": "0",
+    "DJANGO_SECRET_KEY": STRONG_KEY,
+    "DJANGO_ALLOWED_HOSTS": "news.example",
+    "NEWSROOM_SITE_URL": "https://news.example",
+}
 
 
 def run_python(*args, **env):
@@ -69,7 +87,7 @@ def test_production_mode_refuses_to_start_without_allowed_hosts():
 
 
 def test_production_mode_with_key_and_hosts_uses_hashed_compressed_static_files():
-    values = settings_with(DJANGO_DEBUG="0", DJANGO_SECRET_KEY="k" * 50, DJANGO_ALLOWED_HOSTS="a.example, b.example")
+    values = settings_with(**{**PRODUCTION, "DJANGO_ALLOWED_HOSTS": "a.example, b.example"})
     assert values["debug"] is False
     assert values["hosts"] == ["a.example", "b.example"]
     assert values["static"] == "whitenoise.storage.CompressedManifestStaticFilesStorage"
@@ -147,9 +165,7 @@ def collected_static(tmp_path_factory):
         "collectstatic",
         "--noinput",
         "-v0",
-        DJANGO_DEBUG="0",
-        DJANGO_SECRET_KEY="k" * 50,
-        DJANGO_ALLOWED_HOSTS="news.example",
+        **PRODUCTION,
         STATIC_ROOT=str(root),
     )
     assert result.returncode == 0, result.stderr
@@ -175,3 +191,133 @@ def test_collectstatic_writes_a_brotli_copy_of_the_hashed_stylesheet(collected_s
     brotli = pytest.importorskip("brotli", reason="WhiteNoise writes .br files only when brotli is installed")
     hashed = collected_static / hashed_name(collected_static, "css/site.css")
     assert brotli.decompress(hashed.with_name(hashed.name + ".br").read_bytes()) == hashed.read_bytes()
+
+
+# Production safety: a guessable secret key and a missing site address refuse to start.
+
+PRINT_SECURITY = """
+import json, django
+from django.conf import settings
+django.setup()
+print(json.dumps({
+    "site_url": settings.SITE_URL,
+    "ssl_redirect": settings.SECURE_SSL_REDIRECT,
+    "hsts": [settings.SECURE_HSTS_SECONDS, settings.SECURE_HSTS_INCLUDE_SUBDOMAINS, settings.SECURE_HSTS_PRELOAD],
+    "proxy_header": settings.SECURE_PROXY_SSL_HEADER,
+}))
+"""
+
+
+@pytest.mark.parametrize(
+    "key",
+    [
+        STRONG_KEY[:49],
+        "abcd" * 13,  # 52 characters, 4 different ones
+        "django-insecure-" + STRONG_KEY,  # Django's placeholder prefix
+    ],
+)
+def test_production_mode_refuses_a_weak_secret_key(key):
+    result = run_python("-c", PRINT_SECURITY, **{**PRODUCTION, "DJANGO_SECRET_KEY": key})
+    assert result.returncode != 0
+    assert "ImproperlyConfigured: DJANGO_SECRET_KEY is too weak" in result.stderr
+    assert "at least 50 characters with at least 5 different ones" in result.stderr
+
+
+def test_development_mode_accepts_a_short_secret_key():
+    result = run_python("-c", PRINT_SECURITY, DJANGO_DEBUG="1", DJANGO_SECRET_KEY="short")
+    assert result.returncode == 0, result.stderr
+
+
+def test_production_mode_refuses_to_start_without_the_site_url():
+    env = {key: value for key, value in PRODUCTION.items() if key != "NEWSROOM_SITE_URL"}
+    result = run_python("-c", PRINT_SECURITY, **env)
+    assert result.returncode != 0
+    assert "ImproperlyConfigured: NEWSROOM_SITE_URL is not set" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "news.example",
+        "ftp://news.example",
+        "https://",
+        "https://news.example/en/",
+        "https://news.example?x=1",
+        "https://editor:secret@news.example",
+        "https://news.example:notaport",
+        "javascript:alert(1)",
+    ],
+)
+def test_the_site_url_must_be_an_http_origin(url):
+    result = run_python("-c", PRINT_SECURITY, **{**PRODUCTION, "NEWSROOM_SITE_URL": url})
+    assert result.returncode != 0
+    assert "NEWSROOM_SITE_URL must be an http(s) origin" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("url", "stored"),
+    [("https://news.example/", "https://news.example"), ("http://127.0.0.1:8000", "http://127.0.0.1:8000")],
+)
+def test_an_origin_is_accepted_without_its_trailing_slash(url, stored):
+    assert settings_with_security(NEWSROOM_SITE_URL=url)["site_url"] == stored
+
+
+def settings_with_security(**env):
+    result = run_python("-c", PRINT_SECURITY, **{**PRODUCTION, **env})
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_production_mode_redirects_to_https_and_leaves_hsts_off_by_default():
+    values = settings_with_security()
+    assert values["ssl_redirect"] is True
+    assert values["hsts"] == [0, False, False]
+
+
+def test_hsts_and_the_redirect_follow_their_environment_variables():
+    values = settings_with_security(
+        DJANGO_SSL_REDIRECT="0",
+        DJANGO_HSTS_SECONDS="31536000",
+        DJANGO_HSTS_INCLUDE_SUBDOMAINS="1",
+        DJANGO_HSTS_PRELOAD="1",
+    )
+    assert values["ssl_redirect"] is False
+    assert values["hsts"] == [31536000, True, True]
+
+
+# The documented production configuration (README, "Security") passes Django's deploy check.
+DOCUMENTED_PRODUCTION = {
+    **PRODUCTION,
+    "DJANGO_BEHIND_HTTPS_PROXY": "1",
+    "NEWSROOM_TRUST_X_FORWARDED_FOR": "1",
+    "DJANGO_SSL_REDIRECT": "1",
+    "DJANGO_HSTS_SECONDS": "31536000",
+    "DJANGO_HSTS_INCLUDE_SUBDOMAINS": "1",
+    "DJANGO_HSTS_PRELOAD": "1",
+}
+
+
+def test_the_documented_production_configuration_passes_the_deploy_check_with_no_warning():
+    result = run_python("manage.py", "check", "--deploy", "--fail-level", "WARNING", **DOCUMENTED_PRODUCTION)
+    assert result.returncode == 0, result.stderr
+    assert "System check identified no issues (0 silenced)." in result.stdout
+
+
+def test_the_readme_example_is_the_configuration_the_suite_checks():
+    readme = (ROOT / "README.md").read_text()
+    block = re.search(r"```sh\n# Production example\n(.*?)```", readme, re.DOTALL)[1]
+    documented = dict(line.split("=", 1) for line in block.splitlines() if line and not line.startswith("#"))
+    for name, value in DOCUMENTED_PRODUCTION.items():
+        if name not in ("DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS", "NEWSROOM_SITE_URL"):
+            assert documented[name] == value, name
+    assert {"DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS", "NEWSROOM_SITE_URL"} <= set(documented)
+
+
+def test_development_mode_defaults_the_site_url_to_the_development_server():
+    result = run_python("-c", PRINT_SECURITY, DJANGO_DEBUG="1", NEWSROOM_SITE_URL="")
+    assert json.loads(result.stdout)["site_url"] == "http://127.0.0.1:8000", result.stderr
+
+
+def test_development_mode_refuses_a_site_url_that_is_not_an_origin_too():
+    result = run_python("-c", PRINT_SECURITY, DJANGO_DEBUG="1", NEWSROOM_SITE_URL="127.0.0.1:8000")
+    assert "NEWSROOM_SITE_URL must be an http(s) origin" in result.stderr

@@ -1,0 +1,64 @@
+"""gunicorn's settings for Newsroom, read from the environment like newsroom/settings.py.
+
+gunicorn loads ./gunicorn.conf.py from the folder it starts in (the project root), so
+`gunicorn newsroom.wsgi` gets these; options on the command line still win.
+
+Proxy trust: gunicorn believes `X-Forwarded-Proto: https` (and turns the request into an
+HTTPS one) only from the addresses in `forwarded_allow_ips`. Its own default trusts
+127.0.0.1, so anything on the same machine could pass a plain HTTP request off as HTTPS.
+Here nothing is trusted unless DJANGO_BEHIND_HTTPS_PROXY=1 says a TLS proxy stands in
+front; then the proxy's addresses come from FORWARDED_ALLOW_IPS (default: this machine).
+"""
+
+import os
+
+TRUE_WORDS = {"1", "true", "yes", "on"}
+
+
+def env_flag(name):
+    """True when the variable holds one of the words newsroom/settings.py reads as true."""
+    return os.environ.get(name, "").strip().lower() in TRUE_WORDS
+
+
+def env_whole_number(name, default):
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise SystemExit(f"{name} must be a whole number; got {raw!r}.") from None
+
+
+# gunicorn's own rule when GUNICORN_BIND is unset: 0.0.0.0:$PORT if PORT is set, else 127.0.0.1:8000.
+bind = [os.environ["GUNICORN_BIND"]] if os.environ.get("GUNICORN_BIND") else None
+if bind is None:
+    bind = [f"0.0.0.0:{os.environ['PORT']}"] if os.environ.get("PORT") else ["127.0.0.1:8000"]
+
+# Processes: WEB_CONCURRENCY (the name hosting platforms set), as `make serve` always had.
+workers = env_whole_number("WEB_CONCURRENCY", 3)
+# Threads in each process: a request waiting on a slow database holds one thread, not the
+# whole worker, so static files and cached pages keep being served beside it.
+worker_class = "gthread"
+threads = env_whole_number("GUNICORN_THREADS", 4)
+# A request that takes longer than this is a hung worker: gunicorn restarts it.
+timeout = env_whole_number("GUNICORN_TIMEOUT", 30)
+graceful_timeout = 30
+keepalive = 5
+
+if env_flag("DJANGO_BEHIND_HTTPS_PROXY"):
+    forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
+else:
+    forwarded_allow_ips = ""
+# Only the header Django reads (SECURE_PROXY_SSL_HEADER), not gunicorn's two other spellings.
+secure_scheme_headers = {"X-FORWARDED-PROTO": "https"}
+
+# gunicorn 25+ opens a control socket at $HOME/.gunicorn/gunicorn.ctl by default: a second
+# server of the same user (another site, a test run) would take it over. Nothing here uses it.
+control_socket_disable = True
+
+# One line per request on stdout (GUNICORN_ACCESS_LOG: a file, or empty when the proxy logs
+# requests already); the log level from LOG_LEVEL like Django's.
+accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-") or None
+errorlog = "-"
+loglevel = os.environ.get("LOG_LEVEL", "info").lower()
