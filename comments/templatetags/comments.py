@@ -19,7 +19,7 @@ from comments.threads import build_threads, thread_page
 
 register = template.Library()
 register.filter("other_language", other_language)
-# A name inside a plain-text sentence (an attribute, an e-mail): FSI … PDI, the text form of <bdi>.
+# A name inside a plain-text sentence (an e-mail): FSI … PDI, the text form of <bdi>.
 register.filter("isolate_bidi", isolate_bidi)
 register.filter("bdi", bdi)
 

@@ -142,8 +142,6 @@ def test_name_stored_with_an_override_renders_inside_bdi_everywhere_inline(clien
     assert f"<bdi>{RLO}evil</bdi>" in page
     reply = client.get(f"{story.get_absolute_url()}?replytocom={comment.pk}").content.decode()
     assert f'<strong><bdi class="replying-to-name">{RLO}evil</bdi></strong>' in reply
-    # In an attribute, FSI … PDI isolates; the unpaired override inside is dropped as well.
-    assert f'aria-label="Reply to {FSI}evil{PDI}"' in page
     report = client.get(reverse("comments:report", args=[comment.pk])).content.decode()
     assert f"<bdi>{RLO}evil</bdi> wrote:" in report
 
