@@ -1,6 +1,7 @@
 """Text hygiene of comments: control characters, invisible text, names isolated from the text around them."""
 
 import hashlib
+import io
 import unicodedata
 import xml.dom.minidom
 
@@ -9,7 +10,14 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.urls import reverse
 from django.utils import translation
+from django.utils.feedgenerator import Rss201rev2Feed
+from hypothesis import given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
+from articles.models import Story
+from articles.text import is_blank
+from comments.forms import CommentForm, form_token
 from comments.models import Comment, text_fingerprint
 from comments.moderation import AuthorHistory, Candidate, ModerationRules, decide_comment_status, first_keyword_in
 
@@ -60,6 +68,22 @@ def test_comment_feed_answers_with_any_control_character_stored(client, story, c
 
 
 # Where text enters: the comment form.
+
+
+@hypothesis_settings(max_examples=200, deadline=None)
+@given(text=st.text(max_size=300), name=st.text(max_size=100))
+def test_what_the_comment_form_accepts_needs_no_cleaning_to_be_written_as_xml(text, name):
+    story = Story(pk=1)
+    data = {"text": text, "author_name": name, "author_email": "ann@example.com", "token": form_token(story.pk)}
+    form = CommentForm(data, story=story)
+    if not form.is_valid():
+        return
+    cleaned = form.cleaned_data
+    assert not is_blank(cleaned["text"]) and not is_blank(cleaned["author_name"])
+    # Django's own writer, not the site's cleaning one: the form's output must be XML-safe already.
+    feed = Rss201rev2Feed(title=cleaned["author_name"], link="https://news.example/", description="-")
+    feed.add_item(title=cleaned["author_name"], link="https://news.example/1/", description=cleaned["text"])
+    feed.write(io.StringIO(), "utf-8")
 
 
 @pytest.mark.parametrize("text", INVISIBLE_ONLY)
