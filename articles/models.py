@@ -61,14 +61,14 @@ def clean_stored_rows(model):
 
     One `update()` per changed row, only of its changed fields (no table rebuild, no save()
     logic); a row whose cleaned text would break a unique constraint is left as it was and
-    counted. Returns (rows cleaned, rows left).
+    counted. Returns (primary keys of the rows cleaned, number of rows left).
     """
     names = [
         field.attname
         for field in model._meta.concrete_fields
         if isinstance(field, (models.CharField, models.TextField)) and not field.primary_key
     ]
-    cleaned = left = 0
+    cleaned, left = [], 0
     for row in list(model._default_manager.values("pk", *names)):
         changes = {
             name: clean_stored_text(value)
@@ -80,7 +80,7 @@ def clean_stored_rows(model):
         try:
             with transaction.atomic():
                 model._default_manager.filter(pk=row["pk"]).update(**changes)
-            cleaned += 1
+            cleaned.append(row["pk"])
         except IntegrityError:
             left += 1
     return cleaned, left

@@ -38,6 +38,7 @@ PDF = "\u202c"
 ISOLATES = frozenset("\u2066\u2067\u2068")  # LRI, RLI, FSI
 PDI = "\u2069"
 FSI = "\u2068"
+BIDI_PAIRED_CONTROL = re.compile("[\u202a-\u202e\u2066-\u2069]")
 # UAX #9 ends every embedding and isolate at the end of a paragraph (bidi class B).
 PARAGRAPH_SEPARATORS = frozenset("\n\r\x1c\x1d\x1e\x85\u2029")
 
@@ -107,6 +108,8 @@ def drop_unpaired_bidi(text):
     still open at a paragraph separator (LF, CR, U+2029…) or at the end is unpaired, since
     UAX #9 ends them there; unpaired ones and stray closers are dropped.
     """
+    if not BIDI_PAIRED_CONTROL.search(text):
+        return text  # the common case, without a loop in Python over a whole story body
     keep = [True] * len(text)
     open_controls = []  # (index, is_isolate), innermost last
     for index, char in enumerate(text):

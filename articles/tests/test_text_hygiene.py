@@ -232,15 +232,21 @@ def test_migration_cleans_stored_story_outlet_and_link_text():
     # bulk_create sends no pre_save: rows as stored before text hygiene.
     (outlet,) = Outlet.objects.bulk_create([Outlet(name="Harbour\x01 Wire", slug="harbour-wire")])
     SocialLink.objects.bulk_create([SocialLink(outlet=outlet, label="X\x0b", url="https://x.example/h")])
+    (clean_outlet,) = Outlet.objects.bulk_create([Outlet(name="Clean Daily", slug="clean-daily")])
     Story.objects.bulk_create(
-        [Story(headline="Night\x0bferries", slug="night", body="a\x1fb", reporter=f"{RLO}Kim", outlet=outlet)]
+        [
+            Story(headline="Night\x0bferries", slug="night", body="a\x1fb", reporter=f"{RLO}Kim", outlet=outlet),
+            Story(headline="Clean", slug="clean", body="Nothing to clean.", outlet=clean_outlet),
+        ]
     )
     try:
         new = migrate([("articles", "0010_clean_stored_text")])
-        story = new.get_model("articles", "Story").objects.get()
-        outlet = new.get_model("articles", "Outlet").objects.get()
+        story = new.get_model("articles", "Story").objects.get(slug="night")
+        untouched = new.get_model("articles", "Story").objects.get(slug="clean")
+        outlet = new.get_model("articles", "Outlet").objects.get(slug="harbour-wire")
         label = new.get_model("articles", "SocialLink").objects.get().label
     finally:
         migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
     assert (story.headline, story.body, story.reporter, story.page_version) == ("Night\nferries", "ab", "Kim", 1)
     assert (outlet.name, label) == ("Harbour Wire", "X\n")
+    assert (untouched.body, untouched.page_version) == ("Nothing to clean.", 0)

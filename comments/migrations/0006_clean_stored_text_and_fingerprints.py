@@ -13,7 +13,7 @@ Both stay stored and shown as they were; a new post of the same text is refused 
 
 import logging
 
-from django.db import IntegrityError, migrations, transaction
+from django.db import IntegrityError, migrations, models, transaction
 
 from articles.models import clean_stored_rows
 from comments.models import text_fingerprint
@@ -22,10 +22,17 @@ logger = logging.getLogger(__name__)
 
 
 def clean_stored_text(apps, schema_editor):
+    Comment = apps.get_model("comments", "Comment")
     for name in ("Comment", "ModerationLogEntry", "CommentReport"):
         cleaned, left = clean_stored_rows(apps.get_model("comments", name))
         if left:
             logger.warning("%d %s rows left as they were: cleaned, they would duplicate another row.", left, name)
+        if name == "Comment":
+            # The pages that show a cleaned comment: their cached copies go.
+            stories = Comment.objects.filter(pk__in=cleaned).values("story_id")
+            apps.get_model("articles", "Story").objects.filter(pk__in=stories).update(
+                page_version=models.F("page_version") + 1
+            )
 
 
 def recompute_fingerprints(apps, schema_editor):

@@ -269,6 +269,7 @@ def test_migration_cleans_comments_and_recomputes_fingerprints_keeping_colliding
     )  # fmt: skip
     try:
         new = migrate([("comments", "0006_clean_stored_text_and_fingerprints")])
+        version = new.get_model("articles", "Story").objects.get().page_version
         stored = list(
             new.get_model("comments", "Comment")
             .objects.order_by("id")
@@ -284,3 +285,4 @@ def test_migration_cleans_comments_and_recomputes_fingerprints_keeping_colliding
         text_fingerprint("a\nb"),
     ]
     assert [name for _text, _fp, name in stored] == ["n0", "n1", "n2", "n3"]
+    assert version == 1  # the story page showing the cleaned comments is not served from the cache
