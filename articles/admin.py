@@ -4,24 +4,35 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from .forms import CleanTextModelForm
 from .models import Hashtag, Outlet, SocialLink, Story, StoryHashtag
 
 
-class StoryHashtagInline(admin.TabularInline):
+class CleanTextAdminMixin:
+    """Every admin form and inline of ours: text fields cleaned, invisible-only text is empty.
+
+    Put it first among the bases of each ModelAdmin and InlineModelAdmin (a test checks
+    every registered one); a custom `form` must subclass `CleanTextModelForm`.
+    """
+
+    form = CleanTextModelForm
+
+
+class StoryHashtagInline(CleanTextAdminMixin, admin.TabularInline):
     model = StoryHashtag
     extra = 3
     fields = ["hashtag", "position"]
     autocomplete_fields = ["hashtag"]
 
 
-class SocialLinkInline(admin.TabularInline):
+class SocialLinkInline(CleanTextAdminMixin, admin.TabularInline):
     model = SocialLink
     extra = 1
     fields = ["label", "url", "position"]
 
 
 @admin.register(Outlet)
-class OutletAdmin(admin.ModelAdmin):
+class OutletAdmin(CleanTextAdminMixin, admin.ModelAdmin):
     list_display = ["name", "homepage", "time_zone", "story_count"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
@@ -36,7 +47,7 @@ class OutletAdmin(admin.ModelAdmin):
 
 
 @admin.register(Hashtag)
-class HashtagAdmin(admin.ModelAdmin):
+class HashtagAdmin(CleanTextAdminMixin, admin.ModelAdmin):
     list_display = ["__str__", "slug", "story_count"]
     search_fields = ["name", "slug"]
     ordering = ["slug"]
@@ -50,7 +61,7 @@ class HashtagAdmin(admin.ModelAdmin):
 
 
 @admin.register(Story)
-class StoryAdmin(admin.ModelAdmin):
+class StoryAdmin(CleanTextAdminMixin, admin.ModelAdmin):
     list_display = ["headline", "headline_ko", "status", "published_at", "outlet"]
     list_filter = ["status", "outlet", "hashtags"]
     list_select_related = ["outlet"]

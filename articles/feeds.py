@@ -11,18 +11,52 @@ from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.feedgenerator import Atom1Feed
+from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+from django.utils.functional import Promise
 from django.utils.html import escape
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from .languages import headline_in, summary_in
 from .models import Hashtag, Story, hashtag_slug
+from .text import clean_control_characters
 
 
 def in_zone(moment, zone):
     """A moment in the outlet's zone, to the second: the reader sees the offset the dateline has."""
     return timezone.localtime(moment, zone).replace(microsecond=0)
+
+
+def xml_safe(value):
+    """A feed value without what XML 1.0 cannot carry: strings cleaned, lists of them too, the rest as is."""
+    if isinstance(value, (str, Promise)):
+        return clean_control_characters(str(value))
+    if isinstance(value, (list, tuple)):
+        return [xml_safe(item) for item in value]
+    return value
+
+
+class XmlSafeFeedMixin:
+    """A feed generator that cleans every string given to the feed and to each item.
+
+    Django's XML writer raises on control characters (XML 1.0 has no way to write them),
+    so one stray byte in a stored comment would make the whole feed answer 500. Cleaning
+    here, where the XML is written, covers every field and every feed, whatever is stored.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*map(xml_safe, args), **{key: xml_safe(value) for key, value in kwargs.items()})
+
+    def add_item(self, *args, **kwargs):
+        super().add_item(*map(xml_safe, args), **{key: xml_safe(value) for key, value in kwargs.items()})
+
+
+class RssFeedGenerator(XmlSafeFeedMixin, Rss201rev2Feed):
+    """RSS 2.0, every string XML-safe: the `feed_type` of each RSS feed of the site."""
+
+
+class AtomFeedGenerator(XmlSafeFeedMixin, Atom1Feed):
+    """Atom 1.0, every string XML-safe: the `feed_type` of each Atom feed of the site."""
 
 
 class AtomFeed:
@@ -32,7 +66,7 @@ class AtomFeed:
     default); an Atom title is plain text and is given as written.
     """
 
-    feed_type = Atom1Feed
+    feed_type = AtomFeedGenerator
 
     def subtitle(self, obj):
         return self.description(obj)
@@ -43,6 +77,8 @@ class AtomFeed:
 
 class StoryFeed(Feed):
     """What the story feeds share: one item per published story, newest first."""
+
+    feed_type = RssFeedGenerator
 
     def plain_title(self, story):
         return headline_in(story, get_language())

@@ -1,8 +1,9 @@
-"""Form fields shared by the apps."""
+"""Form fields and form bases shared by the apps."""
 
 from django import forms
 
 from .models import HTTP_URL
+from .text import clean_control_characters, is_blank
 
 
 class HttpURLFormField(forms.URLField):
@@ -13,3 +14,48 @@ class HttpURLFormField(forms.URLField):
     def __init__(self, **kwargs):
         kwargs.setdefault("assume_scheme", "https")
         super().__init__(**kwargs)
+
+
+def clean_text_input(value):
+    """A submitted text value as a form should see it: controls cleaned, nothing visible → "".
+
+    NUL is left in, for Django's own validator to refuse the field ("Null characters are not
+    allowed."), as the importer refuses a file with one: no one types it, it marks binary data.
+    """
+    if not isinstance(value, str):
+        return value
+    value = "\x00".join(clean_control_characters(part) for part in value.split("\x00"))
+    return "" if is_blank(value) else value
+
+
+class CleanTextFormMixin:
+    """Cleans the submitted value of every text field (CharField and its kinds) before validation.
+
+    Control characters go (`articles.text.clean_control_characters`) and a value with
+    nothing visible becomes "", so the field's own checks treat it as empty: a required
+    field answers "This field is required." for U+200B alone as for nothing at all.
+    Put it first among a form's bases; every admin form of ours uses `CleanTextModelForm`.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.is_bound:
+            self.data = self.cleaned_text_data()
+
+    def cleaned_text_data(self):
+        data = self.data.copy()
+        for name, field in self.fields.items():
+            if not isinstance(field, forms.CharField) or field.disabled:
+                continue
+            key = self.add_prefix(name)
+            if key not in data:
+                continue
+            if hasattr(data, "setlist"):
+                data.setlist(key, [clean_text_input(value) for value in data.getlist(key)])
+            else:
+                data[key] = clean_text_input(data[key])
+        return data
+
+
+class CleanTextModelForm(CleanTextFormMixin, forms.ModelForm):
+    """The base of every admin form of ours (see `CleanTextAdminMixin` in articles.admin)."""

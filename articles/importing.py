@@ -17,6 +17,7 @@ from .story_format import (  # noqa: F401 - the importer's public names, in one 
     decode_story_page,
     parse_story_page,
 )
+from .text import clean_stored_text
 
 
 def find_existing_story(parsed):
@@ -52,7 +53,8 @@ def save_story(parsed):
         # A page that lists no social links leaves the outlet's own (kept in admin) alone.
         outlet.social_links.all().delete()
         SocialLink.objects.bulk_create(
-            SocialLink(outlet=outlet, label=link.label, url=link.url, position=position)
+            # bulk_create sends no pre_save: the labels are cleaned here, as a save would.
+            SocialLink(outlet=outlet, label=clean_stored_text(link.label), url=link.url, position=position)
             for position, link in enumerate(parsed.social_links)
         )
 

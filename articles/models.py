@@ -6,11 +6,13 @@ import zoneinfo
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
-from django.db import models
+from django.db import IntegrityError, models, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import Truncator, slugify
 from django.utils.translation import gettext_lazy as _
+
+from .text import clean_stored_text
 
 HTTP_URL = URLValidator(schemes=["http", "https"])
 
@@ -36,6 +38,52 @@ class HttpURLField(models.URLField):
         from .forms import HttpURLFormField
 
         return super().formfield(**{"form_class": HttpURLFormField, **kwargs})
+
+
+def clean_text_fields(instance):
+    """Clean every text field (CharField, TextField and their kinds) of a model instance in place.
+
+    The safety net under the forms: connected to `pre_save` for the models of `articles`
+    and `comments`, so whatever saves (admin, importer, shell, a future importer) stores
+    text with no control character XML cannot carry and no unpaired bidi control
+    (`articles.text.clean_stored_text`). `update()` and `bulk_create()` send no signal:
+    their callers clean what they write.
+    """
+    for field in instance._meta.concrete_fields:
+        if isinstance(field, (models.CharField, models.TextField)):
+            value = getattr(instance, field.attname)
+            if isinstance(value, str):
+                setattr(instance, field.attname, clean_stored_text(value))
+
+
+def clean_stored_rows(model):
+    """Clean the text fields of every stored row of `model` (a data migration's historical model).
+
+    One `update()` per changed row, only of its changed fields (no table rebuild, no save()
+    logic); a row whose cleaned text would break a unique constraint is left as it was and
+    counted. Returns (primary keys of the rows cleaned, number of rows left).
+    """
+    names = [
+        field.attname
+        for field in model._meta.concrete_fields
+        if isinstance(field, (models.CharField, models.TextField)) and not field.primary_key
+    ]
+    cleaned, left = [], 0
+    for row in list(model._default_manager.values("pk", *names)):
+        changes = {
+            name: clean_stored_text(value)
+            for name, value in row.items()
+            if name in names and isinstance(value, str) and clean_stored_text(value) != value
+        }
+        if not changes:
+            continue
+        try:
+            with transaction.atomic():
+                model._default_manager.filter(pk=row["pk"]).update(**changes)
+            cleaned.append(row["pk"])
+        except IntegrityError:
+            left += 1
+    return cleaned, left
 
 
 def validate_time_zone(value):

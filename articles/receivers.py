@@ -1,10 +1,17 @@
-"""Keep cached story pages fresh: what a story page shows changed, so its version moves on."""
+"""Clean the text of every save; keep cached story pages fresh when what a page shows changed."""
 
 from django.db.models import Q
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 
-from .models import Hashtag, Outlet, SocialLink, Story, StoryHashtag
+from .models import Hashtag, Outlet, SocialLink, Story, StoryHashtag, clean_text_fields
+
+
+@receiver(pre_save)
+def clean_stored_text(sender, instance, **kwargs):
+    """Whatever saves a story, outlet, link or hashtag stores clean text (see `clean_text_fields`)."""
+    if sender._meta.app_label == "articles":
+        clean_text_fields(instance)
 
 
 @receiver([post_save, post_delete], sender=Outlet)

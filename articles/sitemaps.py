@@ -20,6 +20,7 @@ from django.views.decorators.http import require_safe
 
 from .languages import KOREAN, has_korean_text, headline_in
 from .models import Hashtag, Story
+from .text import clean_control_characters
 
 NEWS_WINDOW = dt.timedelta(hours=48)
 # Google reads at most 1,000 addresses from a news sitemap.
@@ -101,11 +102,12 @@ class NewsEntry:
 
     @property
     def publication_name(self):
-        return settings.NEWSROOM_SITE_NAME
+        return clean_control_characters(settings.NEWSROOM_SITE_NAME)
 
     @property
     def title(self):
-        return headline_in(self.story, self.language)
+        """The headline, without what XML 1.0 cannot carry (a template writes no error of its own)."""
+        return clean_control_characters(headline_in(self.story, self.language))
 
     @property
     def publication_date(self):

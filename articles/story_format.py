@@ -29,6 +29,7 @@ from django.utils.text import slugify
 
 from .datelines import DATELINE, DatelineError, parse_dateline
 from .models import HTTP_URL, Hashtag, Outlet, SocialLink, Story, has_hangul, hashtag_slug, mostly_hangul
+from .text import clean_control_characters
 
 # A line that is meant as a dateline, well-formed or not; the strict form follows.
 DATELINE_LIKE = re.compile(r"^\d{4}\s*-\s*\d{1,2}\s*-\s*\d{1,2}\b.*\(.*\)$")
@@ -55,8 +56,9 @@ LONGEST_FIELD = {
     "homepage": Outlet._meta.get_field("homepage").max_length,
     "source": Story._meta.get_field("source_url").max_length,
 }
-# Characters that some tools take for line breaks: kept as spaces, so line numbers match an editor's.
-LINE_SEPARATORS = str.maketrans({"\u2028": " ", "\u2029": " ", "\x85": " "})
+# Characters that some tools take for line breaks (VT and FF too, pasted from PDF and Word
+# copies; the forms make them LF): kept as spaces, so line numbers match an editor's.
+LINE_SEPARATORS = str.maketrans({"\u2028": " ", "\u2029": " ", "\x85": " ", "\x0b": " ", "\x0c": " "})
 
 
 class StoryFormatError(Exception):
@@ -134,7 +136,9 @@ def decode_story_page(data):
         ) from None
     text = text.replace("\r\n", "\n").replace("\r", "\n").translate(LINE_SEPARATORS)
     for number, raw in enumerate(text.split("\n"), start=1):
-        if any(unicodedata.category(char) == "Cc" and char != "\t" for char in raw):
+        # The other controls (and U+FFFE/U+FFFF) are what `clean_control_characters` removes: a page
+        # holding them is damaged or binary, and the editor who can fix it gets the line.
+        if clean_control_characters(raw) != raw:
             raise StoryFormatError(number, "control characters in the text: is this a binary file?")
     return text
 

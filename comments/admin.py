@@ -11,7 +11,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from articles.admin import StoryAdmin
+from articles.admin import CleanTextAdminMixin, StoryAdmin
 from articles.models import Story
 
 from .models import Comment, CommentReport, ModerationLogEntry
@@ -31,7 +31,7 @@ PENDING_FIRST = Case(
 ).asc()
 
 
-class ReadOnlyInline(admin.TabularInline):
+class ReadOnlyInline(CleanTextAdminMixin, admin.TabularInline):
     extra = 0
     can_delete = False
 
@@ -71,7 +71,7 @@ class HeldByRuleFilter(admin.SimpleListFilter):
 
 
 @admin.register(Comment)
-class CommentAdmin(admin.ModelAdmin):
+class CommentAdmin(CleanTextAdminMixin, admin.ModelAdmin):
     list_display = ["excerpt", "author_name", "story_link", "status", "rule", "report_count", "created_at"]
     list_filter = ["status", ("story", admin.RelatedOnlyFieldListFilter), "created_at", HeldByRuleFilter]
     list_select_related = ["story"]

@@ -11,7 +11,7 @@ from django.utils.html import escape, linebreaks
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from articles.feeds import AtomFeed, in_zone
+from articles.feeds import AtomFeed, RssFeedGenerator, in_zone
 from articles.languages import headline_in
 from articles.models import Story
 
@@ -22,6 +22,8 @@ FEED_FIELDS = ("id", "story_id", "author_name", "text", "created_at")
 
 
 class StoryCommentsFeed(Feed):
+    feed_type = RssFeedGenerator
+
     def get_object(self, request, slug):
         return get_object_or_404(Story.objects.published().select_related("outlet"), slug=slug)
 

@@ -9,7 +9,8 @@ from django.conf import settings
 from django.core import signing
 from django.utils.translation import gettext_lazy as _
 
-from articles.forms import HttpURLFormField
+from articles.forms import CleanTextFormMixin, HttpURLFormField
+from articles.text import drop_unpaired_bidi, is_blank
 
 from .models import Comment, CommentReport
 
@@ -29,7 +30,10 @@ class CommentTextField(forms.CharField):
         return value.replace("\r\n", "\n").replace("\r", "\n") if value else value
 
 
-class CommentForm(forms.Form):
+class CommentForm(CleanTextFormMixin, forms.Form):
+    """A visitor's comment. Every text field is cleaned first (`CleanTextFormMixin`): control
+    characters go, and text with nothing visible (U+200B alone) is empty, with the same message."""
+
     text = CommentTextField(
         label=_("Comment"),
         max_length=Comment._meta.get_field("text").max_length,
@@ -101,13 +105,14 @@ class CommentForm(forms.Form):
 
     def clean_text(self):
         text = self.cleaned_data["text"].strip()
-        if not text:
+        if is_blank(text):
             raise forms.ValidationError(_("Write a comment before sending."), code="required")
         return text
 
     def clean_author_name(self):
-        name = " ".join(self.cleaned_data["author_name"].split())
-        if not name:
+        # An unpaired override (U+202E) would reverse whatever follows the name where it is shown.
+        name = " ".join(drop_unpaired_bidi(self.cleaned_data["author_name"]).split())
+        if is_blank(name):
             raise forms.ValidationError(_("Give a name to sign your comment with."), code="required")
         return name
 

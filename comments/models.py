@@ -1,7 +1,6 @@
 """Comments on stories, the reports readers file, and the moderation log."""
 
 import hashlib
-import unicodedata
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -10,11 +9,13 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from articles.models import HttpURLField, Story, http_url_constraint
+from articles.text import comparable_text, isolate_bidi
 
 
 def text_fingerprint(text):
-    """Same text for duplicate detection: NFKC, case and white space folded."""
-    folded = " ".join(unicodedata.normalize("NFKC", text).casefold().split())
+    """Same text for duplicate detection: a hex SHA-256 of the text as `comparable_text` sees it
+    (invisible characters gone, NFKC, case-folded), white space folded: "hel\u200blo" is "hello"."""
+    folded = " ".join(comparable_text(text).split())
     return hashlib.sha256(folded.encode()).hexdigest()
 
 
@@ -98,7 +99,8 @@ class Comment(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.author_name}: {self.text[:60]}"
+        # Isolated: the admin puts this inside its own sentences ("The comment “…” was changed").
+        return f"{isolate_bidi(self.author_name)}: {self.text[:60]}"
 
     def save(self, *args, **kwargs):
         self.fingerprint = text_fingerprint(self.text)

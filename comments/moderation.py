@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.utils import timezone
 
+from articles.text import comparable_text
+
 from .addresses import parse_address, parse_network
 
 PENDING, APPROVED, SPAM = "pending", "approved", "spam"
@@ -132,7 +134,9 @@ def levels_to_climb(parent_depth, max_depth):
 
 
 def normalise(text):
-    return unicodedata.normalize("NFKC", text).casefold()
+    """Text as keyword rules compare it: `articles.text.comparable_text` (invisible characters
+    gone, NFKC, case-folded), so `ca\u200bsino` and `ca\u00adsino` are `casino`."""
+    return comparable_text(text)
 
 
 def keyword_pattern(keyword):

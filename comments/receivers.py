@@ -2,10 +2,10 @@
 
 import datetime as dt
 
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 
-from articles.models import Story
+from articles.models import Story, clean_text_fields
 from articles.signals import story_imported
 
 from .models import Comment, ModerationLogEntry
@@ -13,6 +13,13 @@ from .models import Comment, ModerationLogEntry
 # Saved pages do not name their commenters.
 IMPORTED_AUTHOR = "Anonymous"
 ONE_SECOND = dt.timedelta(seconds=1)
+
+
+@receiver(pre_save)
+def clean_stored_text(sender, instance, **kwargs):
+    """Whatever saves a comment, report or log entry stores clean text (see `clean_text_fields`)."""
+    if sender._meta.app_label == "comments":
+        clean_text_fields(instance)
 
 
 @receiver(story_imported)

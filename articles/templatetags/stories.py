@@ -12,6 +12,16 @@ register.filter("other_language", other_language)
 
 
 @register.filter
+def bdi(text):
+    """A name (a commenter's, a byline) as `<bdi>…</bdi>`, escaped, for use inside a sentence.
+
+    The element isolates the name's direction (HTML's bidi isolation), so a right-to-left
+    name or one starting with an override (U+202E) cannot reorder the words around it.
+    """
+    return format_html("<bdi>{}</bdi>", text)
+
+
+@register.filter
 def dateline(story):
     """`<time>` with the publication time in the outlet's zone: 2024-11-04, 20:00 (KST)."""
     local = story.dateline

@@ -189,7 +189,9 @@ class TestReporterPage:
             reporter_url = story.get_reporter_url()
         assert reporter_url == f"/{language}/reporters/choi-min-jung/"
         marked = ' lang="en"' if language == "ko" else ""  # a Latin byline on the Korean page
-        assert f'<p class="story-signoff fw-semibold"><a href="{reporter_url}"{marked}>Choi Min-jung</a>, ' in html
+        link = f'<a href="{reporter_url}"{marked}><bdi>Choi Min-jung</bdi></a>, '
+        signoff = f'<p class="story-signoff fw-semibold">{link}'
+        assert signoff in html
         assert client.get(reporter_url).status_code == 200
 
     def test_slug_follows_the_byline_on_save(self):

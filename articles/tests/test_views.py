@@ -116,7 +116,8 @@ class TestStoryPage:
             "The port reopened on Monday. Ships queued overnight.",
             "<p>Cranes restarted at dawn. Crews checked the quays.</p>",
             "<p>Traffic is expected to recover by Friday.</p>",
-            '<a href="/en/reporters/han-ji-min/">Han Ji-min</a>, <a href="/en/outlets/harbour-wire/">Harbour Wire</a>.',
+            '<a href="/en/reporters/han-ji-min/"><bdi>Han Ji-min</bdi></a>, '
+            '<a href="/en/outlets/harbour-wire/">Harbour Wire</a>.',
             ">#Port</a>",
             ">#Harbour_Wire</a>",
             'href="https://www.facebook.example/harbour"',
@@ -143,7 +144,7 @@ class TestStoryPage:
             "over 7-thousand North Korean soldiers had been dispatched to areas near the border with Ukraine.</p>",
             "<p>While in Ukraine, the delegation exchanged battlefield information, and explored cooperation "
             "measures.</p>",
-            '<p class="story-signoff fw-semibold"><a href="/en/reporters/choi-min-jung/">Choi Min-jung</a>, '
+            '<p class="story-signoff fw-semibold"><a href="/en/reporters/choi-min-jung/"><bdi>Choi Min-jung</bdi></a>, '
             '<a href="/en/outlets/arirang-news/">Arirang News</a>.</p>',
             *[f">#{name}</a>" for name in SEED_HASHTAGS],
             '<a href="https://www.facebook.com/arirangtvnews" rel="noopener">',
@@ -339,4 +340,4 @@ def test_language_links_keep_a_raw_korean_query_as_a_clean_address(client):
 def test_korean_byline_on_the_english_page_is_marked_korean(client):
     story = make_story(reporter="최민정")
     html = client.get(story_url(story)).content.decode()
-    assert 'lang="ko">최민정</a>, ' in html
+    assert 'lang="ko"><bdi>최민정</bdi></a>, ' in html

@@ -9,6 +9,8 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 from articles.languages import other_language
+from articles.templatetags.stories import bdi
+from articles.text import isolate_bidi
 from comments.cookies import own_comment_ids, remembered_author
 from comments.forms import CommentForm
 from comments.models import Comment
@@ -17,6 +19,9 @@ from comments.threads import build_threads, thread_page
 
 register = template.Library()
 register.filter("other_language", other_language)
+# A name inside a plain-text sentence (an e-mail): FSI … PDI, the text form of <bdi>.
+register.filter("isolate_bidi", isolate_bidi)
+register.filter("bdi", bdi)
 
 BARE_URL = re.compile(r"https?://[^\s<>\"'`]+", re.IGNORECASE)
 TRAILING_PUNCTUATION = ".,;:!?)]}'\"”’»"

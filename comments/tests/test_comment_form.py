@@ -209,7 +209,7 @@ def test_authors_website_links_their_name_without_passing_rank_or_the_opener(cli
     author = page_elements(client.get(story.get_absolute_url()))[f"comment-{comment.pk}-author"]
     assert author.text == "Ann Reader"
     page = client.get(story.get_absolute_url()).content.decode()
-    assert '<a href="https://ann.example/" rel="nofollow ugc noopener">Ann Reader</a>' in page
+    assert '<a href="https://ann.example/" rel="nofollow ugc noopener"><bdi>Ann Reader</bdi></a>' in page
 
 
 def test_line_breaks_and_paragraphs_of_the_text_are_kept(client, story):

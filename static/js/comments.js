@@ -20,6 +20,7 @@
     var comment = document.getElementById("comment-" + link.dataset.commentId);
     comment.querySelector(".comment-body").after(respond);
     parentInput.value = link.dataset.commentId;
+    // A <bdi> filled as text: the name's direction cannot reorder "Replying to … — cancel".
     replyingName.textContent = link.dataset.author;
     replyingTo.hidden = false;
     form.querySelector("textarea").focus();
