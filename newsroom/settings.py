@@ -79,6 +79,8 @@ else:
         )
 
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
+# A refused form comes back in the site's design and language, with the visitor's comment kept.
+CSRF_FAILURE_VIEW = "resilience.views.csrf_failure"
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -99,6 +101,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # After WhiteNoise (static files never wait for the database), before anything that reads it.
+    "resilience.middleware.DatabaseOutageMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -272,6 +276,8 @@ NEWSROOM_STORIES_PER_PAGE = env_int("NEWSROOM_STORIES_PER_PAGE", 20)
 NEWSROOM_FEED_ITEMS = env_int("NEWSROOM_FEED_ITEMS", 20)
 # Story pages for readers without cookies are kept this long in the cache (0: off).
 NEWSROOM_PAGE_CACHE_SECONDS = env_int("NEWSROOM_PAGE_CACHE_SECONDS", 600)
+# The newest copy of each cached page is kept this long, to serve while the database is down.
+NEWSROOM_OUTAGE_PAGE_SECONDS = env_int("NEWSROOM_OUTAGE_PAGE_SECONDS", 86400)
 
 
 # Comments: the defaults are documented in the README.
