@@ -6,7 +6,9 @@ timeout errors into what a missing key gives (reads: the default; writes: nothin
 kept) and logs one warning a minute per process, so the log says Redis is gone
 without a line per request. Its socket timeouts (`REDIS_SOCKET_TIMEOUT`, 0.5 s by
 default, in settings) bound how long a Redis that accepts and never answers holds
-a request.
+a request; after a failure the process leaves Redis alone for `RETRY_SECONDS`
+(every call a miss at once), so a hanging Redis costs one timeout per process
+every few seconds, not one per cache call.
 """
 
 import logging
@@ -24,20 +26,30 @@ logger = logging.getLogger(__name__)
 # What an unreachable, hanging, restarting (loading) or read-only Redis raises.
 OUTAGE_ERRORS = (RedisConnectionError, RedisTimeoutError, ReadOnlyError)
 WARNING_INTERVAL_SECONDS = 60
+RETRY_SECONDS = 5
 
 
 class OutageLog:
-    """Logs a warning at most once per interval (seconds, monotonic clock) per process."""
+    """Notes Redis failures: a warning at most once per interval (seconds, monotonic clock) per process,
+    and whether Redis should be left alone for now (`resting`)."""
 
-    def __init__(self, interval=WARNING_INTERVAL_SECONDS, clock=time.monotonic):
+    def __init__(self, interval=WARNING_INTERVAL_SECONDS, clock=time.monotonic, retry_seconds=RETRY_SECONDS):
         self.interval = interval
         self.clock = clock
+        self.retry_seconds = retry_seconds
         self.last_warning = None
+        self.last_failure = None
         self.lock = threading.Lock()
+
+    def resting(self):
+        """True within `retry_seconds` of the last failure: Redis is not asked meanwhile."""
+        last = self.last_failure
+        return last is not None and self.clock() - last < self.retry_seconds
 
     def warn(self, operation, error):
         now = self.clock()
         with self.lock:
+            self.last_failure = now
             if self.last_warning is not None and now - self.last_warning < self.interval:
                 return False
             self.last_warning = now
@@ -67,69 +79,50 @@ class FailSafeRedisCache(RedisCache):
         outage_log.warn(operation, error)
         return value
 
-    def get(self, key, default=None, version=None):
+    def _call(self, operation, call, missed):
+        """call() unless Redis is resting; `missed` (a value) when it is, or when it fails now."""
+        if outage_log.resting():
+            return missed
         try:
-            return super().get(key, default, version)
+            return call()
         except OUTAGE_ERRORS as error:
-            return self._miss("get", error, default)
+            return self._miss(operation, error, missed)
+
+    def get(self, key, default=None, version=None):
+        return self._call("get", lambda: super(FailSafeRedisCache, self).get(key, default, version), default)
 
     def get_many(self, keys, version=None):
-        try:
-            return super().get_many(keys, version)
-        except OUTAGE_ERRORS as error:
-            return self._miss("get_many", error, {})
+        return self._call("get_many", lambda: super(FailSafeRedisCache, self).get_many(keys, version), {})
 
     def has_key(self, key, version=None):
-        try:
-            return super().has_key(key, version)
-        except OUTAGE_ERRORS as error:
-            return self._miss("has_key", error, False)
+        return self._call("has_key", lambda: super(FailSafeRedisCache, self).has_key(key, version), False)
 
     def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
-        try:
-            return super().add(key, value, timeout, version)
-        except OUTAGE_ERRORS as error:
-            return self._miss("add", error, False)
+        return self._call("add", lambda: super(FailSafeRedisCache, self).add(key, value, timeout, version), False)
 
     def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
-        try:
-            super().set(key, value, timeout, version)
-        except OUTAGE_ERRORS as error:
-            self._miss("set", error, None)
+        self._call("set", lambda: super(FailSafeRedisCache, self).set(key, value, timeout, version), None)
 
     def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None):
-        try:
-            return super().set_many(data, timeout, version)
-        except OUTAGE_ERRORS as error:
-            return self._miss("set_many", error, list(data))
+        return self._call(
+            "set_many", lambda: super(FailSafeRedisCache, self).set_many(data, timeout, version), list(data)
+        )
 
     def touch(self, key, timeout=DEFAULT_TIMEOUT, version=None):
-        try:
-            return super().touch(key, timeout, version)
-        except OUTAGE_ERRORS as error:
-            return self._miss("touch", error, False)
+        return self._call("touch", lambda: super(FailSafeRedisCache, self).touch(key, timeout, version), False)
 
     def delete(self, key, version=None):
-        try:
-            return super().delete(key, version)
-        except OUTAGE_ERRORS as error:
-            return self._miss("delete", error, False)
+        return self._call("delete", lambda: super(FailSafeRedisCache, self).delete(key, version), False)
 
     def delete_many(self, keys, version=None):
-        try:
-            super().delete_many(keys, version)
-        except OUTAGE_ERRORS as error:
-            self._miss("delete_many", error, None)
-
-    def incr(self, key, delta=1, version=None):
-        try:
-            return super().incr(key, delta, version)
-        except OUTAGE_ERRORS as error:
-            self._miss("incr", error, None)
-            raise ValueError(f"Key '{key}' not found (the cache is unavailable).") from error
+        self._call("delete_many", lambda: super(FailSafeRedisCache, self).delete_many(keys, version), None)
 
     def clear(self):
-        try:
-            super().clear()
-        except OUTAGE_ERRORS as error:
-            self._miss("clear", error, None)
+        self._call("clear", lambda: super(FailSafeRedisCache, self).clear(), None)
+
+    def incr(self, key, delta=1, version=None):
+        missing = object()
+        value = self._call("incr", lambda: super(FailSafeRedisCache, self).incr(key, delta, version), missing)
+        if value is missing:
+            raise ValueError(f"Key '{key}' not found (the cache is unavailable).")
+        return value

@@ -9,11 +9,19 @@ import pytest
 from django.core.cache import caches
 
 from articles.tests.factories import make_story
-from resilience.cache import FailSafeRedisCache, OutageLog
+from resilience.cache import FailSafeRedisCache, OutageLog, outage_log
 
 from .listeners import closed_port, silent_listener
 
 SETTINGS_FILE = Path(__file__).resolve().parents[2] / "newsroom" / "settings.py"
+
+
+@pytest.fixture(autouse=True)
+def redis_not_resting():
+    """Each test starts as if Redis had never failed in this process."""
+    outage_log.last_failure = None
+    yield
+    outage_log.last_failure = None
 
 
 def fail_safe_cache(port, timeout=0.3):
@@ -90,3 +98,14 @@ def test_story_and_home_pages_answer_200_while_redis_is_down(client, settings, m
         assert response.status_code == 200
         assert "Harbour story while Redis is down" in response.content.decode()
     assert client.get(f"/{language}/").status_code == 200
+
+
+def test_after_a_failure_redis_is_left_alone_for_a_few_seconds():
+    with silent_listener() as port:
+        cache = fail_safe_cache(port, timeout=0.3)
+        cache.get("story")
+        started = time.monotonic()
+        for _ in range(20):
+            cache.get("story")
+            cache.set("story", "page")
+        assert time.monotonic() - started < 0.2
