@@ -15,7 +15,7 @@ import logging
 from django.conf import settings
 from django.db import DatabaseError, InterfaceError, InternalError, OperationalError
 from django.http import HttpResponse
-from django.middleware.csrf import get_token
+from django.middleware.csrf import CSRF_SECRET_LENGTH, get_token
 from django.template import loader
 from django.urls import Resolver404, resolve
 from django.utils import translation
@@ -66,6 +66,7 @@ def resolve_in_its_language(request):
 
 def render_plain(request, template_name, context, *, status):
     """A page from plain values in the URL's language: no context processors, no database."""
+    keep_csrf_cookie(request)
     with translation.override(page_language(request)):
         html = loader.get_template(template_name).render(
             {
@@ -76,6 +77,16 @@ def render_plain(request, template_name, context, *, status):
             }
         )
     return HttpResponse(html, status=status)
+
+
+def keep_csrf_cookie(request):
+    """Before CsrfViewMiddleware has run (an outage found first), sign forms with the visitor's own
+    CSRF cookie: a new secret would not reach the browser, and the form sent again would fail."""
+    if "CSRF_COOKIE" in request.META:
+        return
+    secret = request.COOKIES.get(settings.CSRF_COOKIE_NAME, "")
+    if len(secret) == CSRF_SECRET_LENGTH and secret.isascii() and secret.isalnum():
+        request.META["CSRF_COOKIE"] = secret
 
 
 def outage_page(request, *, kept_form=None):

@@ -142,3 +142,15 @@ def test_outage_outside_a_view_answers_503_and_a_bug_500():
         raise RuntimeError("a bug")
     except RuntimeError:
         assert server_error(request).status_code == 500
+
+
+def test_outage_page_found_before_the_csrf_middleware_signs_its_form_with_the_visitors_cookie():
+    from django.middleware.csrf import _unmask_cipher_token, get_token
+
+    from resilience.outages import outage_page
+
+    secret = "a" * 32
+    request = RequestFactory().post("/en/stories/x/comments/", {"text": "kept"})
+    request.COOKIES["csrftoken"] = secret
+    outage_page(request)
+    assert _unmask_cipher_token(get_token(request)) == secret
