@@ -66,6 +66,7 @@ def throwaway_database(folder):
 def live_site(tmp_path, *, workers, **extra_env):
     """Yields (base_url, env) of a running gunicorn; extra_env sets NEWSROOM_* knobs."""
     with throwaway_database(tmp_path) as database_env:
+        port = free_port()
         env = {
             **os.environ,
             "DJANGO_DEBUG": "0",
@@ -75,13 +76,14 @@ def live_site(tmp_path, *, workers, **extra_env):
             "STATIC_ROOT": str(tmp_path / "static"),
             "LOG_LEVEL": "WARNING",
             "REDIS_URL": "",
+            # The site's own address: pages are cached for it (articles/page_cache.py, bounded origins).
+            "NEWSROOM_SITE_URL": f"http://127.0.0.1:{port}",
             **database_env,
             **extra_env,
         }
         manage = [sys.executable, "manage.py"]
         for command in (["migrate", "--noinput"], ["collectstatic", "--noinput"], ["import_story", str(DEMO_STORY)]):
             subprocess.run([*manage, *command], cwd=ROOT, env=env, check=True, capture_output=True, timeout=120)
-        port = free_port()
         log = open(tmp_path / "gunicorn.log", "w")  # noqa: SIM115 - closed below, after the server stops
         server = subprocess.Popen(
             [str(GUNICORN), "newsroom.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", str(workers)],
