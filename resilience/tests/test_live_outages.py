@@ -118,7 +118,7 @@ def test_pages_answer_200_while_redis_is_unreachable_then_hanging(tmp_path, stat
         with gunicorn(tmp_path, {**env, "REDIS_URL": f"redis://127.0.0.1:{closed_port()}/0"}) as (host, log):
             answers = [timed(host, "GET", path) for path in [STORY_PATH, "/ko/", STORY_PATH, "/en/"] * 3]
             assert [status for status, *_ in answers] == [200] * 12
-            assert max(seconds for *_, seconds in answers) < 1
+            assert max(seconds for *_, seconds in answers) < 3  # no wait for Redis (generous: a loaded CI box)
             assert log.read_text().count("Redis cache unavailable") == 1
         with (
             silent_listener() as redis_port,
@@ -127,9 +127,10 @@ def test_pages_answer_200_while_redis_is_unreachable_then_hanging(tmp_path, stat
             first = timed(host, "GET", STORY_PATH)
             later = [timed(host, "GET", STORY_PATH) for _ in range(5)]
     assert first[0] == 200
-    assert first[3] < 2  # one socket timeout (0.5 s), then Redis is left alone for 5 s
+    assert first[3] < 3  # one socket timeout (0.5 s), then Redis is left alone for 5 s
     assert [status for status, *_ in later] == [200] * 5
-    assert max(seconds for *_, seconds in later) < 0.5
+    # Asking Redis on each request would cost three timeouts (get, set, set): 1.5 s at least.
+    assert max(seconds for *_, seconds in later) < 1.2
 
 
 def test_unreachable_then_hanging_database_answers_503_within_five_seconds(tmp_path, static_root):
@@ -162,7 +163,7 @@ def test_unreachable_then_hanging_database_answers_503_within_five_seconds(tmp_p
     assert answers["page"][0] == 503
     assert answers["page"][3] < 5
     assert static[0] == 200
-    assert static[3] < 0.5
+    assert static[3] < 1.5  # not behind the page's 3 s wait for the database
 
 
 def make_read_only(env, path):
