@@ -106,3 +106,21 @@ def test_other_bodies_over_the_limit_get_the_designed_413_page(story, settings):
     response = browser.post("/en/comments/1/report/", {"reason": "x" * 500})
     assert response.status_code == 413
     assert "What you sent is too large" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("raw", "fields", "cut"),
+    [
+        (b"author_name=Jung&text=%ED%95%AD%EA%B5%AC+open&token=t", {"author_name": "Jung", "text": "항구 open"}, False),
+        (b"token=t&text=harbour+is+op", {"token": "t", "text": "harbour is op"}, True),
+        (b"text=whole&author_name=Ju", {"text": "whole"}, False),
+        (b"token=t&text=abc%E", {"token": "t", "text": "abc%E"}, True),
+        (b"text=" + b"x" * 20 + b"&author_name=N&fax", {"text": "x" * 10, "author_name": "N"}, True),
+    ],
+)
+def test_fields_are_read_from_the_start_of_a_body_cut_anywhere(raw, fields, cut):
+    from resilience.kept_comments import fields_from_body_start
+
+    data, was_cut = fields_from_body_start(raw, text_max_length=10 if b"x" * 20 in raw else 5000)
+    assert {key: value for key, value in data.items() if key in fields} == fields
+    assert was_cut is cut
