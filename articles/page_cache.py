@@ -6,6 +6,12 @@ token, the comment form's signed time). Those are cut out of the stored HTML and
 filled in on each hit. A hit costs one small query, the story's `page_version`,
 which every change to what the page shows increases (in the same transaction as
 the change), so a stale page is never served, whatever process cached it.
+
+Two bounds: pages are cached only for a request whose origin (scheme and Host)
+is the site's own (`SITE_URL`) or one of the allowed host names, so a crafted
+Host header cannot grow the cache; and each page's newest copy is also kept
+under a "latest" key, served when the database cannot be asked for the version
+(an outage: readers still read, see README "When things fail").
 """
 
 import datetime as dt
@@ -19,6 +25,7 @@ from django.middleware.csrf import get_token
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.dateparse import parse_datetime
+from django.utils.http import urlsplit
 
 # Cookies that make a page personal: the session (staff, messages), and those of other apps.
 PERSONAL_COOKIES = {"sessionid", "messages"}
@@ -58,7 +65,30 @@ def can_use_cache(request):
         return False
     if PERSONAL_COOKIES.intersection(request.COOKIES) or settings.SESSION_COOKIE_NAME in request.COOKIES:
         return False
-    return set(request.GET).issubset(CACHEABLE_PARAMETERS) and comment_page(request) is not None
+    if not set(request.GET).issubset(CACHEABLE_PARAMETERS) or comment_page(request) is None:
+        return False
+    return cache_origin(request) is not None
+
+
+def cacheable_origins():
+    """The origins pages are cached for: SITE_URL's, and http/https of each exact allowed host.
+
+    A bounded set (1 + 2 × the allowed host names; wildcard entries add none), where the
+    raw Host header is not: every `Host: 127.0.0.1:<port>` passes ALLOWED_HOSTS.
+    """
+    site = urlsplit(settings.SITE_URL)
+    origins = {f"{site.scheme}://{site.netloc}"}
+    for host in settings.ALLOWED_HOSTS:
+        if host != "*" and not host.startswith("."):
+            origins.update({f"http://{host}", f"https://{host}"})
+    return origins
+
+
+def cache_origin(request):
+    """`scheme://host[:port]` of the request when it is a cacheable origin, else None."""
+    # Scheme and host are in the key: the page carries absolute URLs (canonical, alternates, og:url, JSON-LD).
+    origin = f"{request.scheme}://{request.get_host()}"
+    return origin if origin in cacheable_origins() else None
 
 
 def comment_page(request):
@@ -72,22 +102,32 @@ def comment_page(request):
 def cache_key(row, request):
     extra = ":".join(part(row) for part in _key_parts)
     language = getattr(request, "LANGUAGE_CODE", "")
-    # Scheme and host too: the page carries absolute URLs (canonical, alternates, og:url, JSON-LD).
-    origin = f"{request.scheme}://{request.get_host()}"
-    return f"story-page:{origin}:{row.id}:{row.page_version}:{comment_page(request)}:{language}:{extra}"
+    return f"story-page:{cache_origin(request)}:{row.id}:{row.page_version}:{comment_page(request)}:{language}:{extra}"
+
+
+def latest_key(slug, request):
+    """The key of the newest copy of this page, whatever its version: read only in an outage."""
+    language = getattr(request, "LANGUAGE_CODE", "")
+    return f"story-page-latest:{cache_origin(request)}:{slug}:{comment_page(request)}:{language}"
 
 
 def input_pattern(name):
     return re.compile(rf'(<input type="hidden" name="{re.escape(name)}" value=")([^"]*)(")')
 
 
-def store(key, response):
-    """Keep the rendered page as text pieces and the names of the values between them."""
+def store(key, response, *, latest=None, story_id=None):
+    """Keep the rendered page as text pieces and the names of the values between them.
+
+    With `latest` (a `latest_key`), the same pieces and the story's id are kept there for
+    NEWSROOM_OUTAGE_PAGE_SECONDS, for `load_latest` to serve while the database is down.
+    """
     html = response.content.decode(response.charset)
     for name in _fresh_values:
         html = input_pattern(name).sub(lambda match, name=name: match[1] + HOLE.format(name) + match[3], html)
     pieces = html.split("\x00")  # text, "fresh:name", text, "fresh:name", text...
     cache.set(key, pieces, settings.NEWSROOM_PAGE_CACHE_SECONDS)
+    if latest is not None:
+        cache.set(latest, (story_id, pieces), settings.NEWSROOM_OUTAGE_PAGE_SECONDS)
     patch_vary_headers(response, ["Cookie"])
 
 
@@ -100,6 +140,11 @@ def fill(pieces, request, story_id):
 
 
 def load(key):
+    return cache.get(key)
+
+
+def load_latest(key):
+    """(story id, pieces) of the newest copy kept under a `latest_key`, or None."""
     return cache.get(key)
 
 

@@ -1,16 +1,22 @@
 """Reader-facing pages: the latest stories, one story, the hashtags, one hashtag, outlet or reporter, search."""
 
+import logging
+
 from django.conf import settings
+from django.db import DatabaseError
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers, patch_vary_headers
 from django.utils.translation import get_language
-from django.views.decorators.csrf import requires_csrf_token
 from django.views.generic import DetailView, ListView
+
+from resilience.outages import is_database_outage
 
 from . import page_cache, search
 from .models import Hashtag, Outlet, Story, hashtag_slug, name_slug
+
+logger = logging.getLogger(__name__)
 
 
 def redirect_keeping_query(request, url_name, slug):
@@ -46,18 +52,30 @@ class StoryDetailView(DetailView):
     def get(self, request, *args, **kwargs):
         if not page_cache.can_use_cache(request):
             return super().get(request, *args, **kwargs)
-        row = page_cache.published_version(kwargs["slug"])
+        latest = page_cache.latest_key(kwargs["slug"], request)
+        try:
+            row = page_cache.published_version(kwargs["slug"])
+        except DatabaseError as error:
+            # The database is down: the newest copy we have beats an error page (README "When things fail").
+            stored = page_cache.load_latest(latest) if is_database_outage(error) else None
+            if stored is None:
+                raise
+            logger.warning("Database unavailable (%s); serving the newest cached copy of %s", error, request.path)
+            return self.cached_page(stored[1], stored[0])
         if row is None:
             raise Http404("No published story at this address.")
         key = page_cache.cache_key(row, request)
         pieces = page_cache.load(key)
         if pieces is not None:
-            response = HttpResponse(page_cache.fill(pieces, request, row.id))
-            patch_vary_headers(response, ["Cookie"])
-            return response
+            return self.cached_page(pieces, row.id)
         response = super().get(request, *args, **kwargs)
         response.render()
-        page_cache.store(key, response)
+        page_cache.store(key, response, latest=latest, story_id=row.id)
+        return response
+
+    def cached_page(self, pieces, story_id):
+        response = HttpResponse(page_cache.fill(pieces, self.request, story_id))
+        patch_vary_headers(response, ["Cookie"])
         return response
 
     def render_to_response(self, context, **response_kwargs):
@@ -155,9 +173,3 @@ class ReporterView(StoryListView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(reporter=self.reporter, **kwargs)
-
-
-@requires_csrf_token
-def server_error(request):
-    """The 500 page. Plain context only: whatever failed must not fail again here."""
-    return render(request, "500.html", {"site_name": settings.NEWSROOM_SITE_NAME}, status=500)

@@ -156,7 +156,8 @@ def submit_comment(*, story, form, ip_address, user_agent, user=None, now=None):
             comment=comment, from_status="", to_status=decision.status, reason=f"{decision.rule}: {decision.reason}"
         )
         if decision.status == Comment.Status.PENDING:
-            transaction.on_commit(lambda: notify_moderators(comment))
+            # robust: a failing e-mail is logged; it must not turn a stored comment into an error page.
+            transaction.on_commit(lambda: notify_moderators(comment), robust=True)
     return comment
 
 

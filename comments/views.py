@@ -93,7 +93,7 @@ def report(request, pk):
                 if comment.report_count >= settings.COMMENTS_REPORTS_TO_HOLD and change_status(
                     comment, Comment.Status.PENDING, reason=f"reported {comment.report_count} times, back to the queue"
                 ):
-                    transaction.on_commit(lambda: notify_moderators(comment))
+                    transaction.on_commit(lambda: notify_moderators(comment), robust=True)
         except IntegrityError:
             messages.info(request, _("You have already reported this comment. Thank you."))
         else:

@@ -40,6 +40,16 @@ def env_list(name, default=()):
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
+def env_float(name, default):
+    raw = os.environ.get(name)
+    if raw is None or not raw.strip():
+        return default
+    try:
+        return float(raw)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a number; got {raw!r}.") from None
+
+
 def env_int(name, default):
     raw = os.environ.get(name)
     if raw is None or not raw.strip():
@@ -89,6 +99,8 @@ if not DEBUG and (
     )
 
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
+# A refused form comes back in the site's design and language, with the visitor's comment kept.
+CSRF_FAILURE_VIEW = "resilience.views.csrf_failure"
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -113,6 +125,8 @@ MIDDLEWARE = [
     # Content-Security-Policy on every response, cached story pages too (see "Content-Security-Policy").
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # After WhiteNoise (static files never wait for the database), before anything that reads it.
+    "resilience.middleware.DatabaseOutageMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -171,10 +185,18 @@ else:
             "OPTIONS": {
                 "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
                 "transaction_mode": "IMMEDIATE",
-                "timeout": env_int("SQLITE_BUSY_TIMEOUT", 20),
+                "timeout": env_int("SQLITE_BUSY_TIMEOUT", 5),
             },
         }
     }
+
+# Outages: a database that hangs fails the request within seconds (README "When things fail").
+DATABASE_CONNECT_TIMEOUT = env_int("DATABASE_CONNECT_TIMEOUT", 3)
+DATABASE_STATEMENT_TIMEOUT = env_int("DATABASE_STATEMENT_TIMEOUT", 5)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"].setdefault("OPTIONS", {})
+    DATABASES["default"]["OPTIONS"].setdefault("connect_timeout", DATABASE_CONNECT_TIMEOUT)
+    DATABASES["default"]["OPTIONS"].setdefault("options", f"-c statement_timeout={DATABASE_STATEMENT_TIMEOUT * 1000}")
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -187,9 +209,14 @@ CACHE_KEY_PREFIX = os.environ.get("CACHE_KEY_PREFIX", "newsroom")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # A down or hanging Redis is a cache miss, never an error page (README "When things fail").
+            "BACKEND": "resilience.cache.FailSafeRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": CACHE_KEY_PREFIX,
+            "OPTIONS": {
+                "socket_connect_timeout": env_float("REDIS_SOCKET_TIMEOUT", 0.5),
+                "socket_timeout": env_float("REDIS_SOCKET_TIMEOUT", 0.5),
+            },
         }
     }
 else:
@@ -247,6 +274,8 @@ if EMAIL_HOST:
     EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+# Seconds an SMTP server may take to answer before the e-mail is given up (and logged).
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 5)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "newsroom@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -321,6 +350,8 @@ NEWSROOM_STORIES_PER_PAGE = env_int("NEWSROOM_STORIES_PER_PAGE", 20)
 NEWSROOM_FEED_ITEMS = env_int("NEWSROOM_FEED_ITEMS", 20)
 # Story pages for readers without cookies are kept this long in the cache (0: off).
 NEWSROOM_PAGE_CACHE_SECONDS = env_int("NEWSROOM_PAGE_CACHE_SECONDS", 600)
+# The newest copy of each cached page is kept this long, to serve while the database is down.
+NEWSROOM_OUTAGE_PAGE_SECONDS = env_int("NEWSROOM_OUTAGE_PAGE_SECONDS", 86400)
 
 # Search: Korean words also match their stem without particles through Kiwi (about 340 MB per
 # server, shared by forked workers), or "off" where memory is short (articles/korean.py).

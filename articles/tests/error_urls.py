@@ -10,4 +10,4 @@ def broken_view(request):
 
 
 urlpatterns = [path("broken/", broken_view), *site_urlpatterns]
-handler500 = "articles.views.server_error"
+handler500 = "resilience.views.server_error"

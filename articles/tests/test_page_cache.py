@@ -148,3 +148,47 @@ def test_odd_comment_page_numbers_do_not_fill_the_cache(client, story, cpage, dj
     with django_assert_max_num_queries(20) as captured:
         assert Client().get(story.get_absolute_url() + f"?cpage={cpage}").status_code == 200
     assert len(captured) > 1
+
+
+def cached_story_page_keys():
+    """The story-page keys the default cache holds now (locmem or Redis under CACHE_KEY_PREFIX)."""
+    from django.conf import settings
+    from django.core.cache import cache
+
+    backend = cache._cache
+    if hasattr(backend, "get_client"):
+        client = backend.get_client(write=True)
+        return [key.decode() for key in client.scan_iter(f"{settings.CACHE_KEY_PREFIX}:*story-page*", count=1000)]
+    return [key for key in backend if "story-page" in key]
+
+
+def test_two_hundred_host_header_ports_store_a_bounded_number_of_pages(story, settings):
+    settings.ALLOWED_HOSTS = ["127.0.0.1", "testserver"]
+    settings.SITE_URL = "http://127.0.0.1:8000"
+    for port in range(20000, 20200):
+        response = Client().get(story.get_absolute_url(), HTTP_HOST=f"127.0.0.1:{port}")
+        assert response.status_code == 200
+        assert f"http://127.0.0.1:{port}/en/stories/" in response.content.decode()
+    assert len(cached_story_page_keys()) <= 2
+
+
+def test_the_site_address_and_each_allowed_host_are_cached(story, settings, django_assert_max_num_queries):
+    settings.ALLOWED_HOSTS = ["news.example", "testserver"]
+    settings.SITE_URL = "https://news.example:8443"
+    for host in ("news.example", "news.example:8443"):
+        secure = host.endswith(":8443")
+        Client().get(story.get_absolute_url(), HTTP_HOST=host, secure=secure)
+        with django_assert_max_num_queries(1):
+            html = Client().get(story.get_absolute_url(), HTTP_HOST=host, secure=secure).content.decode()
+        scheme = "https" if secure else "http"
+        assert f'<link rel="canonical" href="{scheme}://{host}{story.get_absolute_url()}">' in html
+
+
+def test_a_host_outside_the_bounded_set_is_rendered_not_cached(story, settings, django_assert_max_num_queries):
+    settings.ALLOWED_HOSTS = [".example.org", "testserver"]
+    Client().get(story.get_absolute_url(), HTTP_HOST="a.example.org")
+    with django_assert_max_num_queries(30) as captured:
+        response = Client().get(story.get_absolute_url(), HTTP_HOST="a.example.org")
+    assert response.status_code == 200
+    assert len(captured) > 1
+    assert cached_story_page_keys() == []

@@ -130,7 +130,7 @@ def test_database_url_selects_postgresql():
 
 def test_redis_url_selects_the_redis_cache():
     values = settings_with(DJANGO_DEBUG="1", REDIS_URL="redis://127.0.0.1:6379/2")
-    assert values["cache"] == "django.core.cache.backends.redis.RedisCache"
+    assert values["cache"] == "resilience.cache.FailSafeRedisCache"  # a RedisCache whose outages are misses
     assert values["cache_location"] == "redis://127.0.0.1:6379/2"
 
 

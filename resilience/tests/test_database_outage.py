@@ -1,0 +1,156 @@
+"""A database that is down or refuses writes: a designed 503 for readers, the comment kept for commenters."""
+
+import re
+
+import pytest
+from django.db import DataError, IntegrityError, InternalError, OperationalError, ProgrammingError
+from django.test import Client, RequestFactory
+
+from articles.tests.factories import make_story
+from comments.models import Comment
+from resilience.outages import is_database_outage
+from resilience.views import server_error
+
+from .conftest import database_refusing
+
+pytestmark = pytest.mark.django_db
+
+
+def hidden(html, name):
+    return re.search(rf'name="{name}" value="([^"]*)"', html).group(1)
+
+
+@pytest.fixture
+def story():
+    return make_story(headline="Harbour story in an outage")
+
+
+def comment_fields(client, story, text="My words must not be lost."):
+    html = client.get(story.get_absolute_url()).content.decode()
+    return {
+        "csrfmiddlewaretoken": hidden(html, "csrfmiddlewaretoken"),
+        "token": hidden(html, "token"),
+        "text": text,
+        "author_name": "Seo",
+        "author_email": "seo@example.org",
+    }
+
+
+@pytest.mark.parametrize(("language", "title"), [("en", "Back in a moment"), ("ko", '<html lang="ko">')])
+@pytest.mark.parametrize("path", ["/{language}/", "/{language}/stories/story-slug/", "/{language}/tags/"])
+def test_reader_gets_the_designed_503_page_in_the_language_of_the_url(client, language, title, path):
+    client.cookies["sessionid"] = "a-reader-with-a-session"
+    with database_refusing() as tried:
+        response = client.get(path.format(language=language))
+    html = response.content.decode()
+    assert response.status_code == 503
+    assert response["Retry-After"] == "30"
+    assert title in html
+    assert 'class="navbar-brand site-name"' in html
+    assert "Traceback" not in html
+    assert len(tried) == 1  # the view's own query; the page itself asked nothing
+
+
+def test_cached_story_page_is_still_served_to_readers_without_cookies(story):
+    first = Client().get(story.get_absolute_url()).content.decode()
+    with database_refusing():
+        response = Client().get(story.get_absolute_url())
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Harbour story in an outage" in html
+    assert hidden(html, "csrfmiddlewaretoken") != hidden(first, "csrfmiddlewaretoken")
+
+
+def test_uncached_story_page_in_an_outage_is_the_503_page(story):
+    with database_refusing():
+        response = Client().get(story.get_absolute_url())
+    assert response.status_code == 503
+    assert "Harbour story in an outage" not in response.content.decode()
+
+
+def test_comment_post_to_a_read_only_database_shows_the_story_with_the_form_and_text(client, story, posting):
+    fields = comment_fields(client, story)
+    with database_refusing(writes_only=True, message="attempt to write a readonly database"):
+        response = client.post(f"{story.get_absolute_url()}comments/", fields)
+    html = response.content.decode()
+    assert response.status_code == 503
+    assert response["Retry-After"] == "30"
+    assert "Harbour story in an outage" in html
+    assert "Your comment could not be stored" in html
+    assert "My words must not be lost.</textarea>" in html
+    assert 'value="Seo"' in html
+    assert Comment.objects.count() == 0
+
+
+def test_comment_post_with_the_database_down_gives_the_form_back_on_the_503_page(client, story, posting):
+    fields = comment_fields(client, story)
+    with database_refusing():
+        response = client.post(f"/ko{story.get_absolute_url()[3:]}comments/", fields)
+    html = response.content.decode()
+    assert response.status_code == 503
+    assert '<html lang="ko">' in html
+    assert "My words must not be lost.</textarea>" in html
+    assert 'value="seo@example.org"' in html
+    assert f'action="/ko{story.get_absolute_url()[3:]}comments/"' in html
+    assert hidden(html, "token") == fields["token"]
+    assert hidden(html, "csrfmiddlewaretoken")
+
+
+def test_the_kept_form_can_be_sent_again_once_the_database_is_back(story, posting):
+    visitor = Client(enforce_csrf_checks=True)
+    fields = comment_fields(visitor, story)
+    with database_refusing():
+        html = visitor.post(f"{story.get_absolute_url()}comments/", fields).content.decode()
+    again = {name: hidden(html, name) for name in ("csrfmiddlewaretoken", "token", "author_name", "author_email")}
+    again["text"] = re.search(r"<textarea[^>]*>\n?(.*?)</textarea>", html, re.S).group(1)
+    response = visitor.post(f"{story.get_absolute_url()}comments/", again)
+    assert response.status_code == 303
+    assert Comment.objects.get().text == "My words must not be lost."
+
+
+@pytest.mark.parametrize(
+    ("error", "outage"),
+    [
+        (OperationalError("connection refused"), True),
+        (OperationalError("database or disk is full"), True),
+        (IntegrityError("duplicate key"), False),
+        (ProgrammingError("syntax error"), False),
+        (DataError("value too long"), False),
+        (InternalError("current transaction is aborted"), False),
+    ],
+)
+def test_only_errors_of_an_unavailable_database_count_as_outages(error, outage):
+    assert is_database_outage(error) is outage
+
+
+def test_read_only_postgresql_transaction_counts_as_an_outage():
+    class ReadOnlySqlTransaction(Exception):
+        sqlstate = "25006"
+
+    error = InternalError("cannot execute INSERT in a read-only transaction")
+    error.__cause__ = ReadOnlySqlTransaction()
+    assert is_database_outage(error)
+
+
+def test_outage_outside_a_view_answers_503_and_a_bug_500():
+    request = RequestFactory().get("/en/")
+    try:
+        raise OperationalError("server closed the connection unexpectedly")
+    except OperationalError:
+        assert server_error(request).status_code == 503
+    try:
+        raise RuntimeError("a bug")
+    except RuntimeError:
+        assert server_error(request).status_code == 500
+
+
+def test_outage_page_found_before_the_csrf_middleware_signs_its_form_with_the_visitors_cookie():
+    from django.middleware.csrf import _unmask_cipher_token, get_token
+
+    from resilience.outages import outage_page
+
+    secret = "a" * 32
+    request = RequestFactory().post("/en/stories/x/comments/", {"text": "kept"})
+    request.COOKIES["csrftoken"] = secret
+    outage_page(request)
+    assert _unmask_cipher_token(get_token(request)) == secret
