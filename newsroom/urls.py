@@ -14,4 +14,5 @@ urlpatterns += i18n_patterns(
     path("", include("comments.urls")),
 )
 
+handler400 = "resilience.views.bad_request"
 handler500 = "articles.views.server_error"
