@@ -224,3 +224,27 @@ def test_a_unicode_outlet_slug_and_a_byline_spelling_still_reach_their_pages(cli
     assert client.get(story.get_reporter_url()).status_code == 200
     comment = story.comments.first()
     assert client.get(comment.get_absolute_url()).status_code == 302
+
+
+@pytest.mark.parametrize("value", ["abc", "\x00", "1.5", ""])
+@pytest.mark.parametrize(
+    ("changelist", "action"),
+    [
+        ("/admin/articles/story/", "delete_selected"),
+        ("/admin/comments/comment/", "delete_selected"),
+        ("/admin/auth/user/", "delete_selected"),
+    ],
+)
+def test_admin_action_on_selected_rows_that_are_not_ids_gets_the_400_page(admin, story, changelist, action, value):
+    response = admin.post(changelist, {"action": action, "_selected_action": ["1", value], "index": "0"})
+    assert response.status_code == 400
+    assert NOT_UNDERSTOOD in response.content.decode()
+
+
+def test_admin_action_on_real_ids_still_runs(admin, story):
+    tag = story.hashtags.first()
+    response = admin.post(
+        "/admin/articles/hashtag/", {"action": "delete_selected", "_selected_action": [str(tag.pk)], "index": "0"}
+    )
+    assert response.status_code == 200
+    assert "<title>Delete multiple objects" in response.content.decode()
