@@ -14,5 +14,4 @@ urlpatterns += i18n_patterns(
     path("", include("comments.urls")),
 )
 
-handler400 = "resilience.views.bad_request"
 handler500 = "articles.views.server_error"

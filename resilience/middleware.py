@@ -2,8 +2,7 @@
 
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.exceptions import ValidationError
-
-from .views import bad_request
+from django.views.defaults import bad_request
 
 NUL = "\x00"
 
@@ -33,7 +32,7 @@ class RefuseNulCharacterMiddleware:
 
     def __call__(self, request):
         if holds_nul(request):
-            return bad_request(request)
+            return bad_request(request, exception=None)
         return self.get_response(request)
 
 
@@ -62,5 +61,5 @@ class RefuseBadAdminSelectionMiddleware:
             try:
                 primary_key.to_python(value)
             except ValidationError:
-                return bad_request(request)
+                return bad_request(request, exception=None)
         return None

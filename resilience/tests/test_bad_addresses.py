@@ -250,10 +250,12 @@ def test_admin_action_on_real_ids_still_runs(admin, story):
     assert "<title>Delete multiple objects" in response.content.decode()
 
 
-def test_django_refusing_a_query_shows_the_same_400_page_in_the_address_language(reader, story):
+def test_django_refusing_a_query_shows_the_same_400_page_in_the_address_language(reader, story, settings):
+    settings.NEWSROOM_SITE_NAME = "Harbour Times"
     too_many_fields = "&".join(f"field{number}=1" for number in range(1200))  # DATA_UPLOAD_MAX_NUMBER_FIELDS
     response = reader.get(f"/ko/?{too_many_fields}")
     assert response.status_code == 400
     page = response.content.decode()
     assert '<html lang="ko">' in page
     assert NOT_UNDERSTOOD in page
+    assert "Harbour Times" in page
