@@ -11,6 +11,11 @@ so CI fails only when the code changes, and a failure seen in CI is the one a de
 locally. The price is that a run explores nothing new; the hostile inputs found so far stand
 as explicit tests. No example database is kept (`database=None`): nothing is written into the
 repository and no run depends on an earlier one.
+
+Database: each test makes its small site through pytest-django's per-test transaction, then runs
+Hypothesis inside the test (`check()` is the `@given` function, taking no fixtures). Examples
+share the site and whatever earlier posts stored, as requests on a live site do; the whole test
+is rolled back at its end.
 """
 
 import time
