@@ -8,4 +8,7 @@ class ArticlesConfig(AppConfig):
     verbose_name = _("Stories")
 
     def ready(self):
-        from . import receivers  # noqa: F401 - connects the page-version receivers
+        from . import converters, receivers  # noqa: F401 - connects the page-version receivers
+
+        # Before any URLconf is read: comments' URLs use them too.
+        converters.register()

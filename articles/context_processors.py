@@ -2,6 +2,8 @@ from django.conf import settings
 from django.urls import translate_url
 from django.utils.translation import get_language_info
 
+from .page_address import page_path, page_query
+
 
 def site(request):
     """The site's name, for the header and titles of every page."""
@@ -9,13 +11,19 @@ def site(request):
 
 
 def languages(request):
-    """This page in each language: for the language switcher and the hreflang alternates."""
+    """This page in each language and its canonical URL: for the language switcher, hreflang and og:url.
+
+    Built from the address of the page shown (`page_address`), which is not the request's
+    own when a POST is answered with a page.
+    """
     if request is None or getattr(request, "resolver_match", None) is None:
         return {}
-    query = request.GET.urlencode()  # decoded and encoded again: raw bytes never reach the page
+    path = page_path(request)
+    params = page_query(request)
+    query = params.urlencode()  # decoded and encoded again: raw bytes never reach the page
     alternates = []
     for code, _name in settings.LANGUAGES:
-        url = translate_url(request.path, code)
+        url = translate_url(path, code)
         info = get_language_info(code)
         alternates.append(
             {
@@ -25,8 +33,6 @@ def languages(request):
                 "absolute_url": request.build_absolute_uri(url),
             }
         )
-    page = request.GET.get("page", "")
-    canonical = request.build_absolute_uri(request.path) + (
-        f"?page={page}" if page.isascii() and page.isdigit() else ""
-    )
+    page = params.get("page", "")
+    canonical = request.build_absolute_uri(path) + (f"?page={page}" if page.isascii() and page.isdigit() else "")
     return {"language_alternates": alternates, "canonical_url": canonical}

@@ -8,6 +8,6 @@ urlpatterns = [
     path("stories/<slug:slug>/comments/", views.post_comment, name="post"),
     path("stories/<slug:slug>/comments/feed.rss", feeds.StoryCommentsFeed(), name="feed_rss"),
     path("stories/<slug:slug>/comments/feed.atom", feeds.StoryCommentsAtomFeed(), name="feed_atom"),
-    path("comments/<int:pk>/", views.permalink, name="permalink"),
-    path("comments/<int:pk>/report/", views.report, name="report"),
+    path("comments/<id:pk>/", views.permalink, name="permalink"),
+    path("comments/<id:pk>/report/", views.report, name="report"),
 ]

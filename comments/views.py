@@ -4,12 +4,14 @@ from django.conf import settings
 from django.contrib import messages
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.http import HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 from articles.models import Story
+from articles.page_address import show_page_at
 
 from .cookies import forget_author, own_comment_ids, remember_own_comment, save_author
 from .forms import CommentForm, ReportForm
@@ -26,15 +28,31 @@ def comment_location(comment, own_ids=()):
 
 
 def story_page_with_form(request, story, form, status):
-    """The story page again, with the rejected form: the visitor's text, the reasons."""
+    """The story page again, with the rejected form: the visitor's text, the reasons.
+
+    Shown at the POST address, but every link on it is the story page's own.
+    """
+    show_page_at(request, story.get_absolute_url())
     form.describe_errors()
     if any(error.code in ("expired", "tampered") for error in form.errors.as_data().get("token", [])):
         form.renew_token()
     return render(request, "articles/story_detail.html", {"story": story, "comment_form": form}, status=status)
 
 
-@require_POST
+@require_http_methods(["GET", "HEAD", "POST"])
 def post_comment(request, slug):
+    """POST: store a comment or show the form again with the reasons. GET, HEAD: to the story.
+
+    A GET comes from an address bar that still shows the POST address after a refusal, or
+    from a link made from it before the page's links were the story's own: 301, since this
+    address never shows a page, and crawlers that picked it up should replace it with the
+    story's. Browsers keep a 301 for GET only, so posting is untouched. The query is kept
+    (`?replytocom=`, `?cpage=`), decoded and encoded again.
+    """
+    if request.method != "POST":
+        url = reverse("articles:story", kwargs={"slug": slug})
+        query = request.GET.urlencode()
+        return HttpResponsePermanentRedirect(f"{url}?{query}" if query else url)
     story = get_object_or_404(Story.objects.published().for_page(), slug=slug)
     form = CommentForm(request.POST, story=story)
     if not form.is_valid():

@@ -129,6 +129,8 @@ MIDDLEWARE = [
     "resilience.middleware.DatabaseOutageMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "resilience.middleware.RefuseNulCharacterMiddleware",
+    "resilience.middleware.RefuseBadAdminSelectionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

@@ -46,6 +46,7 @@ def comment_section(context, story, count=None):
         form.initial["parent"] = reply_to.pk
     return {
         "story": story,
+        "story_url": story.get_absolute_url(),
         "headline": story_headline(story),
         "count": approved_comment_count(story) if count is None else count,
         "threads": threads,

@@ -105,7 +105,7 @@ def test_removed_top_level_comment_keeps_its_approved_replies_on_the_page(client
 
 def test_reply_link_asks_for_the_form_as_a_reply(client, story):
     comment = make_comment(story)
-    assert f'href="?replytocom={comment.pk}#respond"' in story_page(client, story)
+    assert f'href="{story.get_absolute_url()}?replytocom={comment.pk}#respond"' in story_page(client, story)
 
 
 def test_reply_form_names_the_comment_answered_with_a_way_to_cancel(client, story):

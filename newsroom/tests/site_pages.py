@@ -44,6 +44,7 @@ def reader_pages(language):
             "story-english-only": reverse("articles:story", kwargs={"slug": ENGLISH_ONLY_SLUG}),
             "hashtag": Hashtag.objects.get(name="서울").get_absolute_url(),
             "not-found": f"{home}no-such-page/",
+            "bad-request": f"{home}?page=%00",
             "report": reverse("comments:report", kwargs={"pk": comment.pk}),
             "search": reverse("articles:search") + ("?q=도서관" if language == "ko" else "?q=library"),
             "hashtags": reverse("articles:hashtags"),
