@@ -74,7 +74,6 @@ def live_site(tmp_path, *, workers, **extra_env):
             "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
             "DJANGO_SECURE_COOKIES": "0",
             "DJANGO_SSL_REDIRECT": "0",
-            "NEWSROOM_SITE_URL": f"http://127.0.0.1:{port}",
             "STATIC_ROOT": str(tmp_path / "static"),
             "LOG_LEVEL": "WARNING",
             # gunicorn.conf.py loads Kiwi (340 MB, 1 s) in the master: no live test searches Korean.
