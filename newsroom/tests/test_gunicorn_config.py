@@ -84,6 +84,9 @@ def test_requests_are_logged_to_stdout_unless_switched_off(monkeypatch):
 def test_live_gunicorn_ignores_a_forged_https_header_from_this_machine(tmp_path):
     """A client on 127.0.0.1 claiming HTTPS: gunicorn's own default would believe it."""
     port = free_port()
+    # An empty file is an empty SQLite database: robots.txt reads nothing from it, but a
+    # missing file would be answered with the outage page (resilience.sqlite_file).
+    (tmp_path / "unused.sqlite3").touch()
     env = {
         **{name: value for name, value in os.environ.items() if name not in VARIABLES},
         "DJANGO_DEBUG": "0",

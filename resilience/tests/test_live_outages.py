@@ -54,6 +54,10 @@ def base_env(static_root):
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
         "DJANGO_SECURE_COOKIES": "0",
+        "DJANGO_SSL_REDIRECT": "0",
+        # Production mode needs the site's address; gunicorn() sets the real port's.
+        "NEWSROOM_SITE_URL": "http://127.0.0.1",
+        "NEWSROOM_KOREAN_ANALYSER": "off",
         "STATIC_ROOT": str(static_root),
         "LOG_LEVEL": "WARNING",
         "REDIS_URL": "",
