@@ -55,7 +55,12 @@ class CommentForm(CleanTextFormMixin, forms.Form):
         label=_("Save my name, email, and website in this browser for the next time I comment."), required=False
     )
     parent = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=1)
-    token = forms.CharField(widget=forms.HiddenInput)
+    token = forms.CharField(
+        widget=forms.HiddenInput,
+        error_messages={
+            "required": _("This form could not be checked. Your comment is kept: please send it again."),
+        },
+    )
     # Hidden from people (off-screen, not focusable); robots that fill every field fill it.
     fax_number = forms.CharField(
         label=_("Leave this field empty"),
@@ -140,7 +145,8 @@ class CommentForm(CleanTextFormMixin, forms.Form):
     def describe_errors(self):
         """Point each invalid field at its error messages, for screen readers."""
         for name, errors in self.errors.items():
-            if name not in self.fields:
+            # A hidden field's errors are shown in the summary only: there is nothing to point at.
+            if name not in self.fields or self.fields[name].widget.is_hidden:
                 continue
             bound = self[name]
             ids = [f"error_{number}_{bound.auto_id}" for number in range(1, len(errors) + 1)]

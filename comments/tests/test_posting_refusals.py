@@ -255,8 +255,9 @@ def resent_token_problems(response, story, sent_token):
         (lambda story: "not-a-token", "This form could not be checked."),
         (lambda story: form_token(make_story().pk), "This form belongs to another story."),
         (lambda story: token_signed_hours_ago(story, 49), "This form was open too long and has expired."),
+        (lambda story: "", "This form could not be checked."),
     ],
-    ids=["tampered", "garbage", "other-story", "expired"],
+    ids=["tampered", "garbage", "other-story", "expired", "missing"],
 )
 def test_bad_token_shows_the_form_again_with_the_draft_a_message_and_a_fresh_token(client, story, make_token, message):
     token = make_token(story)
@@ -267,6 +268,7 @@ def test_bad_token_shows_the_form_again_with_the_draft_a_message_and_a_fresh_tok
     assert 'id="comment-errors"' in page
     assert read_form(response)[1]["text"] == DRAFT
     assert resent_token_problems(response, story, token) == []
+    assert 'aria-describedby="error_1_id_token"' not in page  # a hidden input has no error to point at
     assert not Comment.objects.exists()
 
 

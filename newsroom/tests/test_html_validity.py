@@ -4,8 +4,10 @@ import json
 import shutil
 
 import pytest
+from django.test import Client, override_settings
 
 from comments.tests.factories import post_form
+from resilience.tests.outages import database_refusing
 
 from .site_pages import LANGUAGES, MISTYPED_COMMENT, import_demo_site, reader_pages
 
@@ -18,6 +20,24 @@ def java():
         pytest.skip("no Java runtime for the Nu HTML Checker (apt-get install default-jre-headless; .ci/run does)")
 
 
+ERROR_STATUSES = {"comment-csrf-failure": 403, "csrf-failure": 403, "too-large": 413, "outage": 503}
+
+
+def error_pages(pages):
+    """{name: response} of the pages a failure shows: CSRF (a comment, another form), a body too large, an outage."""
+    other_browser = Client(enforce_csrf_checks=True)
+    comment = {**MISTYPED_COMMENT, "author_email": "park@example.org"}
+    responses = {
+        "comment-csrf-failure": other_browser.post(pages["story"] + "comments/", comment),
+        "csrf-failure": other_browser.post(pages["report"], {"reason": "spam"}),
+    }
+    with override_settings(DATA_UPLOAD_MAX_MEMORY_SIZE=100):
+        responses["too-large"] = Client().post(pages["report"], {"reason": "x" * 500})
+    with database_refusing():
+        responses["outage"] = Client().get(pages["hashtags"])
+    return responses
+
+
 def saved_pages(client, folder):
     """Each reader page in each language, and the two forms sent back with errors, saved as files."""
     files = []
@@ -26,8 +46,9 @@ def saved_pages(client, folder):
         responses = {name: client.get(path) for name, path in pages.items()}
         responses["story-form-errors"] = post_form(client, None, page_url=pages["story"], **MISTYPED_COMMENT)
         responses["report-errors"] = client.post(pages["report"], {})
+        responses.update(error_pages(pages))
         for name, response in responses.items():
-            expected = {"not-found": 404, "story-form-errors": 400, "bad-request": 400}.get(name, 200)
+            expected = {"not-found": 404, "story-form-errors": 400, "bad-request": 400, **ERROR_STATUSES}.get(name, 200)
             assert response.status_code == expected, (name, language, response.status_code)
             path = folder / f"{name}-{language}.html"
             path.write_bytes(response.content)
@@ -52,7 +73,9 @@ def nu_errors(files):
 def test_reader_pages_have_no_html_errors_in_either_language(client, tmp_path, java):
     import_demo_site()
     files = saved_pages(client, tmp_path)
-    assert len(files) == len(LANGUAGES) * (len(reader_pages("en")) + 2)  # the pages and two form states
+    assert len(files) == len(LANGUAGES) * (
+        len(reader_pages("en")) + 2 + len(ERROR_STATUSES)
+    )  # pages, form states, failures
     # A broken page checked in the same run proves that the checker ran and that its errors reach us.
     control = tmp_path / "control.html"
     control.write_text('<!doctype html><html lang="en"><title>Control</title><p><div></div></p>')

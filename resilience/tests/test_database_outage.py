@@ -11,7 +11,7 @@ from comments.models import Comment
 from resilience.outages import is_database_outage
 from resilience.views import server_error
 
-from .conftest import database_refusing
+from .outages import database_refusing
 
 pytestmark = pytest.mark.django_db
 
