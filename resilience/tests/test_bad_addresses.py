@@ -9,6 +9,7 @@ from comments.tests.factories import make_comment
 pytestmark = pytest.mark.django_db
 
 NOT_UNDERSTOOD = "Request not understood"
+NOT_UNDERSTOOD_KO = "요청을 이해할 수 없습니다"
 NOT_FOUND = "Page not found"
 
 
@@ -90,7 +91,7 @@ def test_nul_in_path_or_query_gets_the_400_page_in_the_address_language(reader, 
     assert response.status_code == 400
     page = response.content.decode()
     assert f'<html lang="{language}">' in page
-    assert NOT_UNDERSTOOD in page
+    assert {"en": NOT_UNDERSTOOD, "ko": NOT_UNDERSTOOD_KO}[language] in page
     assert f'href="/{language}/"' in page  # the way back to the latest stories
 
 
@@ -257,5 +258,5 @@ def test_django_refusing_a_query_shows_the_same_400_page_in_the_address_language
     assert response.status_code == 400
     page = response.content.decode()
     assert '<html lang="ko">' in page
-    assert NOT_UNDERSTOOD in page
+    assert NOT_UNDERSTOOD_KO in page
     assert "Harbour Times" in page
