@@ -97,8 +97,9 @@ def test_reply_without_javascript(live_server, story, browser):
     page = context.new_page()
     page.goto(story_page(live_server, story))
     page.get_by_role("link", name="Reply to Lee Da-eun").click()
+    # expect() waits for the new page: is_visible() would look at whatever has loaded so far.
+    expect(page.locator("#replying-to")).to_be_visible()
     assert "replytocom=" in page.url
-    assert page.locator("#replying-to").is_visible()
     assert "Replying to Lee Da-eun" in page.locator("#replying-to").inner_text()
     fill_comment(page, "They start at nine, I checked.", email="lee@example.org", name="Lee Da-eun")
     page.get_by_role("button", name="Post Comment").click()
