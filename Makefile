@@ -8,7 +8,7 @@ MANAGE := $(BIN)/python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format serve install clean bench messages
+.PHONY: run test lint format serve install clean bench messages hostile
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -67,6 +67,10 @@ messages: install
 
 bench: install
 	$(BIN)/python bench/story_page.py
+
+# 351 hostile inputs against a real gunicorn (README, "When things fail"); uses Redis on 127.0.0.1 when it answers.
+hostile: install
+	$(BIN)/python bench/hostile_inputs.py
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache artifacts
