@@ -1,9 +1,10 @@
 """Form fields and form bases shared by the apps."""
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from .models import HTTP_URL
-from .text import clean_control_characters, is_blank
+from .text import clean_control_characters, is_blank, visible_text
 
 
 class HttpURLFormField(forms.URLField):
@@ -14,6 +15,14 @@ class HttpURLFormField(forms.URLField):
     def __init__(self, **kwargs):
         kwargs.setdefault("assume_scheme", "https")
         super().__init__(**kwargs)
+
+    def validate(self, value):
+        """Refuse an address with invisible characters (U+200B…): it would look like another one."""
+        super().validate(value)
+        if value and visible_text(value) != value:
+            raise forms.ValidationError(
+                _("This address contains invisible characters. Type it again without them."), code="invisible"
+            )
 
 
 def clean_text_input(value):

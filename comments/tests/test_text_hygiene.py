@@ -129,6 +129,16 @@ def test_control_character_in_the_website_is_removed(client, story):
     assert Comment.objects.get().author_url == "https://ann.example/"
 
 
+@pytest.mark.parametrize("char", ["\u200b", "\u00ad", "\u202e", "\ufeff"])
+def test_website_with_an_invisible_character_is_refused_with_the_text_kept(client, story, char):
+    response = post_form(client, story, text="See my notes", author_url=f"https://ann.exa{char}mple/")
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "This address contains invisible characters." in page
+    assert "See my notes" in page
+    assert not Comment.objects.exists()
+
+
 def test_emoji_joined_by_zero_width_joiner_is_stored_whole(client, story):
     post_form(client, story, text="Coding on the ferry 👩\u200d💻")
     assert Comment.objects.get().text == "Coding on the ferry 👩\u200d💻"
