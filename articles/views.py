@@ -49,10 +49,6 @@ class StoryDetailView(DetailView):
             return stories
         return stories.published()
 
-    def get_context_data(self, **kwargs):
-        """The story's text in the page's language (`Story.text_for`) as `text`."""
-        return super().get_context_data(text=self.object.text_for(get_language()), **kwargs)
-
     def get(self, request, *args, **kwargs):
         if not page_cache.can_use_cache(request):
             return super().get(request, *args, **kwargs)

@@ -45,6 +45,13 @@ class TestWhiteSpaceKoreanText:
         story = make_story(body_ko=WHITE_SPACE)
         assert "korean-body-heading" not in page(client, story, "en").content.decode()
 
+    def test_korean_page_title_and_comment_feed_links_name_the_english_headline(self, client):
+        story = make_story(headline="Harbour cranes move again", headline_ko=" ")
+        html = korean_page(client, story).content.decode()
+        assert re.search(r"<title>Harbour cranes move again · ", html)
+        feed_titles = re.findall(r'<link rel="alternate" type="application/(?:rss|atom)\+xml" title="([^"]*)"', html)
+        assert len([title for title in feed_titles if "Harbour cranes move again" in title]) == 2
+
     def test_korean_card_leads_with_the_english_headline_marked_english(self, client):
         make_story(headline="Harbour cranes move again", headline_ko=" ")
         home = Client().get("/ko/").content.decode()
