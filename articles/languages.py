@@ -13,12 +13,10 @@ from django.utils import translation
 from django.utils.text import Truncator
 
 KOREAN = "ko"
+ENGLISH = "en"
 HANGUL = re.compile(r"[\u1100-\u11ff\u3130-\u318f\uac00-\ud7a3]")
 LATIN = re.compile(r"[A-Za-z]")
 WORD = re.compile(r"\w+")
-
-
-ENGLISH = "en"
 
 # A listing's summary, a feed item's description and the meta description: this many words.
 SUMMARY_WORDS = 45
