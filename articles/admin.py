@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin, messages
 from django.db.models import Count
 from django.utils import timezone
@@ -5,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from .forms import CleanTextModelForm
-from .models import Hashtag, Outlet, SocialLink, Story, StoryHashtag
+from .models import KOREAN_TEXT_FIELDS, Hashtag, Outlet, SocialLink, Story, StoryHashtag
 
 
 class CleanTextAdminMixin:
@@ -60,6 +61,26 @@ class HashtagAdmin(CleanTextAdminMixin, admin.ModelAdmin):
         return hashtag.story_count
 
 
+KOREAN_STALE_WARNING = _(
+    "The English text of this story changed after its Korean text was last edited: check the Korean "
+    "headline, intro and body, then tick “Korean text is up to date”."
+)
+
+
+class StoryAdminForm(CleanTextModelForm):
+    """The story form, with the editor's confirmation that the Korean text matches the English."""
+
+    korean_confirmed = forms.BooleanField(
+        label=_("Korean text is up to date"),
+        required=False,
+        help_text=_("Tick when the Korean text matches the English. Editing a Korean field confirms it too."),
+    )
+
+    class Meta:
+        model = Story
+        fields = "__all__"
+
+
 @admin.register(Story)
 class StoryAdmin(CleanTextAdminMixin, admin.ModelAdmin):
     list_display = ["headline", "headline_ko", "status", "published_at", "outlet"]
@@ -69,13 +90,49 @@ class StoryAdmin(CleanTextAdminMixin, admin.ModelAdmin):
     date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ["headline"]}
     inlines = [StoryHashtagInline]
-    actions = ["publish", "unpublish"]
+    form = StoryAdminForm
+    actions = ["publish", "unpublish", "confirm_korean_text"]
     readonly_fields = ["created_at", "updated_at"]
     fieldsets = [
-        (None, {"fields": ["headline", "headline_ko", "slug", "intro", "body", "body_ko"]}),
+        (
+            None,
+            {"fields": ["headline", "headline_ko", "slug", "intro", "intro_ko", "body", "body_ko", "korean_confirmed"]},
+        ),
         (_("Byline and source"), {"fields": ["reporter", "outlet", "source_url"]}),
         (_("Publication"), {"fields": ["status", "published_at", "comments_enabled", "created_at", "updated_at"]}),
     ]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        """The form; on a story whose Korean text may be stale, each Korean field says so."""
+        form = super().get_form(request, obj, change=change, **kwargs)
+        if obj is not None and obj.korean_is_stale:
+            for name in KOREAN_TEXT_FIELDS:
+                if name in form.base_fields:
+                    form.base_fields[name].help_text = KOREAN_STALE_WARNING
+        return form
+
+    def save_model(self, request, obj, form, change):
+        obj.korean_confirmed = bool(form.cleaned_data.get("korean_confirmed"))
+        super().save_model(request, obj, form, change)
+
+    @admin.action(description=_("Mark the Korean text of selected stories as up to date"), permissions=["change"])
+    def confirm_korean_text(self, request, queryset):
+        count = 0
+        for story in queryset:
+            # save(), not update(): the page version moves, so cached Korean pages drop the notice at once.
+            story.korean_confirmed = True
+            story.save(update_fields=["korean_edited_at"])
+            count += 1
+        self.message_user(
+            request,
+            ngettext(
+                "The Korean text of %(count)d story is marked up to date.",
+                "The Korean text of %(count)d stories is marked up to date.",
+                count,
+            )
+            % {"count": count},
+            messages.SUCCESS,
+        )
 
     @admin.action(description=_("Publish selected stories"), permissions=["change"])
     def publish(self, request, queryset):

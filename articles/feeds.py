@@ -17,7 +17,6 @@ from django.utils.html import escape
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from .languages import headline_in, summary_in
 from .models import Hashtag, Story, hashtag_slug
 from .text import clean_control_characters
 
@@ -81,13 +80,13 @@ class StoryFeed(Feed):
     feed_type = RssFeedGenerator
 
     def plain_title(self, story):
-        return headline_in(story, get_language())
+        return story.text_for(get_language()).headline
 
     def item_title(self, story):
         return escape(self.plain_title(story))
 
     def item_description(self, story):
-        return escape(summary_in(story, get_language()))
+        return escape(story.text_for(get_language()).summary)
 
     def item_author_name(self, story):
         return story.reporter or None

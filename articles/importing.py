@@ -71,6 +71,8 @@ def save_story(parsed):
     story.outlet = outlet
     story.source_url = parsed.source_url or story.source_url
     story.published_at = parsed.published_at
+    # A page that carries Korean text is one bilingual piece: its two languages agree (not stale).
+    story.korean_confirmed = bool(parsed.headline_ko or parsed.body_ko)
     story.full_clean()
     story.save()
     story.hashtag_links.all().delete()

@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
-from django.utils.text import Truncator
 
 # Open Graph names locales with a territory.
 OG_LOCALES = {"en": "en_US", "ko": "ko_KR"}
@@ -19,8 +18,6 @@ OG_LOCALES = {"en": "en_US", "ko": "ko_KR"}
 # static/img/logo.png: the publisher's logo in JSON-LD and the image of share cards.
 LOGO_PATH = "img/logo.png"
 LOGO_WIDTH = LOGO_HEIGHT = 256
-
-DESCRIPTION_WORDS = 45
 
 # Characters that could end the <script> element or confuse an HTML parser inside it, as JSON
 # escapes: JSON.parse and json.loads read them back as the same characters.
@@ -44,24 +41,6 @@ class PageInfo:
 
     def absolute(self, path):
         return f"{self.origin}{path}"
-
-
-def story_language(story, language):
-    """The language of the story text the page shows: Korean only when the Korean body exists."""
-    return "ko" if language == "ko" and story.body_ko else "en"
-
-
-def story_headline(story, language):
-    """The page's headline and the other one as (text, language), or None when there is no other."""
-    if language == "ko" and story.headline_ko:
-        return story.headline_ko, (story.headline, "en")
-    return story.headline, ((story.headline_ko, "ko") if story.headline_ko else None)
-
-
-def story_description(story, language):
-    if story_language(story, language) == "ko":
-        return Truncator(" ".join(story.body_ko.split())).words(DESCRIPTION_WORDS)
-    return story.summary()
 
 
 def local_iso(moment, zone):
@@ -101,8 +80,8 @@ def page_share_tags(page, *, title, description):
 
 def story_share_tags(story, page):
     """`(attribute, name, content)` of each `<meta>` of a story page."""
-    headline, _other = story_headline(story, page.language)
-    description = story_description(story, page.language)
+    text = story.text_for(page.language)
+    headline, description = text.headline, text.summary
     published, modified = published_and_modified(story)
     tags = [
         ("name", "description", description),
@@ -127,7 +106,7 @@ def story_share_tags(story, page):
 
 def news_article(story, page, *, comment_count):
     """The schema.org `NewsArticle` of a story page, as a dict ready for `json.dumps`."""
-    headline, other = story_headline(story, page.language)
+    text = story.text_for(page.language)
     published, modified = published_and_modified(story)
     outlet = story.outlet
     outlet_json = {
@@ -150,12 +129,13 @@ def news_article(story, page, *, comment_count):
         "@type": "NewsArticle",
         "mainEntityOfPage": {"@type": "WebPage", "@id": page.url},
         "url": page.url,
-        "headline": headline,
+        "headline": text.headline,
     }
-    if other:
-        article["alternativeHeadline"] = {"@value": other[0], "@language": other[1]}
-    article["description"] = story_description(story, page.language)
-    article["inLanguage"] = story_language(story, page.language)
+    if text.other_headline:
+        article["alternativeHeadline"] = {"@value": text.other_headline, "@language": text.other_headline_language}
+    article["description"] = text.summary
+    # The language of the story's body, the bulk of what the page says.
+    article["inLanguage"] = text.body_language
     if published:
         article["datePublished"] = published
         article["dateModified"] = modified

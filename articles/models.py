@@ -9,9 +9,10 @@ from django.core.validators import URLValidator
 from django.db import IntegrityError, models, transaction
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.text import Truncator, slugify
+from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
+from .languages import has_text, split_paragraphs, story_text
 from .text import clean_stored_text
 
 HTTP_URL = URLValidator(schemes=["http", "https"])
@@ -288,6 +289,11 @@ def ordered_hashtags():
     return models.Prefetch("hashtags", queryset=Hashtag.objects.order_by("story_links__position", "story_links__id"))
 
 
+# The text of each language: what the stale-Korean rule compares (Story.stamp_text_edits).
+ENGLISH_TEXT_FIELDS = ("headline", "intro", "body")
+KOREAN_TEXT_FIELDS = ("headline_ko", "intro_ko", "body_ko")
+
+
 class Story(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
@@ -304,6 +310,11 @@ class Story(models.Model):
     )
     intro = models.TextField(
         _("intro"), blank=True, help_text=_("The standfirst: a few sentences under the headlines.")
+    )
+    intro_ko = models.TextField(
+        _("Korean intro"),
+        blank=True,
+        help_text=_("The standfirst in Korean; Korean pages show the English one without it."),
     )
     body = models.TextField(_("body"), help_text=_("Paragraphs separated by a blank line."))
     body_ko = models.TextField(_("Korean body"), blank=True)
@@ -334,6 +345,18 @@ class Story(models.Model):
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    english_edited_at = models.DateTimeField(
+        _("English text edited"),
+        null=True,
+        editable=False,
+        help_text=_("When the English headline, intro or body last changed."),
+    )
+    korean_edited_at = models.DateTimeField(
+        _("Korean text edited"),
+        null=True,
+        editable=False,
+        help_text=_("When the Korean text last changed or an editor confirmed it up to date."),
+    )
     page_version = models.PositiveIntegerField(
         default=0, editable=False, help_text=_("Changes whenever the story page shows something new.")
     )
@@ -359,11 +382,17 @@ class Story(models.Model):
     def __str__(self):
         return self.headline
 
+    # Set to True before save() when an editor (or an import carrying both languages) vouches that
+    # the Korean text matches the English: korean_edited_at then moves with the save.
+    korean_confirmed = False
+
     def save(self, *args, **kwargs):
         self.reporter_slug = name_slug(self.reporter, self._meta.get_field("reporter_slug").max_length)
+        stamped = self.stamp_text_edits(kwargs.get("update_fields"))
         if kwargs.get("update_fields") is not None:
-            kwargs["update_fields"] = {*kwargs["update_fields"], "reporter_slug"}
+            kwargs["update_fields"] = {*kwargs["update_fields"], "reporter_slug", *stamped}
         super().save(*args, **kwargs)
+        self.korean_confirmed = False
         # In the database, not in memory: two saves at once still give two new versions. Stories
         # sharing a hashtag list this one among their related stories, so their pages move on too.
         Story.objects.filter(pk=self.pk).with_related().bump_page_version()
@@ -402,21 +431,62 @@ class Story(models.Model):
             return None
         return timezone.localtime(self.published_at, self.outlet.zone)
 
+    def stamp_text_edits(self, update_fields=None):
+        """Set english_edited_at / korean_edited_at to now where this save changes that language's text.
+
+        Compares the fields with the stored row (one query; none for a new story, whose text is
+        all new). A save that changes both languages, or that is confirmed (`korean_confirmed`),
+        stamps both with the same moment: not stale. Returns the names of the fields it set.
+        """
+        saved = set(update_fields) if update_fields is not None else None
+        english = [name for name in ENGLISH_TEXT_FIELDS if saved is None or name in saved]
+        korean = [name for name in KOREAN_TEXT_FIELDS if saved is None or name in saved]
+        stored = None
+        if self.pk is not None and (english or korean):
+            stored = Story.objects.filter(pk=self.pk).values(*english, *korean).first()
+
+        def changed(names):
+            if stored is None:
+                return bool(names)
+            return any(clean_stored_text(getattr(self, name)) != stored[name] for name in names)
+
+        now = timezone.now()
+        stamped = []
+        if changed(english):
+            self.english_edited_at = now
+            stamped.append("english_edited_at")
+        if changed(korean) or self.korean_confirmed:
+            self.korean_edited_at = now
+            stamped.append("korean_edited_at")
+        return stamped
+
     @property
-    def intro_line(self):
-        """The intro as one run of text: its lines are sentences of one standfirst."""
-        return " ".join(self.intro.splitlines())
+    def has_korean_text(self):
+        """True when any Korean field (headline, intro, body) holds more than white space."""
+        return any(has_text(getattr(self, name)) for name in KOREAN_TEXT_FIELDS)
+
+    @property
+    def korean_is_stale(self):
+        """True when the English text changed after the Korean text was last edited or confirmed.
+
+        A story with no Korean text is never stale (it is English only). Stories saved before
+        the timestamps existed have no english_edited_at: not stale until their English changes.
+        """
+        if not self.has_korean_text or self.english_edited_at is None:
+            return False
+        return self.korean_edited_at is None or self.korean_edited_at < self.english_edited_at
+
+    def text_for(self, language):
+        """The story's text as a page in `language` ("en", "ko") shows it: an `articles.languages.StoryText`.
+
+        The one place that picks Korean or English, part by part (headline, intro, body,
+        summary), and says whether the Korean text may be stale. No query.
+        """
+        return story_text(self, language)
 
     def paragraphs(self):
+        """The English body's blocks, each a list of its lines."""
         return split_paragraphs(self.body)
-
-    def paragraphs_ko(self):
-        return split_paragraphs(self.body_ko)
-
-    def summary(self):
-        """The first sentences a listing shows: the intro, else the body's opening."""
-        text = self.intro or self.body
-        return Truncator(" ".join(text.split())).words(45)
 
 
 class StoryHashtag(models.Model):
@@ -436,9 +506,3 @@ class StoryHashtag(models.Model):
 
     def __str__(self):
         return str(self.hashtag)
-
-
-def split_paragraphs(text):
-    """Blank-line separated blocks, each a list of its lines."""
-    blocks = re.split(r"\n\s*\n", text.replace("\r\n", "\n").strip())
-    return [[line.strip() for line in block.splitlines() if line.strip()] for block in blocks if block.strip()]

@@ -241,9 +241,17 @@ def has_marks(segments):
 
 @dataclass(frozen=True)
 class SearchHit:
+    """A result: the headline the page leads with and the other one (marked), and the excerpt.
+
+    Which headline leads is `Story.text_for(language)`'s choice, as on every page; the database
+    only marks the fields it searched.
+    """
+
     story: Story
     headline: SafeString
-    headline_ko: SafeString
+    headline_language: str
+    other_headline: SafeString  # empty when the story has a headline in one language only
+    other_headline_language: str
     excerpt: SafeString
     excerpt_language: str
 
@@ -260,10 +268,14 @@ def make_hit(story, marked_texts, forms, language):
     order = EXCERPT_FIELDS.get(language, EXCERPT_FIELDS["en"])
     source = next((name for name in order if has_marks(fields[name])), None)
     source = source or next((name for name in order if fields[name]), order[0])
+    text = story.text_for(language)
+    marked_headlines = {"en": render_marked(fields["headline"]), "ko": render_marked(fields["headline_ko"])}
     return SearchHit(
         story=story,
-        headline=render_marked(fields["headline"]),
-        headline_ko=render_marked(fields["headline_ko"]),
+        headline=marked_headlines[text.headline_language],
+        headline_language=text.headline_language,
+        other_headline=marked_headlines[text.other_headline_language] if text.other_headline else SafeString(""),
+        other_headline_language=text.other_headline_language,
         excerpt=render_marked(excerpt(fields[source])),
         excerpt_language="ko" if source.endswith("_ko") else "en",
     )

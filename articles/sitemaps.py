@@ -18,7 +18,7 @@ from django.utils import timezone, translation
 from django.utils.functional import cached_property
 from django.views.decorators.http import require_safe
 
-from .languages import KOREAN, has_korean_text, headline_in
+from .languages import KOREAN
 from .models import Hashtag, Story
 from .text import clean_control_characters
 
@@ -107,7 +107,7 @@ class NewsEntry:
     @property
     def title(self):
         """The headline, without what XML 1.0 cannot carry (a template writes no error of its own)."""
-        return clean_control_characters(headline_in(self.story, self.language))
+        return clean_control_characters(self.story.text_for(self.language).headline)
 
     @property
     def publication_date(self):
@@ -116,11 +116,11 @@ class NewsEntry:
 
 
 def news_entries(stories):
-    """Every story in English, and in Korean as well when its text is written in Korean."""
+    """Every story in English, and in Korean as well when its body is written in Korean."""
     entries = []
     for story in stories:
         entries.append(NewsEntry(story, settings.LANGUAGE_CODE))
-        if has_korean_text(story):
+        if story.text_for(KOREAN).body_language == KOREAN:
             entries.append(NewsEntry(story, KOREAN))
     return entries
 
@@ -136,7 +136,20 @@ class NewsSitemap(Sitemap):
             Story.objects.published()
             .filter(published_at__gte=since)
             .select_related("outlet")
-            .only("id", "slug", "headline", "headline_ko", "body_ko", "published_at", "outlet__time_zone")
+            .only(
+                "id",
+                "slug",
+                "headline",
+                "headline_ko",
+                "intro",
+                "intro_ko",
+                "body",
+                "body_ko",
+                "english_edited_at",
+                "korean_edited_at",
+                "published_at",
+                "outlet__time_zone",
+            )
             .order_by("-published_at", "-id")
         )
         return news_entries(stories)

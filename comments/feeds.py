@@ -12,7 +12,6 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from articles.feeds import AtomFeed, RssFeedGenerator, in_zone
-from articles.languages import headline_in
 from articles.models import Story
 
 from .models import Comment
@@ -28,14 +27,14 @@ class StoryCommentsFeed(Feed):
         return get_object_or_404(Story.objects.published().select_related("outlet"), slug=slug)
 
     def title(self, story):
-        return _("Comments on “%(headline)s”") % {"headline": headline_in(story, get_language())}
+        return _("Comments on “%(headline)s”") % {"headline": story.text_for(get_language()).headline}
 
     def link(self, story):
         return f"{story.get_absolute_url()}#comments"
 
     def description(self, story):
         return _("The latest comments on “%(headline)s” at %(site)s.") % {
-            "headline": headline_in(story, get_language()),
+            "headline": story.text_for(get_language()).headline,
             "site": settings.NEWSROOM_SITE_NAME,
         }
 

@@ -34,6 +34,12 @@ def dateline(story):
     )
 
 
+@register.filter
+def text_for(story, language):
+    """`{% with text=story|text_for:LANGUAGE_CODE %}`: the story's text in that language (`Story.text_for`)."""
+    return story.text_for(language)
+
+
 @register.inclusion_tag("articles/_related_stories.html")
 def related_stories(story):
     """Up to five published stories sharing hashtags with this one, most shared first."""

@@ -84,9 +84,9 @@ class TestStories:
         assert story.dateline.tzname() == "KST"
 
     def test_summary_prefers_the_intro_and_cuts_long_text(self):
-        assert make_story(intro="Short intro.").summary() == "Short intro."
+        assert make_story(intro="Short intro.").text_for("en").summary == "Short intro."
         long_body = " ".join(["word"] * 100)
-        summary = make_story(intro="", body=long_body).summary()
+        summary = make_story(intro="", body=long_body).text_for("en").summary
         assert summary.endswith("…")
         assert len(summary.split()) == 45
 

@@ -64,8 +64,8 @@ def comment_section(context, story, count=None):
 @register.filter
 def story_headline(story):
     """The story's headline in the page's language where it has one, marked with its language."""
-    korean = translation.get_language() == "ko" and story.headline_ko
-    return format_html('<span lang="{}">{}</span>', *(("ko", story.headline_ko) if korean else ("en", story.headline)))
+    text = story.text_for(translation.get_language())
+    return format_html('<span lang="{}">{}</span>', text.headline_language, text.headline)
 
 
 def replying_to(story, form, request):

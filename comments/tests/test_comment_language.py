@@ -73,3 +73,14 @@ def test_report_page_names_the_story_by_its_korean_headline_on_the_korean_page(c
     with translation.override("ko"):
         page = client.get(reverse("comments:report", kwargs={"pk": english.pk}))
     assert f'<span lang="ko">{story.headline_ko}</span>' in page.content.decode()
+
+
+def test_report_page_names_the_story_by_its_english_headline_when_the_korean_one_is_white_space(
+    client, story_with_comments
+):
+    story, _korean, english = story_with_comments
+    story.headline_ko = " "
+    story.save()
+    with translation.override("ko"):
+        page = client.get(reverse("comments:report", kwargs={"pk": english.pk}))
+    assert f'<span lang="en">{story.headline}</span>' in page.content.decode()

@@ -18,6 +18,8 @@ DEMO_STORIES = Path(__file__).resolve().parents[2] / "demo" / "stories"
 # The demo story with a Korean body and comments, and one whose body is in English only.
 KOREAN_BODY_SLUG = "mapo-district-library-extends-opening-hours-for-exam-season"
 ENGLISH_ONLY_SLUG = "line-9-trains-to-add-quiet-cars-and-step-free-boarding-upgrades"
+# The demo story whose English is edited after its Korean: its Korean page says the Korean may be stale.
+KOREAN_STALE_SLUG = "tallinn-harbour-hosts-korean-port-cities-culture-week"
 LANGUAGES = ["en", "ko"]
 # Filled in by a reader who mistypes the address: the form comes back with its errors.
 MISTYPED_COMMENT = {
@@ -28,8 +30,14 @@ MISTYPED_COMMENT = {
 
 
 def import_demo_site():
-    """The four demo stories with their outlets, hashtags and comments (both languages, replies)."""
+    """The four demo stories with their outlets, hashtags and comments (both languages, replies).
+
+    The English of one (KOREAN_STALE_SLUG) is then edited, so its Korean page carries the stale-Korean notice.
+    """
     call_command("import_story", str(DEMO_STORIES), stdout=StringIO(), stderr=StringIO())
+    edited = Story.objects.get(slug=KOREAN_STALE_SLUG)
+    edited.body += "\n\nUpdated: the closing concert moves indoors."
+    edited.save()
 
 
 def reader_pages(language):
@@ -42,6 +50,7 @@ def reader_pages(language):
             "home": home,
             "story": story.get_absolute_url(),
             "story-english-only": reverse("articles:story", kwargs={"slug": ENGLISH_ONLY_SLUG}),
+            "story-korean-stale": reverse("articles:story", kwargs={"slug": KOREAN_STALE_SLUG}),
             "hashtag": Hashtag.objects.get(name="서울").get_absolute_url(),
             "not-found": f"{home}no-such-page/",
             "bad-request": f"{home}?page=%00",

@@ -1,0 +1,133 @@
+"""`Story.text_for`: the one place that picks a story's text in the page's language, and its users."""
+
+import re
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import translation
+
+from articles.sitemaps import news_entries
+
+from .factories import make_story
+from .feed_reading import read_feed
+from .page_metadata import json_ld, meta_value
+
+pytestmark = pytest.mark.django_db
+
+WHITE_SPACE = " \n\n  "
+
+
+def page(client, story, language):
+    with translation.override(language):
+        return client.get(reverse("articles:story", kwargs={"slug": story.slug}))
+
+
+def korean_page(client, story):
+    return page(client, story, "ko")
+
+
+class TestWhiteSpaceKoreanText:
+    """A Korean field of white space only is no Korean text: every page, feed and sitemap agrees."""
+
+    def test_korean_page_shows_the_english_body_and_says_english_only(self, client):
+        story = make_story(body="The English body.", body_ko=WHITE_SPACE)
+        html = korean_page(client, story).content.decode()
+        assert 'class="english-only' in html
+        assert "<p>The English body.</p>" in html
+
+    def test_korean_page_metadata_and_news_sitemap_agree_it_is_english(self, client):
+        story = make_story(body="The English body.", body_ko=WHITE_SPACE)
+        assert json_ld(korean_page(client, story))["inLanguage"] == "en"
+        assert [entry.language for entry in news_entries([story])] == ["en"]
+
+    def test_english_page_has_no_korean_section(self, client):
+        story = make_story(body_ko=WHITE_SPACE)
+        assert "korean-body-heading" not in page(client, story, "en").content.decode()
+
+    def test_korean_page_title_and_comment_feed_links_name_the_english_headline(self, client):
+        story = make_story(headline="Harbour cranes move again", headline_ko=" ")
+        html = korean_page(client, story).content.decode()
+        assert re.search(r"<title>Harbour cranes move again · ", html)
+        feed_titles = re.findall(r'<link rel="alternate" type="application/(?:rss|atom)\+xml" title="([^"]*)"', html)
+        assert len([title for title in feed_titles if "Harbour cranes move again" in title]) == 2
+
+    def test_korean_card_leads_with_the_english_headline_marked_english(self, client):
+        make_story(headline="Harbour cranes move again", headline_ko=" ")
+        home = Client().get("/ko/").content.decode()
+        assert re.search(r'<h2 class="h4 mb-1"><a href="[^"]+" lang="en">Harbour cranes move again</a></h2>', home)
+        assert 'class="headline-en' not in home
+
+    def test_korean_related_stories_list_the_english_headline(self, client):
+        make_story(headline="Harbour cranes move again", headline_ko=" ", hashtags=["Harbour"])
+        sibling = make_story(headline="Sibling story", hashtags=["Harbour"])
+        html = korean_page(client, sibling).content.decode()
+        assert re.search(r'<a href="[^"]+" lang="en">Harbour cranes move again</a>', html)
+
+
+class TestKoreanIntro:
+    def test_korean_page_shows_the_korean_intro_marked_korean(self, client):
+        story = make_story(intro="Ferries stop at ten.", intro_ko="여객선은 열 시에 멈춘다.", body_ko="본문입니다.")
+        html = korean_page(client, story).content.decode()
+        assert '<p class="story-intro lead" lang="ko">여객선은 열 시에 멈춘다.</p>' in html
+        assert "Ferries stop at ten." not in html
+
+    def test_korean_page_without_a_korean_intro_shows_the_english_one_marked_english(self, client):
+        story = make_story(intro="Ferries stop at ten.", intro_ko="", body_ko="본문입니다.")
+        html = korean_page(client, story).content.decode()
+        assert '<p class="story-intro lead" lang="en">Ferries stop at ten.</p>' in html
+
+    def test_english_page_keeps_the_english_intro(self, client):
+        story = make_story(intro="Ferries stop at ten.", intro_ko="여객선은 열 시에 멈춘다.")
+        html = page(client, story, "en").content.decode()
+        assert '<p class="story-intro lead">Ferries stop at ten.</p>' in html
+        assert "여객선은 열 시에 멈춘다." not in html
+
+    def test_korean_card_summary_is_the_korean_intro(self, client):
+        make_story(intro="Ferries stop at ten.", intro_ko="여객선은 열 시에 멈춘다.")
+        html = client.get("/ko/").content.decode()
+        assert '<p class="summary mb-2">여객선은 열 시에 멈춘다.</p>' in html
+
+    def test_korean_feed_item_describes_the_story_with_the_korean_intro(self, client):
+        make_story(intro="Ferries stop at ten.", intro_ko="여객선은 열 시에 멈춘다.", body_ko="본문입니다.")
+        with translation.override("ko"):
+            url = reverse("articles:feed_rss")
+        entry = read_feed(client.get(url)).entries[0]
+        assert entry.summary == "여객선은 열 시에 멈춘다."
+
+    def test_korean_page_metadata_describes_the_story_with_the_korean_intro(self, client):
+        story = make_story(intro="Ferries stop at ten.", intro_ko="여객선은 열 시에 멈춘다.", body_ko="본문입니다.")
+        response = korean_page(client, story)
+        assert meta_value(response, "og:description") == "여객선은 열 시에 멈춘다."
+        assert json_ld(response)["description"] == "여객선은 열 시에 멈춘다."
+
+
+class TestTextFor:
+    """The choice itself, part by part, without a page."""
+
+    def test_korean_text_takes_each_korean_part_and_says_its_language(self):
+        story = make_story(headline="Port", headline_ko="항구", intro="Intro.", intro_ko="소개.", body_ko="본문.")
+        text = story.text_for("ko")
+        assert (text.headline, text.headline_language) == ("항구", "ko")
+        assert (text.other_headline, text.other_headline_language) == ("Port", "en")
+        assert (text.intro, text.intro_language) == ("소개.", "ko")
+        assert (text.paragraphs, text.body_language) == ((("본문.",),), "ko")
+        assert not text.english_only
+
+    def test_korean_text_falls_back_on_english_part_by_part(self):
+        story = make_story(headline="Port", headline_ko="", intro="Intro.", intro_ko="", body="Body.", body_ko="")
+        text = story.text_for("ko")
+        assert (text.headline, text.headline_language, text.other_headline) == ("Port", "en", "")
+        assert (text.intro, text.intro_language) == ("Intro.", "en")
+        assert (text.paragraphs, text.body_language) == ((("Body.",),), "en")
+        assert text.english_only
+
+    def test_intro_lines_become_one_line(self):
+        story = make_story(intro="One.\nTwo.", intro_ko="하나.\n둘.")
+        assert story.text_for("en").intro == "One. Two."
+        assert story.text_for("ko").intro == "하나. 둘."
+
+    def test_english_text_carries_the_korean_body_for_its_korean_section(self):
+        story = make_story(body_ko="첫째.\n\n둘째.")
+        assert story.text_for("en").korean_paragraphs == (("첫째.",), ("둘째.",))
+        assert story.text_for("ko").korean_paragraphs == ()
