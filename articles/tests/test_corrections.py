@@ -142,13 +142,16 @@ class TestStoryPage:
     def test_a_story_without_corrections_has_no_section(self, client, story):
         assert "story-corrections" not in story_page(client, story)
 
-    def test_query_count_does_not_grow_with_corrections(self, client, story, settings, django_assert_max_num_queries):
+    def test_corrections_are_read_in_one_query_whatever_their_number(
+        self, client, story, settings, django_assert_max_num_queries
+    ):
         settings.NEWSROOM_PAGE_CACHE_SECONDS = 0
         for day in range(1, 11):
             make_correction(story, published_at=dt.datetime(2026, 11, 5, day, 0, tzinfo=dt.UTC))
-        with django_assert_max_num_queries(STORY_PAGE_QUERIES):
+        with django_assert_max_num_queries(STORY_PAGE_QUERIES) as captured:
             html = story_page(client, story)
         assert html.count('class="story-correction ') == 10
+        assert sum('"articles_correction"' in query["sql"] for query in captured.captured_queries) == 1
 
 
 class TestJsonLd:
