@@ -473,7 +473,9 @@ class Correction(models.Model):
 
     story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="corrections", verbose_name=_("story"))
     published_at = models.DateTimeField(
-        _("date"), default=timezone.now, help_text=_("The date readers see, shown in the outlet's time zone.")
+        _("date"),
+        default=timezone.now,
+        help_text=_("The date readers see. Entered in the admin's time zone; pages show it in the outlet's."),
     )
     text = models.TextField(_("correction"), help_text=_("What was wrong and what is right, in English."))
     text_ko = models.TextField(

@@ -21,7 +21,7 @@ class Migration(migrations.Migration):
                     "published_at",
                     models.DateTimeField(
                         default=django.utils.timezone.now,
-                        help_text="The date readers see, shown in the outlet's time zone.",
+                        help_text="The date readers see. Entered in the admin's time zone; pages show it in the outlet's.",
                         verbose_name="date",
                     ),
                 ),
