@@ -312,6 +312,11 @@ class TestCorrectionsPage:
         assert ("application/rss+xml", "Newsroom: corrections (RSS)", feed_url("rss", "ko")) in links
         assert ("application/atom+xml", "Newsroom: corrections (Atom)", feed_url("atom", "ko")) in links
 
+    @pytest.mark.parametrize("language", LANGUAGES)
+    def test_the_footer_of_every_page_links_to_it(self, client, story, language):
+        footer = re.search(r'<footer class="site-footer.*?</footer>', story_page(client, story, language), re.S)
+        assert f'<a href="{corrections_url(language)}">' in footer.group(0)
+
     def test_says_so_when_there_are_none(self, client):
         assert "No story has been corrected." in client.get(corrections_url()).content.decode()
 
