@@ -509,7 +509,8 @@ class Correction(models.Model):
         return f"{self.story.get_absolute_url()}#correction-{self.pk}"
 
     def clean(self):
-        """Refuse a new correction of a story readers cannot see, and a date in the future.
+        """Refuse a new correction of a story readers cannot see, and a date in the future or before
+        the story's publication.
 
         Only new corrections are checked against the story's state: a story returned to
         draft keeps its corrections, and they must not stop the editor saving it.
@@ -523,9 +524,16 @@ class Correction(models.Model):
                 _("A correction can be added only to a published story: publish the story first."),
                 code="story_not_public",
             )
-        if self.published_at is not None and self.published_at > timezone.now():
+        if self.published_at is None:
+            return
+        if self.published_at > timezone.now():
             raise ValidationError(
                 {"published_at": _("A correction cannot be dated in the future.")}, code="future_date"
+            )
+        if story is not None and story.published_at and self.published_at < story.published_at:
+            raise ValidationError(
+                {"published_at": _("A correction cannot be dated before the story was published.")},
+                code="before_publication",
             )
 
     @property

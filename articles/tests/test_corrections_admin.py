@@ -1,6 +1,7 @@
 """Corrections in the story's admin: Editors add and change them, Moderators cannot, nobody but a
 superuser deletes one, and only a published story takes a new one."""
 
+import datetime as dt
 import re
 
 import pytest
@@ -68,7 +69,7 @@ def test_moderators_group_has_no_permission_on_corrections():
 
 
 def test_editor_adds_a_correction_in_the_story_admin(client, editor):
-    story = make_story(headline="Ferry story")
+    story = make_story(headline="Ferry story", published_at=dt.datetime(2026, 11, 1, tzinfo=dt.UTC))
     page = client.get(change_url(story))
     assert "Corrections" in page.content.decode()
     before = Story.objects.get(pk=story.pk).page_version
@@ -118,6 +119,14 @@ def test_a_correction_of_a_draft_story_is_refused_with_a_message(client, editor)
     response = client.post(change_url(story), with_new_correction(story_form(client.get(change_url(story)))))
     assert response.status_code == 200
     assert "A correction can be added only to a published story: publish the story first." in response.content.decode()
+    assert not Correction.objects.exists()
+
+
+def test_a_correction_dated_before_the_story_is_refused_with_a_message(client, editor):
+    story = make_story(published_at=dt.datetime(2026, 11, 10, tzinfo=dt.UTC))
+    response = client.post(change_url(story), with_new_correction(story_form(client.get(change_url(story)))))
+    assert response.status_code == 200
+    assert "A correction cannot be dated before the story was published." in response.content.decode()
     assert not Correction.objects.exists()
 
 
