@@ -25,6 +25,7 @@ run: export DJANGO_DEBUG ?= 1
 run: install
 	$(MANAGE) migrate --noinput
 	$(MANAGE) import_story --only-new demo/stories
+	$(MANAGE) import_corrections demo/corrections.json
 	exec $(MANAGE) runserver $(HOST):$(PORT)
 
 # Lint and the whole test suite (browser tests need Debian's chromium; .ci/run installs it)
@@ -52,6 +53,7 @@ serve: install .secret_key
 	DJANGO_SECRET_KEY="$${DJANGO_SECRET_KEY:-$$(cat .secret_key)}" $(MANAGE) collectstatic --noinput -v0
 	DJANGO_SECRET_KEY="$${DJANGO_SECRET_KEY:-$$(cat .secret_key)}" $(MANAGE) migrate --noinput
 	DJANGO_SECRET_KEY="$${DJANGO_SECRET_KEY:-$$(cat .secret_key)}" $(MANAGE) import_story --only-new demo/stories
+	DJANGO_SECRET_KEY="$${DJANGO_SECRET_KEY:-$$(cat .secret_key)}" $(MANAGE) import_corrections demo/corrections.json
 	DJANGO_SECRET_KEY="$${DJANGO_SECRET_KEY:-$$(cat .secret_key)}" exec $(BIN)/gunicorn newsroom.wsgi \
 		--bind $(HOST):$(PORT)
 

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from .forms import CleanTextModelForm
-from .models import KOREAN_TEXT_FIELDS, Hashtag, Outlet, SocialLink, Story, StoryHashtag
+from .models import KOREAN_TEXT_FIELDS, Correction, Hashtag, Outlet, SocialLink, Story, StoryHashtag
 
 
 class CleanTextAdminMixin:
@@ -24,6 +24,19 @@ class StoryHashtagInline(CleanTextAdminMixin, admin.TabularInline):
     extra = 3
     fields = ["hashtag", "position"]
     autocomplete_fields = ["hashtag"]
+
+
+class CorrectionInline(CleanTextAdminMixin, admin.StackedInline):
+    """Corrections of a published story, newest first; shown only to staff allowed to add or change them.
+
+    No one but a superuser deletes a correction (no group has the permission): it is a public record.
+    """
+
+    model = Correction
+    extra = 0
+    fields = ["published_at", "text", "text_ko", "created_by", "created_at"]
+    readonly_fields = ["created_by", "created_at"]
+    ordering = ["-published_at", "-id"]
 
 
 class SocialLinkInline(CleanTextAdminMixin, admin.TabularInline):
@@ -89,7 +102,7 @@ class StoryAdmin(CleanTextAdminMixin, admin.ModelAdmin):
     search_fields = ["headline", "headline_ko", "reporter"]
     date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ["headline"]}
-    inlines = [StoryHashtagInline]
+    inlines = [StoryHashtagInline, CorrectionInline]
     form = StoryAdminForm
     actions = ["publish", "unpublish", "confirm_korean_text"]
     readonly_fields = ["created_at", "updated_at"]
@@ -133,6 +146,19 @@ class StoryAdmin(CleanTextAdminMixin, admin.ModelAdmin):
             % {"count": count},
             messages.SUCCESS,
         )
+
+    def save_formset(self, request, form, formset, change):
+        """Corrections remember the editor who wrote them."""
+        if formset.model is Correction:
+            for correction in formset.save(commit=False):
+                if correction.created_by_id is None and correction._state.adding:
+                    correction.created_by = request.user
+                correction.save()
+            for correction in formset.deleted_objects:
+                correction.delete()
+            formset.save_m2m()
+            return
+        super().save_formset(request, form, formset, change)
 
     @admin.action(description=_("Publish selected stories"), permissions=["change"])
     def publish(self, request, queryset):

@@ -1,4 +1,4 @@
-"""RSS 2.0 and Atom feeds: the latest stories, and the stories of one hashtag.
+"""RSS 2.0 and Atom feeds: the latest stories, the stories of one hashtag, the corrections.
 
 Each feed speaks the language of its address (/en/…, /ko/…): on /ko/ an item
 takes the story's Korean headline and Korean text where it has them. Dates are
@@ -17,7 +17,7 @@ from django.utils.html import escape
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from .models import Hashtag, Story, hashtag_slug
+from .models import Correction, Hashtag, Story, hashtag_slug
 from .text import clean_control_characters
 
 
@@ -144,4 +144,52 @@ class HashtagFeed(StoryFeed):
 
 
 class HashtagAtomFeed(AtomFeed, HashtagFeed):
+    pass
+
+
+class CorrectionsFeed(Feed):
+    """The latest corrections of public stories, newest first; each links to its story at the correction.
+
+    The title is the corrected story's headline, the description the correction's text, both in
+    the feed's language (Korean where written, else English); dated in the outlet's zone.
+    """
+
+    feed_type = RssFeedGenerator
+
+    def title(self, obj):
+        return _("%(site)s: corrections") % {"site": settings.NEWSROOM_SITE_NAME}
+
+    def link(self, obj):
+        return reverse("articles:corrections")
+
+    def description(self, obj):
+        return _("Corrections of the stories of %(site)s, newest first.") % {"site": settings.NEWSROOM_SITE_NAME}
+
+    def author_name(self):
+        return settings.NEWSROOM_SITE_NAME
+
+    def items(self, obj):
+        return Correction.objects.public().for_listing()[: settings.NEWSROOM_FEED_ITEMS]
+
+    def plain_title(self, correction):
+        return _("Correction: %(headline)s") % {"headline": correction.story.text_for(get_language()).headline}
+
+    def item_title(self, correction):
+        return escape(self.plain_title(correction))
+
+    def item_description(self, correction):
+        text, _language = correction.text_in(get_language())
+        return escape(text)
+
+    def item_link(self, correction):
+        return correction.get_absolute_url()
+
+    def item_pubdate(self, correction):
+        return in_zone(correction.published_at, correction.story.outlet.zone)
+
+    def item_updateddate(self, correction):
+        return in_zone(correction.updated_at, correction.story.outlet.zone)
+
+
+class CorrectionsAtomFeed(AtomFeed, CorrectionsFeed):
     pass

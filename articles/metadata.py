@@ -151,8 +151,32 @@ def news_article(story, page, *, comment_count):
         article["isBasedOn"] = story.source_url
     article["keywords"] = [tag.name for tag in story.hashtags.all()]
     article["commentCount"] = comment_count
+    corrections = correction_entries(story, page)
+    if corrections:
+        article["correction"] = corrections
     article["isAccessibleForFree"] = True
     return article
+
+
+def correction_entries(story, page):
+    """schema.org `CorrectionComment`s of the story's corrections, newest first, in the page's language.
+
+    Read from `story.corrections.all()` (prefetched newest first by `for_page()`); dates carry the
+    outlet's offset, as `datePublished` of the article does.
+    """
+    entries = []
+    for correction in story.corrections.all():
+        text, language_of_text = correction.text_in(page.language)
+        entries.append(
+            {
+                "@type": "CorrectionComment",
+                "text": text,
+                "inLanguage": language_of_text,
+                "datePublished": local_iso(correction.published_at, story.outlet.zone),
+                "url": f"{page.url}#correction-{correction.pk}",
+            }
+        )
+    return entries
 
 
 def json_ld_script(data):

@@ -4,12 +4,13 @@ import re
 import unicodedata
 import zoneinfo
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import IntegrityError, models, transaction
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.text import slugify
+from django.utils.text import Truncator, slugify
 from django.utils.translation import gettext_lazy as _
 
 from .languages import has_text, split_paragraphs, story_text
@@ -248,11 +249,21 @@ class StoryQuerySet(models.QuerySet):
 
     def for_listing(self):
         """Everything a story card shows, in a fixed number of queries."""
-        return self.select_related("outlet").prefetch_related(ordered_hashtags()).order_by("-published_at", "-id")
+        return (
+            self.select_related("outlet")
+            .prefetch_related(ordered_hashtags())
+            .with_correction_flag()
+            .order_by("-published_at", "-id")
+        )
+
+    def with_correction_flag(self):
+        """Each story with `has_corrections` (bool), for the card's mark: a subquery, no extra query."""
+        return self.annotate(has_corrections=models.Exists(Correction.objects.filter(story=models.OuterRef("pk"))))
 
     def for_page(self):
-        """Everything the story page shows, in a fixed number of queries."""
-        return self.select_related("outlet").prefetch_related(ordered_hashtags(), "outlet__social_links")
+        """Everything the story page shows, in a fixed number of queries (corrections newest first)."""
+        corrections = models.Prefetch("corrections", Correction.objects.newest_first())
+        return self.select_related("outlet").prefetch_related(ordered_hashtags(), "outlet__social_links", corrections)
 
     def bump_page_version(self):
         """Mark these stories' cached pages stale (their text, comments or outlet changed)."""
@@ -506,3 +517,102 @@ class StoryHashtag(models.Model):
 
     def __str__(self):
         return str(self.hashtag)
+
+
+class CorrectionQuerySet(models.QuerySet):
+    def newest_first(self):
+        return self.order_by("-published_at", "-id")
+
+    def public(self):
+        """Corrections readers may see: those of public stories (`Story.objects.published()`)."""
+        return self.filter(story__in=Story.objects.published().values("pk"))
+
+    def for_listing(self):
+        """The corrections page and feeds: each with its story and outlet, in one query."""
+        return self.select_related("story__outlet").newest_first()
+
+
+class Correction(models.Model):
+    """A published correction of a story: what was wrong, in English and optionally Korean.
+
+    A public record: editors add and change corrections, only superusers delete them
+    (README "Corrections"). Saving or deleting one moves its story's `page_version`
+    (`receivers.correction_changed`), so cached story pages show it at once. It belongs to one story
+    (`Story.corrections`), so a revision history of the story can follow it.
+    """
+
+    story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="corrections", verbose_name=_("story"))
+    published_at = models.DateTimeField(
+        _("date"),
+        default=timezone.now,
+        help_text=_("The date readers see. Entered in the admin's time zone; pages show it in the outlet's."),
+    )
+    text = models.TextField(_("correction"), help_text=_("What was wrong and what is right, in English."))
+    text_ko = models.TextField(
+        _("Korean correction"), blank=True, help_text=_("Optional: Korean pages show the English text without it.")
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = CorrectionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-id"]
+        verbose_name = _("correction")
+        verbose_name_plural = _("corrections")
+        indexes = [models.Index(fields=["-published_at", "-id"], name="correction_listing_idx")]
+
+    def __str__(self):
+        return Truncator(" ".join(self.text.split())).chars(60)
+
+    def get_absolute_url(self):
+        """The story's address, at this correction."""
+        return f"{self.story.get_absolute_url()}#correction-{self.pk}"
+
+    def clean(self):
+        """Refuse a new correction of a story readers cannot see, and a date in the future or before
+        the story's publication.
+
+        Only new corrections are checked against the story's state: a story returned to
+        draft keeps its corrections, and they must not stop the editor saving it.
+        """
+        try:
+            story = self.story
+        except Story.DoesNotExist:
+            story = None
+        if story is not None and self._state.adding and not story.is_public:
+            raise ValidationError(
+                _("A correction can be added only to a published story: publish the story first."),
+                code="story_not_public",
+            )
+        if self.published_at is None:
+            return
+        if self.published_at > timezone.now():
+            raise ValidationError(
+                {"published_at": _("A correction cannot be dated in the future.")}, code="future_date"
+            )
+        if story is not None and story.published_at and self.published_at < story.published_at:
+            raise ValidationError(
+                {"published_at": _("A correction cannot be dated before the story was published.")},
+                code="before_publication",
+            )
+
+    @property
+    def dateline(self):
+        """The correction's date in the story's outlet's zone (what the `dateline` filter shows)."""
+        return timezone.localtime(self.published_at, self.story.outlet.zone)
+
+    def text_in(self, language):
+        """(text, language of that text) for a page in `language`: Korean when written, else English."""
+        if language == "ko" and has_text(self.text_ko):
+            return self.text_ko, "ko"
+        return self.text, "en"

@@ -1,10 +1,11 @@
 """Clean the text of every save; keep cached story pages fresh when what a page shows changed."""
 
-from django.db.models import Q
+from django.db.models import F, Q
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
+from django.utils import timezone
 
-from .models import Hashtag, Outlet, SocialLink, Story, StoryHashtag, clean_text_fields
+from .models import Correction, Hashtag, Outlet, SocialLink, Story, StoryHashtag, clean_text_fields
 
 
 @receiver(pre_save)
@@ -34,3 +35,10 @@ def story_hashtags_changed(sender, instance, **kwargs):
     # Stories with this hashtag list their related stories by shared hashtags: theirs change too.
     with_the_tag = StoryHashtag.objects.filter(hashtag_id=instance.hashtag_id).values("story_id")
     Story.objects.filter(Q(pk=instance.story_id) | Q(pk__in=with_the_tag)).bump_page_version()
+
+
+@receiver([post_save, post_delete], sender=Correction)
+def correction_changed(sender, instance, **kwargs):
+    # The story page shows its corrections: its cached copies are stale, and the story was modified
+    # (JSON-LD dateModified, feeds, sitemap lastmod). Cards and listings are not page-cached.
+    Story.objects.filter(pk=instance.story_id).update(page_version=F("page_version") + 1, updated_at=timezone.now())

@@ -1,7 +1,7 @@
 """What search engines read: sitemap.xml, the Google News sitemap and robots.txt.
 
-sitemap.xml lists the home page, every published story and every hashtag that
-has one, each in English and Korean with the other as its hreflang alternate.
+sitemap.xml lists the home page, every published story, every hashtag that
+has one and the corrections page, each in English and Korean with the other as its hreflang alternate.
 The news sitemap lists the stories of the last 48 hours, once per language they
 are written in.
 """
@@ -19,7 +19,7 @@ from django.utils.functional import cached_property
 from django.views.decorators.http import require_safe
 
 from .languages import KOREAN
-from .models import Hashtag, Story
+from .models import Correction, Hashtag, Story
 from .text import clean_control_characters
 
 NEWS_WINDOW = dt.timedelta(hours=48)
@@ -89,8 +89,30 @@ class HashtagSitemap(BilingualSitemap):
         return hashtag.latest_update
 
 
+class CorrectionsSitemap(BilingualSitemap):
+    """The corrections page; lastmod is when a correction of a public story was last written or edited."""
+
+    def items(self):
+        return ["articles:corrections"]
+
+    def location(self, name):
+        return reverse(name)
+
+    def lastmod(self, name):
+        return self.latest_update
+
+    @cached_property
+    def latest_update(self):
+        return Correction.objects.public().aggregate(latest=Max("updated_at"))["latest"]
+
+
 # Classes, not instances: the view makes a fresh one per request (HomeSitemap keeps a per-request value).
-SITEMAPS = {"home": HomeSitemap, "stories": StorySitemap, "hashtags": HashtagSitemap}
+SITEMAPS = {
+    "home": HomeSitemap,
+    "stories": StorySitemap,
+    "hashtags": HashtagSitemap,
+    "corrections": CorrectionsSitemap,
+}
 
 
 @dataclass(frozen=True)

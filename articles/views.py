@@ -1,4 +1,5 @@
-"""Reader-facing pages: the latest stories, one story, the hashtags, one hashtag, outlet or reporter, search."""
+"""Reader-facing pages: the latest stories, one story, the hashtags, one hashtag, outlet or reporter, search,
+the corrections."""
 
 import logging
 
@@ -14,7 +15,7 @@ from django.views.generic import DetailView, ListView
 from resilience.outages import is_database_outage
 
 from . import page_cache, search
-from .models import Hashtag, Outlet, Story, hashtag_slug, name_slug
+from .models import Correction, Hashtag, Outlet, Story, hashtag_slug, name_slug
 
 logger = logging.getLogger(__name__)
 
@@ -173,3 +174,16 @@ class ReporterView(StoryListView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(reporter=self.reporter, **kwargs)
+
+
+class CorrectionListView(ListView):
+    """Every correction of a public story, newest first, each linking to its story."""
+
+    template_name = "articles/correction_list.html"
+    context_object_name = "corrections"
+
+    def get_paginate_by(self, queryset):
+        return settings.NEWSROOM_STORIES_PER_PAGE
+
+    def get_queryset(self):
+        return Correction.objects.public().for_listing()

@@ -22,9 +22,13 @@ def bdi(text):
 
 
 @register.filter
-def dateline(story):
-    """`<time>` with the publication time in the outlet's zone: 2024-11-04, 20:00 (KST)."""
-    local = story.dateline
+def dateline(item):
+    """`<time>` with the publication time in the outlet's zone: 2024-11-04, 20:00 (KST).
+
+    `item` is a story or a correction: anything whose `dateline` is an aware datetime in the
+    outlet's zone, or None (an undated draft), which shows nothing.
+    """
+    local = item.dateline
     if local is None:
         return ""
     return format_html(
@@ -44,3 +48,13 @@ def text_for(story, language):
 def related_stories(story):
     """Up to five published stories sharing hashtags with this one, most shared first."""
     return {"stories": Story.objects.published().related_to(story), "language": translation.get_language()}
+
+
+@register.simple_tag
+def correction_text(correction):
+    """`{% correction_text correction as shown %}`: `shown.text` in the page's language, `shown.language`.
+
+    Korean pages show the Korean text when the editor wrote one, else the English (marked `lang="en"`).
+    """
+    text, language = correction.text_in(translation.get_language())
+    return {"text": text, "language": language}

@@ -5,7 +5,7 @@ import itertools
 
 from django.utils import timezone
 
-from articles.models import Hashtag, Outlet, SocialLink, Story, StoryHashtag
+from articles.models import Correction, Hashtag, Outlet, SocialLink, Story, StoryHashtag
 
 _numbers = itertools.count(1)
 
@@ -51,3 +51,13 @@ def make_story(hashtags=(), **fields):
             tag = Hashtag.objects.filter(name=tag).first() or make_hashtag(tag)
         StoryHashtag.objects.create(story=story, hashtag=tag, position=position)
     return story
+
+
+def make_correction(story, **fields):
+    """A stored correction of `story`, dated an hour after the story (or now, if that is sooner)."""
+    values = {
+        "text": f"An earlier version of this story gave the wrong figure ({next(_numbers)}).",
+        "published_at": min(story.published_at + dt.timedelta(hours=1), timezone.now()),
+    }
+    values.update(fields)
+    return Correction.objects.create(story=story, **values)

@@ -141,6 +141,8 @@ def test_editor_adds_a_story_with_hashtags_through_the_form(admin_client_):
         "hashtag_links-MAX_NUM_FORMS": "1000",
         "hashtag_links-0-hashtag": tag.pk,
         "hashtag_links-0-position": "0",
+        "corrections-TOTAL_FORMS": "0",
+        "corrections-INITIAL_FORMS": "0",
     }
     response = admin_client_.post("/admin/articles/story/add/", data)
     assert response.status_code == 302, response.content.decode()[:2000]
@@ -161,6 +163,8 @@ def test_story_form_refuses_a_javascript_source(admin_client_):
             "source_url": "javascript:alert(1)",
             "hashtag_links-TOTAL_FORMS": "0",
             "hashtag_links-INITIAL_FORMS": "0",
+            "corrections-TOTAL_FORMS": "0",
+            "corrections-INITIAL_FORMS": "0",
         },
     )
     assert response.status_code == 200

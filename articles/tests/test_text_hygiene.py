@@ -129,6 +129,8 @@ def story_form(outlet, **fields):
         "status": "draft",
         "hashtag_links-TOTAL_FORMS": "0",
         "hashtag_links-INITIAL_FORMS": "0",
+        "corrections-TOTAL_FORMS": "0",
+        "corrections-INITIAL_FORMS": "0",
     }
     data.update(fields)
     return data

@@ -15,6 +15,7 @@ from articles.models import Hashtag, Story
 from comments.models import Comment
 
 DEMO_STORIES = Path(__file__).resolve().parents[2] / "demo" / "stories"
+DEMO_CORRECTIONS = DEMO_STORIES.parent / "corrections.json"
 # The demo story with a Korean body and comments, and one whose body is in English only.
 KOREAN_BODY_SLUG = "mapo-district-library-extends-opening-hours-for-exam-season"
 ENGLISH_ONLY_SLUG = "line-9-trains-to-add-quiet-cars-and-step-free-boarding-upgrades"
@@ -30,11 +31,13 @@ MISTYPED_COMMENT = {
 
 
 def import_demo_site():
-    """The four demo stories with their outlets, hashtags and comments (both languages, replies).
+    """The four demo stories with their outlets, hashtags and comments (both languages, replies),
+    and the correction of the story with a Korean body.
 
     The English of one (KOREAN_STALE_SLUG) is then edited, so its Korean page carries the stale-Korean notice.
     """
     call_command("import_story", str(DEMO_STORIES), stdout=StringIO(), stderr=StringIO())
+    call_command("import_corrections", str(DEMO_CORRECTIONS), stdout=StringIO(), stderr=StringIO())
     edited = Story.objects.get(slug=KOREAN_STALE_SLUG)
     edited.body += "\n\nUpdated: the closing concert moves indoors."
     edited.save()
@@ -57,6 +60,7 @@ def reader_pages(language):
             "report": reverse("comments:report", kwargs={"pk": comment.pk}),
             "search": reverse("articles:search") + ("?q=도서관" if language == "ko" else "?q=library"),
             "hashtags": reverse("articles:hashtags"),
+            "corrections": reverse("articles:corrections"),
             "outlet": reverse("articles:outlet", kwargs={"slug": story.outlet.slug}),
             "reporter": reverse("articles:reporter", kwargs={"slug": story.reporter_slug}),
         }
