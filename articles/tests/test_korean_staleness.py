@@ -63,6 +63,10 @@ def change_form_data(story, **changes):
         "hashtag_links-INITIAL_FORMS": "0",
         "hashtag_links-MIN_NUM_FORMS": "0",
         "hashtag_links-MAX_NUM_FORMS": "1000",
+        "corrections-TOTAL_FORMS": "0",
+        "corrections-INITIAL_FORMS": "0",
+        "corrections-MIN_NUM_FORMS": "0",
+        "corrections-MAX_NUM_FORMS": "1000",
     }
     data.update(changes)
     return {key: value for key, value in data.items() if value is not None}
