@@ -4,7 +4,7 @@ from django.db.models import Q
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 
-from .models import Hashtag, Outlet, SocialLink, Story, StoryHashtag, clean_text_fields
+from .models import Hashtag, Outlet, Section, SocialLink, Story, StoryHashtag, clean_text_fields
 
 
 @receiver(pre_save)
@@ -34,3 +34,10 @@ def story_hashtags_changed(sender, instance, **kwargs):
     # Stories with this hashtag list their related stories by shared hashtags: theirs change too.
     with_the_tag = StoryHashtag.objects.filter(hashtag_id=instance.hashtag_id).values("story_id")
     Story.objects.filter(Q(pk=instance.story_id) | Q(pk__in=with_the_tag)).bump_page_version()
+
+
+@receiver([post_save, post_delete], sender=Section)
+def section_changed(sender, instance, **kwargs):
+    # Every page's masthead names the sections, cached story pages too: all of them move on.
+    # One UPDATE of the whole table; sections change a few times a year.
+    Story.objects.all().bump_page_version()
