@@ -11,7 +11,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import translation
 
-from articles.models import Hashtag, Story
+from articles.models import Hashtag, Section, Story
 from comments.models import Comment
 
 DEMO_STORIES = Path(__file__).resolve().parents[2] / "demo" / "stories"
@@ -28,7 +28,11 @@ MISTYPED_COMMENT = {
 
 
 def import_demo_site():
-    """The four demo stories with their outlets, hashtags and comments (both languages, replies)."""
+    """The four demo stories with their outlets, sections, hashtags and comments (both languages, replies)."""
+    # A migration makes the first sections; a transactional test before this one flushed them.
+    Section.objects.get_or_create(
+        slug="korea", defaults={"name": "Korea", "name_ko": "한국", "position": 20, "claimed_hashtags": "#Seoul #서울"}
+    )
     call_command("import_story", str(DEMO_STORIES), stdout=StringIO(), stderr=StringIO())
 
 
@@ -49,5 +53,6 @@ def reader_pages(language):
             "search": reverse("articles:search") + ("?q=도서관" if language == "ko" else "?q=library"),
             "hashtags": reverse("articles:hashtags"),
             "outlet": reverse("articles:outlet", kwargs={"slug": story.outlet.slug}),
+            "section": story.section.get_absolute_url(),
             "reporter": reverse("articles:reporter", kwargs={"slug": story.reporter_slug}),
         }
