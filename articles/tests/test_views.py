@@ -16,8 +16,8 @@ from .story_pages import SEED_HASHTAGS, SEED_HEADLINE
 pytestmark = pytest.mark.django_db
 
 # The story, its hashtags, its outlet's links; its related stories; then the comment section:
-# the count of approved comments, of threads, the page's threads and their comments.
-STORY_PAGE_QUERIES = 3 + 1 + 4
+# the count of approved comments, of threads, the page's threads and their comments; the masthead's sections.
+STORY_PAGE_QUERIES = 3 + 1 + 4 + 1
 
 
 def story_url(story):
