@@ -5,7 +5,7 @@ import unicodedata
 import zoneinfo
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.validators import URLValidator
 from django.db import IntegrityError, models, transaction
 from django.urls import reverse
@@ -568,21 +568,32 @@ class FrontPagePin(models.Model):
         verbose_name = _("front page pin")
         verbose_name_plural = _("front page pins")
         constraints = [
-            models.UniqueConstraint(fields=["slot"], condition=models.Q(slot="lead"), name="one_lead_pin"),
+            models.UniqueConstraint(
+                fields=["slot"],
+                condition=models.Q(slot="lead"),
+                name="one_lead_pin",
+                violation_error_code="one_lead_pin",
+                violation_error_message=_("Another story is pinned as the lead: remove or change that pin first."),
+            ),
         ]
 
     def __str__(self):
         return f"{self.get_slot_display()}: {self.story}"
 
     def validate_constraints(self, exclude=None):
+        """As Django's, but a second lead is an error of the "place" field, shown beside it in admin."""
         try:
             super().validate_constraints(exclude=exclude)
         except ValidationError as error:
-            if "one_lead_pin" in str(error):
-                raise ValidationError(
-                    {"slot": _("Another story is pinned as the lead: remove or change that pin first.")}
-                ) from None
-            raise
+            errors = error.update_error_dict({})
+            general = errors.pop(NON_FIELD_ERRORS, [])
+            lead = [item for item in general if item.code == "one_lead_pin"]
+            rest = [item for item in general if item.code != "one_lead_pin"]
+            if lead:
+                errors.setdefault("slot", []).extend(lead)
+            if rest:
+                errors[NON_FIELD_ERRORS] = rest
+            raise ValidationError(errors) from None
 
     def clean(self):
         if self.story_id and self.story.status != Story.Status.PUBLISHED:

@@ -178,6 +178,16 @@ class TestPinAdmin:
         assert response.status_code == 302, response.content.decode()
         assert headlines(admin_client_)[0] == "Story 4"
 
+    def test_a_second_lead_is_refused_beside_the_place_field(self, admin_client_, stories):
+        pin(stories[0], FrontPagePin.Slot.LEAD)
+        data = {"story": stories[3].pk, "slot": "lead", "position": "0", "ends_at_0": "", "ends_at_1": ""}
+        response = admin_client_.post("/admin/articles/frontpagepin/add/", data)
+        assert response.status_code == 200
+        assert response.context["adminform"].form.errors == {
+            "slot": ["Another story is pinned as the lead: remove or change that pin first."]
+        }
+        assert FrontPagePin.objects.get().story == stories[0]
+
     def test_pin_list_says_what_shows(self, admin_client_, stories):
         pin(stories[0], ends_at=timezone.now() - dt.timedelta(hours=1))
         response = admin_client_.get("/admin/articles/frontpagepin/")
