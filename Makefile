@@ -7,6 +7,8 @@ BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# The demo story the front page leads with (pinned once; editors change it in admin).
+DEMO_LEAD := tallinn-harbour-hosts-korean-port-cities-culture-week
 
 .PHONY: run test lint format serve install clean bench messages hostile
 
@@ -26,6 +28,7 @@ run: install
 	$(MANAGE) migrate --noinput
 	$(MANAGE) import_story --only-new demo/stories
 	$(MANAGE) import_corrections demo/corrections.json
+	$(MANAGE) pin_story --lead --unless-pinned $(DEMO_LEAD)
 	exec $(MANAGE) runserver $(HOST):$(PORT)
 
 # Lint and the whole test suite (browser tests need Debian's chromium; .ci/run installs it)
@@ -54,6 +57,7 @@ serve: install .secret_key
 	DJANGO_SECRET_KEY="$${DJANGO_SECRET_KEY:-$$(cat .secret_key)}" $(MANAGE) migrate --noinput
 	DJANGO_SECRET_KEY="$${DJANGO_SECRET_KEY:-$$(cat .secret_key)}" $(MANAGE) import_story --only-new demo/stories
 	DJANGO_SECRET_KEY="$${DJANGO_SECRET_KEY:-$$(cat .secret_key)}" $(MANAGE) import_corrections demo/corrections.json
+	DJANGO_SECRET_KEY="$${DJANGO_SECRET_KEY:-$$(cat .secret_key)}" $(MANAGE) pin_story --lead --unless-pinned $(DEMO_LEAD)
 	DJANGO_SECRET_KEY="$${DJANGO_SECRET_KEY:-$$(cat .secret_key)}" exec $(BIN)/gunicorn newsroom.wsgi \
 		--bind $(HOST):$(PORT)
 

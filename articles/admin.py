@@ -6,7 +6,17 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from .forms import CleanTextModelForm
-from .models import KOREAN_TEXT_FIELDS, Correction, Hashtag, Outlet, SocialLink, Story, StoryHashtag
+from .models import (
+    KOREAN_TEXT_FIELDS,
+    Correction,
+    FrontPagePin,
+    Hashtag,
+    Outlet,
+    Section,
+    SocialLink,
+    Story,
+    StoryHashtag,
+)
 
 
 class CleanTextAdminMixin:
@@ -96,9 +106,9 @@ class StoryAdminForm(CleanTextModelForm):
 
 @admin.register(Story)
 class StoryAdmin(CleanTextAdminMixin, admin.ModelAdmin):
-    list_display = ["headline", "headline_ko", "status", "published_at", "outlet"]
-    list_filter = ["status", "outlet", "hashtags"]
-    list_select_related = ["outlet"]
+    list_display = ["headline", "headline_ko", "status", "published_at", "section", "outlet"]
+    list_filter = ["status", "section", "outlet", "hashtags"]
+    list_select_related = ["outlet", "section"]
     search_fields = ["headline", "headline_ko", "reporter"]
     date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ["headline"]}
@@ -111,7 +121,7 @@ class StoryAdmin(CleanTextAdminMixin, admin.ModelAdmin):
             None,
             {"fields": ["headline", "headline_ko", "slug", "intro", "intro_ko", "body", "body_ko", "korean_confirmed"]},
         ),
-        (_("Byline and source"), {"fields": ["reporter", "outlet", "source_url"]}),
+        (_("Byline and source"), {"fields": ["reporter", "outlet", "section", "source_url"]}),
         (_("Publication"), {"fields": ["status", "published_at", "comments_enabled", "created_at", "updated_at"]}),
     ]
 
@@ -188,3 +198,34 @@ class StoryAdmin(CleanTextAdminMixin, admin.ModelAdmin):
             % {"count": count},
             messages.SUCCESS,
         )
+
+
+@admin.register(Section)
+class SectionAdmin(CleanTextAdminMixin, admin.ModelAdmin):
+    """Sections in masthead order; the order is edited in the list."""
+
+    list_display = ["name", "name_ko", "slug", "position", "story_count"]
+    list_editable = ["position"]
+    search_fields = ["name", "name_ko", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(story_count=Count("stories"))
+
+    @admin.display(description=_("stories"), ordering="story_count")
+    def story_count(self, section):
+        return section.story_count
+
+
+@admin.register(FrontPagePin)
+class FrontPagePinAdmin(CleanTextAdminMixin, admin.ModelAdmin):
+    """The front page's lead and featured stories; a pin lapses at its end time."""
+
+    list_display = ["story", "slot", "position", "ends_at", "is_showing"]
+    list_editable = ["slot", "position", "ends_at"]
+    list_select_related = ["story"]
+    autocomplete_fields = ["story"]
+
+    @admin.display(description=_("on the front page"), boolean=True)
+    def is_showing(self, pin):
+        return pin.story.is_public and not pin.has_lapsed()

@@ -12,7 +12,7 @@ import unicodedata
 
 from django.urls import register_converter
 
-from .models import HASHTAG_NAME, Hashtag, Outlet, Story, hashtag_slug, name_slug
+from .models import HASHTAG_NAME, Hashtag, Outlet, Section, Story, hashtag_slug, name_slug
 
 BIGINT_MAX = 2**63 - 1  # the largest id a BigAutoField holds (PostgreSQL bigint, SQLite integer)
 
@@ -48,6 +48,18 @@ class OutletSlugConverter:
     """`outlets/<outlet:slug>/`: a Unicode slug (letters, digits, `-`, `_`) as `Outlet.slug` stores it."""
 
     regex = rf"[-\w]{{1,{Outlet._meta.get_field('slug').max_length}}}"
+
+    def to_python(self, value):
+        return value
+
+    def to_url(self, value):
+        return str(value)
+
+
+class SectionSlugConverter:
+    """`sections/<section:slug>/`: a Unicode slug (letters, digits, `-`, `_`) as `Section.slug` stores it."""
+
+    regex = rf"[-\w]{{1,{Section._meta.get_field('slug').max_length}}}"
 
     def to_python(self, value):
         return value
@@ -96,8 +108,9 @@ class DatabaseIdConverter:
 
 
 def register():
-    """Make the converters known to every URLconf: `hashtag`, `outlet`, `reporter`, `id`."""
+    """Make the converters known to every URLconf: `hashtag`, `outlet`, `section`, `reporter`, `id`."""
     register_converter(HashtagSlugConverter, "hashtag")
     register_converter(OutletSlugConverter, "outlet")
+    register_converter(SectionSlugConverter, "section")
     register_converter(ReporterSlugConverter, "reporter")
     register_converter(DatabaseIdConverter, "id")

@@ -1,4 +1,4 @@
-"""RSS 2.0 and Atom feeds: the latest stories, the stories of one hashtag, the corrections.
+"""RSS 2.0 and Atom feeds: the latest stories, the stories of one hashtag or section, the corrections.
 
 Each feed speaks the language of its address (/en/…, /ko/…): on /ko/ an item
 takes the story's Korean headline and Korean text where it has them. Dates are
@@ -17,7 +17,7 @@ from django.utils.html import escape
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from .models import Correction, Hashtag, Story, hashtag_slug
+from .models import Correction, Hashtag, Section, Story, hashtag_slug
 from .text import clean_control_characters
 
 
@@ -144,6 +144,35 @@ class HashtagFeed(StoryFeed):
 
 
 class HashtagAtomFeed(AtomFeed, HashtagFeed):
+    pass
+
+
+class SectionFeed(StoryFeed):
+    """A section's latest stories; the feed's title is the section's name in the address's language."""
+
+    def get_object(self, request, slug):
+        return get_object_or_404(Section, slug=slug)
+
+    def title(self, section):
+        return _("%(section)s · %(site)s") % {
+            "section": section.name_in(get_language()),
+            "site": settings.NEWSROOM_SITE_NAME,
+        }
+
+    def link(self, section):
+        return section.get_absolute_url()
+
+    def description(self, section):
+        return _("The latest stories in the %(section)s section of %(site)s.") % {
+            "section": section.name_in(get_language()),
+            "site": settings.NEWSROOM_SITE_NAME,
+        }
+
+    def items(self, section):
+        return Story.objects.published().filter(section=section).for_listing()[: settings.NEWSROOM_FEED_ITEMS]
+
+
+class SectionAtomFeed(AtomFeed, SectionFeed):
     pass
 
 

@@ -8,7 +8,7 @@ command wires the two together.
 
 from django.db import transaction
 
-from .models import Hashtag, Outlet, SocialLink, Story, StoryHashtag, hashtag_slug
+from .models import Hashtag, Outlet, Section, SocialLink, Story, StoryHashtag, hashtag_slug
 from .signals import story_imported
 from .story_format import (  # noqa: F401 - the importer's public names, in one place
     ParsedStory,
@@ -41,7 +41,9 @@ def find_existing_story(parsed):
 def save_story(parsed):
     """Create or update the story a page describes; returns (story, created).
 
-    A new story is published; an update keeps the status an editor gave it.
+    A new story is published; an update keeps the status an editor gave it. A story without
+    a section is filed under the section claiming its first claimed hashtag
+    (`SectionQuerySet.claiming`); one an editor has filed keeps its section.
     """
     outlet, _ = Outlet.objects.get_or_create(
         name=parsed.outlet, defaults={"homepage": parsed.homepage, "time_zone": parsed.time_zone}
@@ -73,12 +75,14 @@ def save_story(parsed):
     story.published_at = parsed.published_at
     # A page that carries Korean text is one bilingual piece: its two languages agree (not stale).
     story.korean_confirmed = bool(parsed.headline_ko or parsed.body_ko)
+    tags = get_or_create_hashtags(parsed.hashtags)
+    if story.section_id is None:
+        story.section = Section.objects.claiming(tags)
     story.full_clean()
     story.save()
     story.hashtag_links.all().delete()
     StoryHashtag.objects.bulk_create(
-        StoryHashtag(story=story, hashtag=tag, position=position)
-        for position, tag in enumerate(get_or_create_hashtags(parsed.hashtags))
+        StoryHashtag(story=story, hashtag=tag, position=position) for position, tag in enumerate(tags)
     )
     # bulk_create sends no signals: the pages listing this story among their related stories move on.
     Story.objects.filter(pk=story.pk).with_related().bump_page_version()

@@ -1,17 +1,18 @@
-"""Stories, the outlets that publish them and the hashtags that group them."""
+"""Stories, the outlets that publish them, the hashtags and sections that group them, the front page's pins."""
 
 import re
 import unicodedata
 import zoneinfo
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.validators import URLValidator
 from django.db import IntegrityError, models, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import Truncator, slugify
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from .languages import has_text, split_paragraphs, story_text
 from .text import clean_stored_text
@@ -242,10 +243,101 @@ class Hashtag(models.Model):
         return "ko" if has_hangul(self.name) else "en"
 
 
+class SectionQuerySet(models.QuerySet):
+    def in_masthead_order(self):
+        """Every section as the masthead lists them: by position, then English name."""
+        return self.order_by("position", "name", "id")
+
+    def claiming(self, hashtags):
+        """The section of the first of `hashtags` (Hashtag objects, in the story's order) that a section claims.
+
+        None when no section claims any. What the importer files a story under when it has no
+        section yet; when two sections claim the same hashtag, the first in masthead order wins.
+        One query: a paper has a handful of sections.
+        """
+        claims = {}
+        for section in self.in_masthead_order():
+            for slug in section.claimed_slugs():
+                claims.setdefault(slug, section)
+        return next((claims[tag.slug] for tag in hashtags if tag.slug in claims), None)
+
+
+class Section(models.Model):
+    """A desk of the paper (World, Korea, Culture): each story belongs to at most one."""
+
+    name = models.CharField(_("name"), max_length=80, unique=True)
+    name_ko = models.CharField(_("Korean name"), max_length=80, blank=True)
+    slug = models.SlugField(
+        _("slug"),
+        max_length=80,
+        unique=True,
+        allow_unicode=True,
+        blank=True,
+        help_text=_("The section page's address; made from the name if empty, kept when the section is renamed."),
+    )
+    position = models.PositiveSmallIntegerField(
+        _("position"), default=0, help_text=_("Sections are listed in the masthead by this number, smallest first.")
+    )
+    claimed_hashtags = models.CharField(
+        _("hashtags filed here"),
+        max_length=500,
+        blank=True,
+        help_text=_(
+            "Hashtags such as #Seoul #서울: an imported story without a section goes to the section "
+            "of its first hashtag listed in one."
+        ),
+    )
+
+    objects = SectionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["position", "name", "id"]
+        verbose_name = _("section")
+        verbose_name_plural = _("sections")
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_section_slug(self.name, exclude_pk=self.pk)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("articles:section", kwargs={"slug": self.slug})
+
+    def claimed_slugs(self):
+        """The slugs (`hashtag_slug`) of the hashtags in `claimed_hashtags`, in the order written."""
+        return [hashtag_slug(name) for name in self.claimed_hashtags.split()]
+
+    def clean(self):
+        for name in self.claimed_hashtags.split():
+            if not name.startswith("#") or not HASHTAG_NAME.fullmatch(hashtag_slug(name)):
+                raise ValidationError(
+                    {"claimed_hashtags": _("Write hashtags with “#”, separated by spaces: #Seoul #서울.")}
+                )
+
+    def name_in(self, language):
+        """The name readers of `language` ("en", "ko") see: the Korean name on Korean pages when there is one."""
+        return self.name_ko if self.name_language_in(language) == "ko" else self.name
+
+    def name_language_in(self, language):
+        """The language of `name_in(language)`: "ko" for the Korean name, else "en"."""
+        return "ko" if language == "ko" and self.name_ko else "en"
+
+
+def unique_section_slug(name, exclude_pk=None):
+    base = name_slug(name, 70) or "section"
+    slug, suffix = base, 2
+    while Section.objects.filter(slug=slug).exclude(pk=exclude_pk).exists():
+        slug, suffix = f"{base}-{suffix}", suffix + 1
+    return slug
+
+
 class StoryQuerySet(models.QuerySet):
-    def published(self):
-        """What the public may see: published, and its publication time has come."""
-        return self.filter(status=Story.Status.PUBLISHED, published_at__lte=timezone.now())
+    def published(self, now=None):
+        """What the public may see: published, and its publication time (`now`, aware; default the clock's) has come."""
+        return self.filter(status=Story.Status.PUBLISHED, published_at__lte=now or timezone.now())
 
     def for_listing(self):
         """Everything a story card shows, in a fixed number of queries."""
@@ -341,6 +433,15 @@ class Story(models.Model):
         help_text=_("The reporter page's address, made from the byline on every save."),
     )
     outlet = models.ForeignKey(Outlet, on_delete=models.PROTECT, related_name="stories", verbose_name=_("outlet"))
+    # PROTECT: deleting a section must not silently take its stories off their section page and feed.
+    section = models.ForeignKey(
+        Section,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="stories",
+        verbose_name=_("section"),
+    )
     source_url = HttpURLField(
         _("source"), max_length=500, blank=True, help_text=_("Where the story was first published.")
     )
@@ -498,6 +599,104 @@ class Story(models.Model):
     def paragraphs(self):
         """The English body's blocks, each a list of its lines."""
         return split_paragraphs(self.body)
+
+
+class FrontPagePinQuerySet(models.QuerySet):
+    def showing(self, now=None):
+        """Pins readers see at `now` (aware; default the clock's): not lapsed, their story public.
+
+        Lead first, then the featured pins by position; each pin's story with what a card shows.
+        """
+        now = now or timezone.now()
+        return (
+            self.filter(models.Q(ends_at__isnull=True) | models.Q(ends_at__gt=now))
+            .filter(story__in=Story.objects.published(now).values("pk"))
+            .select_related("story__outlet")
+            .prefetch_related(
+                models.Prefetch(
+                    "story__hashtags",
+                    queryset=Hashtag.objects.order_by("story_links__position", "story_links__id"),
+                )
+            )
+            .order_by("-slot", "position", "id")
+        )
+
+
+class FrontPagePin(models.Model):
+    """A story an editor put at the top of the front page, as its lead or one of its featured stories."""
+
+    class Slot(models.TextChoices):
+        # "lead" sorts after "featured": showing() orders by -slot to put the lead first.
+        LEAD = "lead", _("Lead")
+        FEATURED = "featured", _("Featured")
+
+    story = models.OneToOneField(
+        Story, on_delete=models.CASCADE, related_name="front_page_pin", verbose_name=_("story")
+    )
+    slot = models.CharField(_("place"), max_length=10, choices=Slot.choices, default=Slot.FEATURED)
+    position = models.PositiveSmallIntegerField(
+        _("position"), default=0, help_text=_("Featured stories are shown by this number, smallest first.")
+    )
+    ends_at = models.DateTimeField(
+        _("ends"), null=True, blank=True, help_text=_("After this time the pin lapses; empty keeps it until removed.")
+    )
+
+    objects = FrontPagePinQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-slot", "position", "id"]
+        verbose_name = _("front page pin")
+        verbose_name_plural = _("front page pins")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["slot"],
+                condition=models.Q(slot="lead"),
+                name="one_lead_pin",
+                violation_error_code="one_lead_pin",
+                violation_error_message=_("Another story is pinned as the lead: remove or change that pin first."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_slot_display()}: {self.story}"
+
+    def validate_constraints(self, exclude=None):
+        """As Django's, but a second lead is an error of the "place" field, shown beside it in admin."""
+        try:
+            super().validate_constraints(exclude=exclude)
+        except ValidationError as error:
+            errors = error.update_error_dict({})
+            general = errors.pop(NON_FIELD_ERRORS, [])
+            lead = [item for item in general if item.code == "one_lead_pin"]
+            rest = [item for item in general if item.code != "one_lead_pin"]
+            if lead:
+                errors.setdefault("slot", []).extend(lead)
+            if rest:
+                errors[NON_FIELD_ERRORS] = rest
+            raise ValidationError(errors) from None
+
+    def clean(self):
+        if self.story_id and self.story.status != Story.Status.PUBLISHED:
+            raise ValidationError(
+                {"story": _("Only a published story can be pinned (a scheduled one shows from its time).")}
+            )
+        if self.slot == self.Slot.FEATURED and not self.has_lapsed():
+            limit = settings.NEWSROOM_FEATURED_STORIES
+            others = FrontPagePin.objects.filter(slot=self.Slot.FEATURED).exclude(pk=self.pk)
+            current = others.filter(models.Q(ends_at__isnull=True) | models.Q(ends_at__gt=timezone.now()))
+            if current.count() >= limit:
+                raise ValidationError(
+                    ngettext(
+                        "The front page features at most %(limit)d story: remove a pin or give one an end time.",
+                        "The front page features at most %(limit)d stories: remove a pin or give one an end time.",
+                        limit,
+                    )
+                    % {"limit": limit}
+                )
+
+    def has_lapsed(self, now=None):
+        """True when the pin's end time (aware) is at or before `now` (default the clock's)."""
+        return self.ends_at is not None and self.ends_at <= (now or timezone.now())
 
 
 class StoryHashtag(models.Model):

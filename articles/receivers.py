@@ -5,7 +5,7 @@ from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 from django.utils import timezone
 
-from .models import Correction, Hashtag, Outlet, SocialLink, Story, StoryHashtag, clean_text_fields
+from .models import Correction, Hashtag, Outlet, Section, SocialLink, Story, StoryHashtag, clean_text_fields
 
 
 @receiver(pre_save)
@@ -42,3 +42,10 @@ def correction_changed(sender, instance, **kwargs):
     # The story page shows its corrections: its cached copies are stale, and the story was modified
     # (JSON-LD dateModified, feeds, sitemap lastmod). Cards and listings are not page-cached.
     Story.objects.filter(pk=instance.story_id).update(page_version=F("page_version") + 1, updated_at=timezone.now())
+
+
+@receiver([post_save, post_delete], sender=Section)
+def section_changed(sender, instance, **kwargs):
+    # Every page's masthead names the sections, cached story pages too: all of them move on.
+    # One UPDATE of the whole table; sections change a few times a year.
+    Story.objects.all().bump_page_version()

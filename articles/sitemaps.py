@@ -1,7 +1,8 @@
 """What search engines read: sitemap.xml, the Google News sitemap and robots.txt.
 
 sitemap.xml lists the home page, every published story, every hashtag that
-has one and the corrections page, each in English and Korean with the other as its hreflang alternate.
+has one, the corrections page and every section, each in English and Korean with the other as its hreflang
+alternate.
 The news sitemap lists the stories of the last 48 hours, once per language they
 are written in.
 """
@@ -19,7 +20,7 @@ from django.utils.functional import cached_property
 from django.views.decorators.http import require_safe
 
 from .languages import KOREAN
-from .models import Correction, Hashtag, Story
+from .models import Correction, Hashtag, Section, Story
 from .text import clean_control_characters
 
 NEWS_WINDOW = dt.timedelta(hours=48)
@@ -106,12 +107,27 @@ class CorrectionsSitemap(BilingualSitemap):
         return Correction.objects.public().aggregate(latest=Max("updated_at"))["latest"]
 
 
+class SectionSitemap(BilingualSitemap):
+    """Every section (an empty one too: its page exists); lastmod is that of its latest-updated published story."""
+
+    def items(self):
+        now = timezone.now()
+        published = Q(stories__status=Story.Status.PUBLISHED, stories__published_at__lte=now)
+        return Section.objects.annotate(latest_update=Max("stories__updated_at", filter=published)).order_by(
+            "position", "name", "id"
+        )
+
+    def lastmod(self, section):
+        return section.latest_update
+
+
 # Classes, not instances: the view makes a fresh one per request (HomeSitemap keeps a per-request value).
 SITEMAPS = {
     "home": HomeSitemap,
     "stories": StorySitemap,
     "hashtags": HashtagSitemap,
     "corrections": CorrectionsSitemap,
+    "sections": SectionSitemap,
 }
 
 

@@ -1,5 +1,5 @@
-"""Reader-facing pages: the latest stories, one story, the hashtags, one hashtag, outlet or reporter, search,
-the corrections."""
+"""Reader-facing pages: the front page, one story, the hashtags, one hashtag, section, outlet or reporter,
+search, the corrections."""
 
 import logging
 
@@ -15,7 +15,7 @@ from django.views.generic import DetailView, ListView
 from resilience.outages import is_database_outage
 
 from . import page_cache, search
-from .models import Correction, Hashtag, Outlet, Story, hashtag_slug, name_slug
+from .models import Correction, FrontPagePin, Hashtag, Outlet, Section, Story, hashtag_slug, name_slug
 
 logger = logging.getLogger(__name__)
 
@@ -36,6 +36,34 @@ class StoryListView(ListView):
 
     def get_queryset(self):
         return Story.objects.published().for_listing()
+
+
+class FrontPageView(StoryListView):
+    """The front page: the pinned lead, up to NEWSROOM_FEATURED_STORIES pinned featured stories, then the latest.
+
+    Pins are read at each request (this page is not cached), so a pin shows, and a lapsed
+    one goes, at once. Without a pinned lead the newest story leads, as on any first page.
+    A pinned story is not repeated among the latest, on any page.
+    """
+
+    def get(self, request, *args, **kwargs):
+        pins = list(FrontPagePin.objects.showing())
+        self.lead = [pin.story for pin in pins if pin.slot == FrontPagePin.Slot.LEAD][:1]
+        self.featured = [pin.story for pin in pins if pin.slot == FrontPagePin.Slot.FEATURED][
+            : settings.NEWSROOM_FEATURED_STORIES
+        ]
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        return super().get_queryset().exclude(pk__in=[story.pk for story in self.lead + self.featured])
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if context["page_obj"].number == 1 and (self.lead or self.featured):
+            latest = list(context["stories"])
+            lead = self.lead or latest[:1]
+            context["stories"] = [*lead, *self.featured, *latest[len(lead) - len(self.lead) :]]
+        return context
 
 
 class StoryDetailView(DetailView):
@@ -102,6 +130,28 @@ class HashtagView(StoryListView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(hashtag=self.hashtag, **kwargs)
+
+
+class SectionView(StoryListView):
+    """A section's published stories, newest first."""
+
+    template_name = "articles/section_detail.html"
+
+    def get(self, request, *args, **kwargs):
+        self.section = get_object_or_404(Section, slug=kwargs["slug"])
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        return super().get_queryset().filter(section=self.section)
+
+    def get_context_data(self, **kwargs):
+        language = get_language()
+        return super().get_context_data(
+            section=self.section,
+            section_name=self.section.name_in(language),
+            section_name_language=self.section.name_language_in(language),
+            **kwargs,
+        )
 
 
 class SearchView(ListView):

@@ -350,6 +350,8 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 NEWSROOM_SITE_NAME = os.environ.get("NEWSROOM_SITE_NAME", "Newsroom")
 NEWSROOM_STORIES_PER_PAGE = env_int("NEWSROOM_STORIES_PER_PAGE", 20)
 NEWSROOM_FEED_ITEMS = env_int("NEWSROOM_FEED_ITEMS", 20)
+# Featured stories an editor may pin to the front page under the lead (articles.FrontPagePin).
+NEWSROOM_FEATURED_STORIES = env_int("NEWSROOM_FEATURED_STORIES", 4)
 # Story pages for readers without cookies are kept this long in the cache (0: off).
 NEWSROOM_PAGE_CACHE_SECONDS = env_int("NEWSROOM_PAGE_CACHE_SECONDS", 600)
 # The newest copy of each cached page is kept this long, to serve while the database is down.

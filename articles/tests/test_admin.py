@@ -68,11 +68,11 @@ def test_story_list_has_headline_status_publication_and_outlet_columns(admin_cli
     ]
 
 
-def test_story_list_offers_filters_by_status_outlet_and_hashtags(admin_client_):
+def test_story_list_offers_filters_by_status_section_outlet_and_hashtags(admin_client_):
     make_story(hashtags=["Filtered"])
     make_story(hashtags=["Filtered"])
     titles = [str(spec.title) for spec in story_changelist(admin_client_).filter_specs]
-    assert titles == ["status", "outlet", "hashtags"]
+    assert titles == ["status", "section", "outlet", "hashtags"]
 
 
 def test_story_list_drills_down_by_publication_date(admin_client_):

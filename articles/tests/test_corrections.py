@@ -294,7 +294,7 @@ class TestCorrectionsPage:
 
     def test_the_korean_page_shows_korean_headlines_and_marks_english_text(self, client, corrections):
         html = client.get(corrections_url("ko")).content.decode()
-        assert '#correction-' in html and '">여객선 시간표 변경</a>' in html  # the page's own language: no lang
+        assert "#correction-" in html and '">여객선 시간표 변경</a>' in html  # the page's own language: no lang
         assert '<div class="correction-text" lang="en"><p>Older fix.</p></div>' in html
 
     def test_is_paginated(self, client, story, settings):

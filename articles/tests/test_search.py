@@ -15,8 +15,8 @@ from .factories import make_outlet, make_story
 
 pytestmark = pytest.mark.django_db
 
-# The number of matches, the page of matches, their stories with outlets.
-SEARCH_QUERIES = 3
+# The number of matches, the page of matches, their stories with outlets; the masthead's sections.
+SEARCH_QUERIES = 3 + 1
 
 
 def search_url(language="en"):
@@ -248,8 +248,9 @@ class TestHeaderForm:
 
 class TestHostileQueries:
     def test_no_query_invites_a_search(self, client, django_assert_num_queries):
-        with django_assert_num_queries(0):
+        with django_assert_num_queries(1) as captured:  # the masthead's sections, no search
             response = client.get(search_url())
+        assert "articles_section" in captured.captured_queries[0]["sql"]
         assert response.status_code == 200
         assert "Type a word or two above" in main(response)
 

@@ -16,8 +16,9 @@ from .story_pages import SEED_HASHTAGS, SEED_HEADLINE
 pytestmark = pytest.mark.django_db
 
 # The story, its hashtags, its outlet's links, its corrections; its related stories; then the comment
-# section: the count of approved comments, of threads, the page's threads and their comments.
-STORY_PAGE_QUERIES = 4 + 1 + 4
+# section: the count of approved comments, of threads, the page's threads and their comments; the masthead's
+# sections.
+STORY_PAGE_QUERIES = 4 + 1 + 4 + 1
 
 
 def story_url(story):
@@ -81,7 +82,8 @@ class TestHomePage:
         tags = [make_hashtag(f"Topic{number}") for number in range(8)]
         for number in range(30):
             make_story(outlet=outlets[number % 3], hashtags=tags[: number % 8 + 1])
-        with django_assert_max_num_queries(3):
+        # The count and the page of stories, their hashtags; the front page's pins; the masthead's sections.
+        with django_assert_max_num_queries(5):
             assert client.get("/en/").status_code == 200
 
     def test_empty_site_says_so(self, client):
@@ -304,7 +306,7 @@ class TestHashtagPage:
         outlet = make_outlet()
         for number in range(25):
             make_story(outlet=outlet, hashtags=[tag, *[make_hashtag(f"Extra{number}x{n}") for n in range(3)]])
-        with django_assert_max_num_queries(4):
+        with django_assert_max_num_queries(4 + 1):  # + the masthead's sections
             assert client.get("/en/tags/counted/").status_code == 200
 
 

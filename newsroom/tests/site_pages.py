@@ -11,7 +11,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import translation
 
-from articles.models import Hashtag, Story
+from articles.models import Hashtag, Section, Story
 from comments.models import Comment
 
 DEMO_STORIES = Path(__file__).resolve().parents[2] / "demo" / "stories"
@@ -31,11 +31,15 @@ MISTYPED_COMMENT = {
 
 
 def import_demo_site():
-    """The four demo stories with their outlets, hashtags and comments (both languages, replies),
+    """The four demo stories with their outlets, sections, hashtags and comments (both languages, replies),
     and the correction of the story with a Korean body.
 
     The English of one (KOREAN_STALE_SLUG) is then edited, so its Korean page carries the stale-Korean notice.
     """
+    # A migration makes the first sections; a transactional test before this one flushed them.
+    Section.objects.get_or_create(
+        slug="korea", defaults={"name": "Korea", "name_ko": "한국", "position": 20, "claimed_hashtags": "#Seoul #서울"}
+    )
     call_command("import_story", str(DEMO_STORIES), stdout=StringIO(), stderr=StringIO())
     call_command("import_corrections", str(DEMO_CORRECTIONS), stdout=StringIO(), stderr=StringIO())
     edited = Story.objects.get(slug=KOREAN_STALE_SLUG)
@@ -62,5 +66,6 @@ def reader_pages(language):
             "hashtags": reverse("articles:hashtags"),
             "corrections": reverse("articles:corrections"),
             "outlet": reverse("articles:outlet", kwargs={"slug": story.outlet.slug}),
+            "section": story.section.get_absolute_url(),
             "reporter": reverse("articles:reporter", kwargs={"slug": story.reporter_slug}),
         }

@@ -98,6 +98,9 @@ PATTERNS = [
     "/{language}/feeds/stories.atom?{key}={page}",
     "/{language}/search/?q={q}&page={page}",
     "/{language}/outlets/{slug}/?page={page}",
+    "/{language}/sections/{slug}/?page={page}",
+    "/{language}/sections/{slug}/feed.rss",
+    "/{language}/sections/{slug}/feed.atom",
     "/{language}/reporters/{slug}/?page={page}",
     "/{language}/comments/{id}/",
     "/{language}/comments/{id}/report/",
@@ -115,7 +118,7 @@ def fields_of(site):
     return {
         "language": st.sampled_from(LANGUAGES),
         "prefix": encoded(list(LANGUAGES)),
-        "slug": encoded([story.slug, "ukraine", "우크라이나", "Ukraine", "choi-min-jung", "연합뉴스"]),
+        "slug": encoded([story.slug, "ukraine", "우크라이나", "Ukraine", "choi-min-jung", "연합뉴스", "korea"]),
         "story": st.just(story.slug),
         "id": encoded([str(comment.pk), "0"]),
         "page": encoded(["1", "2", "last", ""]),
