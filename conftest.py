@@ -52,6 +52,50 @@ def artifacts_dir():
     return ARTIFACTS
 
 
+# The data migrations whose rows tests rely on (staff groups and their permissions, the first
+# sections), in migration order: (module, forward function).
+DATA_MIGRATIONS = [
+    ("comments.migrations.0002_moderator_groups", "create_groups"),
+    ("comments.migrations.0004_editors_do_not_delete_comments", "drop_delete_permission"),
+    ("comments.migrations.0007_editors_add_corrections", "grant"),
+    ("articles.migrations.0014_first_sections_and_editor_permissions", "create_sections"),
+    ("articles.migrations.0014_first_sections_and_editor_permissions", "give_editors_permissions"),
+]
+
+
+def restore_migration_data():
+    """Run the data migrations' forward steps again: a transactional test's flush emptied their rows.
+
+    pytest-django runs transactional tests (browser tests, live servers) between the others, and
+    each ends with a flush of every table; the rows the data migrations made go with it.
+    """
+    import importlib
+
+    from django.apps import apps
+
+    for module, function in DATA_MIGRATIONS:
+        getattr(importlib.import_module(module), function)(apps, None)
+
+
+@pytest.fixture(autouse=True)
+def migration_data(request):
+    """Tests that use the database find what the data migrations made, even after a flush."""
+    marker = request.node.get_closest_marker("django_db")
+    transactional = {"transactional_db", "live_server"} & set(request.fixturenames) or (
+        marker is not None and (marker.kwargs.get("transaction") or (marker.args and marker.args[0]))
+    )
+    if transactional:
+        request.getfixturevalue("transactional_db")
+    elif marker is not None or "db" in request.fixturenames:
+        request.getfixturevalue("db")
+    else:
+        return
+    from django.contrib.auth.models import Group
+
+    if not Group.objects.filter(name="Editors").exists():
+        restore_migration_data()
+
+
 @pytest.fixture(autouse=True)
 def empty_cache():
     """Each test starts with an empty cache: ids and page versions repeat between tests."""
