@@ -169,6 +169,24 @@ def is_changelist(request, model_admin):
     return match is not None and match.url_name == f"{options.app_label}_{options.model_name}_changelist"
 
 
+def is_add_form(request, model_admin):
+    """True when the request resolved to the add form of `model_admin`."""
+    match = request.resolver_match
+    options = model_admin.model._meta
+    return match is not None and match.url_name == f"{options.app_label}_{options.model_name}_add"
+
+
+def unrenderable_prefill_keys(model, query):
+    """The keys of `query` that would prefill a DateTimeField of the add form.
+
+    The admin passes query values as they are, as text, to the form's initial data
+    (`ModelAdmin.get_changeform_initial_data`); the admin's split date and time widget
+    takes only a datetime and raised AttributeError on any text, valid or not.
+    """
+    names = {field.name for field in model._meta.concrete_fields if isinstance(field, models.DateTimeField)}
+    return [key for key in query if key in names]
+
+
 def unfiltered_changelist(request):
     """What Django's changelist_view answers to IncorrectLookupParameters: the list without filters, `?e=1`."""
     return HttpResponseRedirect(f"{request.path}?{ERROR_FLAG}=1")
@@ -180,6 +198,9 @@ VALUE_ERRORS = (OverflowError, ValueError, ValidationError, DataError)
 
 class RefuseBadAdminFilterMiddleware:
     """Answer a changelist whose filters no row can match with the admin's own `?e=1` redirect.
+
+    An add form's address prefilling a date and time (`?published_at=...`), which the admin's
+    widget cannot show, is redirected to the form without that value.
 
     Before the view: each query key naming a field of the changelist's model is checked with
     `filter_value_fits` (GET and POST: an action posts to the list with its filters). After it,
@@ -198,12 +219,26 @@ class RefuseBadAdminFilterMiddleware:
 
     def process_view(self, request, view_func, view_args, view_kwargs):
         model_admin = getattr(view_func, "model_admin", None)
-        if model_admin is None or not is_changelist(request, model_admin):
+        if model_admin is None:
+            return None
+        if is_add_form(request, model_admin):
+            return self.drop_unrenderable_prefill(request, model_admin)
+        if not is_changelist(request, model_admin):
             return None
         request.admin_changelist_of = model_admin
         if bad_filter_keys(model_admin, request.GET):
             return unfiltered_changelist(request)
         return None
+
+    def drop_unrenderable_prefill(self, request, model_admin):
+        """The same add form without the prefill values its widgets cannot show (a redirect), else None."""
+        dropped = unrenderable_prefill_keys(model_admin.model, request.GET)
+        if request.method != "GET" or not dropped:
+            return None
+        query = request.GET.copy()
+        for key in dropped:
+            del query[key]
+        return HttpResponseRedirect(f"{request.path}?{query.urlencode()}" if query else request.path)
 
     def process_exception(self, request, exception):
         model_admin = getattr(request, "admin_changelist_of", None)

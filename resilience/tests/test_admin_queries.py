@@ -287,3 +287,14 @@ def test_no_odd_object_id_on_any_registered_admin_answers_500(admin, rows, model
             if status >= 500:
                 failures.append((object_id, view, status))
     assert failures == []
+
+
+@pytest.mark.parametrize("value", ["2024-01-01 10:00", "x", HUGE])
+def test_an_add_form_prefilled_with_a_date_and_time_opens_without_it(admin, value):
+    """Django's split date and time widget takes no text: the admin's prefill from the address was a 500."""
+    add = reverse("admin:articles_story_add")
+    response = admin.get(add, {"published_at": value, "headline": "Ferry"})
+    assert response.status_code == 302
+    assert response.headers["Location"] == f"{add}?headline=Ferry"
+    page = admin.get(response.headers["Location"]).content.decode()
+    assert 'value="Ferry"' in page
