@@ -115,21 +115,22 @@ def field_and_lookups(model, key):
 def filter_value_fits(model, key, value, connection):
     """True when the changelist filter `key=value` on `model` can reach the database without failing.
 
-    Keys that name no field (a SimpleListFilter's own parameter) or use lookups whose values are
-    text (contains, startswith, regex...) are left to the admin, which refuses what it cannot build.
+    `connection` is the model's database connection. Keys that name no field (a SimpleListFilter's
+    own parameter) or use lookups whose values are text (contains, startswith...) are left to the
+    admin, which refuses what it cannot build; a regex must compile with Python's re.
     """
     field, lookups = field_and_lookups(model, key)
     if field is None:
         return True
     lookups = lookups or ["exact"]
+    if lookups[0] == "date" and isinstance(field, models.DateTimeField):
+        field, lookups = models.DateField(), lookups[1:] or ["exact"]
     if lookups[0] in DATE_PARTS and isinstance(field, models.DateField | models.TimeField):
         lowest, highest = DATE_PARTS[lookups[0]]
         field = models.IntegerField(validators=[])
         lookups = lookups[1:] or ["exact"]
         values = value.split(",") if lookups[0] in LISTS else [value]
         return all(value_fits(field, part, connection) and lowest <= int(part) <= highest for part in values)
-    if lookups[0] == "date" and isinstance(field, models.DateTimeField):
-        field, lookups = models.DateField(), lookups[1:] or ["exact"]
     if len(lookups) != 1:
         return True
     if lookups[0] in LISTS:

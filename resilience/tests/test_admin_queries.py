@@ -65,6 +65,8 @@ def assert_back_to_the_unfiltered_list(response, changelist):
         f"created_at__year=2024&created_at__month=5&created_at__day={HUGE}",
         "created_at__month=10000",
         "created_at__day=10000",
+        f"created_at__date__year={HUGE}",
+        "created_at__date__gte=0001-01-01",
         "created_at__gte=0001-01-01",
         "created_at__gte=9999-12-31",
         f"id__in=1,{HUGE}",
