@@ -131,6 +131,7 @@ MIDDLEWARE = [
     "django.middleware.locale.LocaleMiddleware",
     "resilience.middleware.RefuseNulCharacterMiddleware",
     "resilience.middleware.RefuseBadAdminSelectionMiddleware",
+    "resilience.admin_queries.RefuseBadAdminFilterMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

@@ -5,11 +5,11 @@
 """
 
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
-from django.core.exceptions import ValidationError
-from django.db import DatabaseError
+from django.db import DatabaseError, connections, router
 from django.utils.translation import gettext_lazy as _
 from django.views.defaults import bad_request
 
+from .admin_queries import value_fits
 from .kept_comments import comment_post_slug, give_comment_back
 from .outages import RETRY_AFTER_SECONDS, DatabaseFileGone, is_database_outage, log_outage, outage_page
 from .sqlite_file import check_database_file
@@ -50,9 +50,10 @@ class RefuseBadAdminSelectionMiddleware:
     """Answer 400 to an admin action whose selected rows are not ids of the changelist's model.
 
     The admin filters the action's queryset with `pk__in` the posted `_selected_action`
-    values as they are; one that is not an id (`abc`, NUL) raises in the query and the
-    moderator sees a 500. The admin marks each of its views with the ModelAdmin it serves
-    (`view.model_admin`); the primary key field says what an id is. Every ModelAdmin is
+    values as they are; one that is not an id (`abc`, NUL) or beyond the column's integer range
+    (2**63 on SQLite) raises in the query and the moderator sees a 500. The admin marks each
+    of its views with the ModelAdmin it serves (`view.model_admin`); the primary key field
+    says what an id is (`resilience.admin_queries.value_fits`). Every ModelAdmin is
     covered, Django's own (users, groups) too, without changing one.
     """
 
@@ -66,12 +67,11 @@ class RefuseBadAdminSelectionMiddleware:
         model_admin = getattr(view_func, "model_admin", None)
         if model_admin is None or request.method != "POST":
             return None
-        primary_key = model_admin.model._meta.pk
-        for value in request.POST.getlist(ACTION_CHECKBOX_NAME):
-            try:
-                primary_key.to_python(value)
-            except ValidationError:
-                return bad_request(request, exception=None)
+        model = model_admin.model
+        connection = connections[router.db_for_write(model)]
+        selected = request.POST.getlist(ACTION_CHECKBOX_NAME)
+        if not all(value_fits(model._meta.pk, value, connection) for value in selected):
+            return bad_request(request, exception=None)
         return None
 
 
