@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from .models import HTTP_URL
-from .text import clean_control_characters, is_blank, visible_text
+from .text import clean_control_characters, is_blank, limit_combining_marks, visible_text
 
 
 class HttpURLFormField(forms.URLField):
@@ -19,14 +19,31 @@ class HttpURLFormField(forms.URLField):
     def validate(self, value):
         """Refuse an address with invisible characters (U+200B…): it would look like another one."""
         super().validate(value)
-        if value and visible_text(value) != value:
-            raise forms.ValidationError(
-                _("This address contains invisible characters. Type it again without them."), code="invisible"
-            )
+        refuse_invisible(value)
+
+
+class VisibleEmailFormField(forms.EmailField):
+    """An e-mail address with nothing invisible in it: `x@spam\u200b.example` looks like
+    `x@spam.example` and would slip past a blocked domain. Refused with a message (the other
+    fields of the form, a comment's text, come back as they were sent)."""
+
+    def validate(self, value):
+        super().validate(value)
+        refuse_invisible(value)
+
+
+def refuse_invisible(value):
+    """Raise ValidationError (code "invisible") when `value` (a str) holds a character that draws
+    nothing (`articles.text.visible_text`): an address that would look like another one."""
+    if value and visible_text(value) != value:
+        raise forms.ValidationError(
+            _("This address contains invisible characters. Type it again without them."), code="invisible"
+        )
 
 
 def clean_text_input(value):
-    """A submitted text value as a form should see it: controls cleaned, nothing visible → "".
+    """A submitted text value as a form should see it: controls cleaned, at most
+    `MAX_COMBINING_MARKS` combining marks on a base character, nothing visible → "".
 
     NUL is left in, for Django's own validator to refuse the field ("Null characters are not
     allowed."), as the importer refuses a file with one: no one types it, it marks binary data.
@@ -34,6 +51,7 @@ def clean_text_input(value):
     if not isinstance(value, str):
         return value
     value = "\x00".join(clean_control_characters(part) for part in value.split("\x00"))
+    value = limit_combining_marks(value)
     return "" if is_blank(value) else value
 
 

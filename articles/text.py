@@ -32,6 +32,39 @@ INVISIBLE_NON_FORMAT_RE = re.compile(f"[{INVISIBLE_NON_FORMAT}]")
 # Syriac and Kaithi (Unicode's Prepended_Concatenation_Mark property). They stay visible.
 VISIBLE_FORMAT = frozenset("\u0600\u0601\u0602\u0603\u0604\u0605\u06dd\u070f\u0890\u0891\u08e2\U000110bd\U000110cd")
 
+# The most combining marks (general categories Mn, Me) kept on one base character. UAX #15
+# section 13, Stream-Safe Text Format, caps a run of non-starters at 30, a bound Unicode calls
+# well beyond what any language or notation needs (Vietnamese stacks two marks, Hebrew with
+# cantillation, Thai, Devanagari and Tibetan stacks a handful); "Zalgo" text stacks thousands.
+MAX_COMBINING_MARKS = 30
+COMBINING_MARK_CATEGORIES = frozenset(("Mn", "Me"))
+
+
+def _character_class(categories):
+    """A regex character class of every code point in `categories` (general categories, per this
+    Python's Unicode database), as ranges. Marks and format characters live in planes 0, 1 and 14."""
+    ranges, start, previous = [], None, None
+    for code in (*range(0x20000), *range(0xE0000, 0xE1000)):
+        if unicodedata.category(chr(code)) in categories:
+            if start is None or code != previous + 1:
+                if start is not None:
+                    ranges.append((start, previous))
+                start = code
+            previous = code
+    ranges.append((start, previous))
+    return "".join(re.escape(chr(a)) if a == b else f"{re.escape(chr(a))}-{re.escape(chr(b))}" for a, b in ranges)
+
+
+# A run that may hold too many marks: marks and format characters (a mark after a ZWJ still draws
+# on the same base, so format characters do not end a run), longer than the limit.
+MARK_RUN = re.compile(f"[{_character_class({*COMBINING_MARK_CATEGORIES, 'Cf'})}]{{{MAX_COMBINING_MARKS + 1},}}")
+
+# The combining diacritics of the Latin, Greek and Cyrillic scripts: the blocks Combining Diacritical
+# Marks (and its Extended and Supplement blocks), for Symbols, and Half Marks. `comparable_text` drops
+# them after decomposition, so keywords match without accents (CASİNO, càsino). Marks of other
+# scripts (Hebrew points, Thai and Devanagari vowel signs) are letters of their words and stay.
+LATIN_DIACRITICS = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
+
 # Bidi controls (UAX #9, section 2): embeddings and overrides end with PDF, isolates with PDI.
 EMBEDDINGS = frozenset("\u202a\u202b\u202d\u202e")  # LRE, RLE, LRO, RLO
 PDF = "\u202c"
@@ -88,14 +121,20 @@ def is_blank(text):
 
 
 def comparable_text(text):
-    """The one normalisation for comparing texts: visible text, NFKC, case-folded.
+    """The one normalisation for comparing texts: visible text, NFKC, case-folded, no Latin accents.
 
-    Takes and returns a str. Moderation keywords and duplicate fingerprints compare this,
-    so `ca\\u200bsino`, `ca\\u00adsino` and `CASINO` are all `casino`. NFKC folds full-width
-    and compatibility forms and composes decomposed Hangul (it can also map a compatibility
-    Hangul filler onto another filler, so invisibles are removed again after it).
+    Takes and returns a str. Moderation keywords, blocked e-mail addresses and duplicate
+    fingerprints compare this, so `ca\\u200bsino`, `ca\\u00adsino`, `CASINO`, `CASİNO` (U+0130,
+    which case-folds to i and U+0307) and `càsino` are all `casino`. NFKC folds full-width and
+    compatibility forms and composes decomposed Hangul (it can also map a compatibility Hangul
+    filler onto another filler, so invisibles are removed again after it). After case folding,
+    the text is decomposed (NFD), the combining diacritics of Latin, Greek and Cyrillic
+    (`LATIN_DIACRITICS`) are dropped and it is composed again (NFC), which leaves Hangul
+    syllables as they were. Confusables of other scripts (Cyrillic і for i) stay apart: that
+    needs Unicode's confusables data (UTS #39), which Python does not ship.
     """
-    return visible_text(unicodedata.normalize("NFKC", visible_text(text))).casefold()
+    folded = visible_text(unicodedata.normalize("NFKC", visible_text(text))).casefold()
+    return unicodedata.normalize("NFC", LATIN_DIACRITICS.sub("", unicodedata.normalize("NFD", folded)))
 
 
 def drop_unpaired_bidi(text):
@@ -138,9 +177,35 @@ def drop_unpaired_bidi(text):
     return "".join(char for char, kept in zip(text, keep, strict=True) if kept)
 
 
+def limit_combining_marks(text, limit=MAX_COMBINING_MARKS):
+    """`text` with at most `limit` combining marks (categories Mn, Me) on each base character.
+
+    Takes a str (and an int), returns a str. A run of marks (format characters such as ZWJ
+    between them count as part of the run, not as marks) keeps its first `limit` marks; the
+    rest are dropped. "Zalgo" text (a letter and thousands of U+0301) draws a line across the
+    whole page otherwise. The default is UAX #15's Stream-Safe bound (`MAX_COMBINING_MARKS`).
+    Precomposed Hangul syllables are letters (Lo), not marks: they are never touched.
+    """
+    if not MARK_RUN.search(text):
+        return text
+
+    def trim(match):
+        kept, marks = [], 0
+        for char in match.group():
+            if unicodedata.category(char) in COMBINING_MARK_CATEGORIES:
+                marks += 1
+                if marks > limit:
+                    continue
+            kept.append(char)
+        return "".join(kept)
+
+    return MARK_RUN.sub(trim, text)
+
+
 def clean_stored_text(text):
-    """What is stored of any text field: no control XML cannot carry, no unpaired bidi control."""
-    return drop_unpaired_bidi(clean_control_characters(text))
+    """What is stored of any text field: no control XML cannot carry, no unpaired bidi control,
+    at most `MAX_COMBINING_MARKS` combining marks on a base character."""
+    return limit_combining_marks(drop_unpaired_bidi(clean_control_characters(text)))
 
 
 def isolate_bidi(text):

@@ -5,11 +5,13 @@ import logging
 
 from django.conf import settings
 from django.db import DatabaseError
-from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
+from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers, patch_vary_headers
 from django.utils.translation import get_language
+from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, ListView
 
 from resilience.outages import is_database_outage
@@ -237,3 +239,12 @@ class CorrectionListView(ListView):
 
     def get_queryset(self):
         return Correction.objects.public().for_listing()
+
+
+@require_safe
+def favicon(request):
+    """/favicon.ico, which browsers and feed readers ask for whatever a page links: to the icon.
+
+    A temporary redirect (302) to the static PNG, so a new icon (a new hashed file name) is seen.
+    """
+    return HttpResponseRedirect(static("img/favicon.png"))

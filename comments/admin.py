@@ -78,6 +78,11 @@ class CommentAdmin(CleanTextAdminMixin, admin.ModelAdmin):
     search_fields = ["text", "author_name", "author_email", "ip_address"]
     date_hierarchy = "created_at"
     actions = ["approve", "mark_spam", "remove", "hold"]
+
+    class Media:
+        # Clips what a reader's text draws outside its cell (stacked combining marks).
+        css = {"all": ["css/admin.css"]}
+
     inlines = [ModerationLogInline, ReportInline]
     fields = [
         "story",

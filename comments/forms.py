@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core import signing
 from django.utils.translation import gettext_lazy as _
 
-from articles.forms import CleanTextFormMixin, HttpURLFormField
+from articles.forms import CleanTextFormMixin, HttpURLFormField, VisibleEmailFormField
 from articles.text import drop_unpaired_bidi, is_blank
 
 from .models import Comment, CommentReport
@@ -42,7 +42,7 @@ class CommentForm(CleanTextFormMixin, forms.Form):
     author_name = forms.CharField(
         label=_("Name"), max_length=100, widget=forms.TextInput(attrs={"autocomplete": "name"})
     )
-    author_email = forms.EmailField(
+    author_email = VisibleEmailFormField(
         label=_("Email"),
         max_length=254,
         help_text=_("Never shown. Used to recognise you and to contact you about your comment."),

@@ -86,7 +86,7 @@ def decide_comment_status(candidate, history, rules):
     if candidate.is_staff:
         return Decision(APPROVED, "staff", "Posted by a logged-in member of staff.")
 
-    email = candidate.author_email.strip().casefold()
+    email = comparable_text(candidate.author_email.strip())
     for blocked in rules.blocked_emails:
         if email_matches(email, blocked):
             return Decision(SPAM, "blocked_email", f"The e-mail address matches the blocked entry “{blocked}”.")
@@ -185,12 +185,19 @@ def count_links(text):
 
 
 def email_matches(email, blocked):
-    """A blocked entry is an address, or `@domain` for a whole domain."""
-    blocked = blocked.strip().casefold()
+    """True when `email` (a str, as `comparable_text` gives it) matches the `blocked` entry (a str).
+
+    An entry is an address, or `@domain` for the domain and every subdomain of it (`@spam.example`
+    blocks `x@spam.example` and `x@sub.spam.example`, not `x@notspam.example`): a newsroom that
+    blocks a spam domain means its hosts too. The entry is compared as `comparable_text` gives it,
+    like the address, so invisible characters, full-width letters and case do not hide a match.
+    """
+    blocked = comparable_text(blocked.strip())
     if not blocked:
         return False
     if blocked.startswith("@"):
-        return email.endswith(blocked)
+        domain = email.rpartition("@")[2]
+        return domain == blocked[1:] or domain.endswith("." + blocked[1:])
     return email == blocked
 
 

@@ -4,13 +4,14 @@ Every failure on the way of a comment post (the database down or read-only, the
 SQLite file gone, the CSRF check, a body over the size limit) ends here: the story
 page with the bound form and a message at the top when the story can still be
 read, else the failure's own page carrying a form with the visitor's fields that
-posts to the same address.
+posts to the same address. On the story page the message is the first line of the form's own
+error summary, which the page focuses: the reader lands at the form (some 3,000 px down a long
+story), not at a banner at the top.
 """
 
 import logging
 from urllib.parse import parse_qsl
 
-from django.contrib import messages
 from django.db import DatabaseError
 from django.forms.utils import ErrorDict
 from django.http import QueryDict
@@ -35,6 +36,9 @@ def comment_post_slug(request):
 def give_comment_back(request, slug, data, *, status, message, fallback_template, read_story=True):
     """The story page with the comment form bound to `data` (a QueryDict) and `message`, at `status`.
 
+    `message` is a non-field error of the form, so it heads the focused error summary above the
+    form (templates/comments/_form.html), with any other error the kept fields have.
+
     When the story cannot be read (a database outage, or `read_story` False), `fallback_template`
     rendered from plain values with `kept_form` (the bound form) instead. Returns an HttpResponse.
     """
@@ -45,12 +49,12 @@ def give_comment_back(request, slug, data, *, status, message, fallback_template
     try:
         story = Story.objects.published().for_page().filter(slug=slug).first() if read_story else None
         if story is not None:
-            messages.error(request, message)
-            return story_page_with_form(request, story, CommentForm(data, story=story), status=status)
+            form = CommentForm(data, story=story)
+            form.add_error(None, message)
+            return story_page_with_form(request, story, form, status=status)
     except DatabaseError as error:
         if not is_database_outage(error):
             raise
-        list(messages.get_messages(request))  # the message goes with the page below, not a later one
         logger.warning("Story %s unreadable while giving a comment back: %s", slug, error)
     kept_form = CommentForm(data, story=None)
     # Shown, not judged: checking the form needs its story, which could not be read.

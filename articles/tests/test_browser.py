@@ -123,3 +123,16 @@ def test_printed_story_has_no_navigation_or_forms_and_shows_where_the_source_is(
     assert page.locator(".comment-list").is_visible()
     source = page.locator(".story-source a")
     assert source.evaluate("a => getComputedStyle(a, '::after').content") == '" (https://hanriverherald.example/)"'
+
+
+def test_first_load_of_a_story_has_no_console_error_and_the_site_icon_answers(demo_site, browser):
+    page = browser.new_context().new_page()
+    errors, failed = [], []
+    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    page.on("response", lambda response: failed.append(response.url) if response.status >= 400 else None)
+    page.goto(url(demo_site, "articles:story", slug=LIBRARY_SLUG))
+    page.wait_for_load_state("networkidle")
+    icon = page.evaluate("fetch(document.querySelector('link[rel=icon]').href).then(r => r.status)")
+    assert (errors, failed, icon) == ([], [], 200)
+    response = page.goto(f"{demo_site.url}/favicon.ico")
+    assert (response.status, response.headers["content-type"]) == (200, "image/png")

@@ -1,6 +1,7 @@
 """Text hygiene, as plain values: control characters, invisible text, unpaired bidi controls."""
 
 import io
+import unicodedata
 import xml.dom.minidom
 
 import pytest
@@ -10,12 +11,14 @@ from hypothesis import strategies as st
 
 from articles.feeds import RssFeedGenerator
 from articles.text import (
+    MAX_COMBINING_MARKS,
     clean_control_characters,
     clean_stored_text,
     comparable_text,
     drop_unpaired_bidi,
     is_blank,
     isolate_bidi,
+    limit_combining_marks,
     visible_text,
 )
 
@@ -183,3 +186,69 @@ def test_cleaned_text_always_serialises_through_djangos_feed_writer(text):
 def test_site_feed_writer_outputs_well_formed_xml_whatever_the_text(text):
     document = xml.dom.minidom.parseString(write_feed(RssFeedGenerator, text).encode())
     assert document.getElementsByTagName("item")
+
+
+# Combining marks: a bounded number per base character ("Zalgo" text).
+
+ZALGO = "Zalgo" + "\u0301" * 3000
+
+
+def test_thousands_of_combining_marks_on_one_letter_are_cut_to_the_stream_safe_bound():
+    assert limit_combining_marks(ZALGO) == "Zalgo" + "\u0301" * MAX_COMBINING_MARKS
+    assert MAX_COMBINING_MARKS == 30  # UAX #15, Stream-Safe Text Format
+
+
+@pytest.mark.parametrize(
+    "marks",
+    ["\u0301" * 31, "\u20dd" * 40, "\u0301\u0316" * 100, "\u0301\u200d" * 100, "\u05b8" * 50, "\u0e49" * 60],
+)
+def test_every_kind_of_long_mark_run_is_cut(marks):
+    cut = limit_combining_marks(f"x{marks}y")
+    assert sum(unicodedata.category(char) in ("Mn", "Me") for char in cut) == MAX_COMBINING_MARKS
+    assert cut.startswith("x") and cut.endswith("y")
+
+
+def test_each_base_character_has_its_own_allowance():
+    text = ("a" + "\u0301" * 30) * 3
+    assert limit_combining_marks(text) == text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Tiếng Việt có dấu: người, những, được",  # two marks on a base, decomposed or not
+        unicodedata.normalize("NFD", "Tiếng Việt: người, những, được"),
+        "도박은 한국어로 쓴 글입니다 ㄷㅗㅂㅏㄱ",  # precomposed syllables are Lo, not marks
+        unicodedata.normalize("NFD", "도박은 한국어"),  # conjoining jamo are letters too
+        "בְּרֵאשִׁ֖ית בָּרָ֣א אֱלֹהִ֑ים",  # Hebrew points and cantillation
+        "ภาษาไทย น้ำ ที่นี่",
+        "हिन्दी में लिखा गया",
+        "བཀྲ་ཤིས་བདེ་ལེགས། ཧྨྱཱ",
+        "keycap 1\ufe0f\u20e3 and 👩\u200d💻",
+    ],
+)
+def test_real_orthographies_are_untouched(text):
+    assert limit_combining_marks(text) == text
+    assert clean_stored_text(text) == text
+
+
+def test_stored_text_is_cut_to_the_bound_as_well():
+    assert clean_stored_text(ZALGO) == "Zalgo" + "\u0301" * MAX_COMBINING_MARKS
+
+
+# comparable_text: keywords match across case, compatibility forms and Latin accents.
+
+
+@pytest.mark.parametrize("written", ["CASİNO", "càsino", "CAŞINO", "ｃａｓｉｎｏ", "ca\u0301sino", "Ca\u200bsíno"])
+def test_comparable_text_ignores_latin_accents_and_the_dotted_capital_i(written):
+    assert comparable_text(written) == "casino"
+
+
+@pytest.mark.parametrize("text", ["도박", "한국어 기사", "हिन्दी", "ภาษาไทย", "שָׁלוֹם"])
+def test_comparable_text_keeps_the_marks_of_other_scripts_and_hangul_syllables(text):
+    assert comparable_text(text) == unicodedata.normalize("NFC", text)
+
+
+def test_comparable_text_keeps_cyrillic_confusables_apart():
+    # Out of scope: telling confusables needs UTS #39 data, which Python does not ship.
+    assert comparable_text("casіno") != "casino"

@@ -82,6 +82,12 @@ def test_any_save_of_a_story_stores_clean_text():
     assert (story.headline, story.body, story.reporter) == ("Night\nferries", "one\ntwo\nthree", "Kim")
 
 
+def test_any_save_of_a_story_cuts_zalgo_text_to_thirty_marks_on_a_letter():
+    story = make_story(headline="Zalgo" + "\u0301" * 3000, body="Việt Nam, 도박, בְּרֵאשִׁ֖ית" + "\u0316" * 100)
+    story.refresh_from_db()
+    assert (story.headline, story.body) == ("Zalgo" + "\u0301" * 30, "Việt Nam, 도박, בְּרֵאשִׁ֖ית" + "\u0316" * 30)
+
+
 def test_any_save_of_an_outlet_and_its_links_stores_clean_text():
     outlet = make_outlet(name="Harbour\x01 Wire")
     link = SocialLink.objects.create(outlet=outlet, label="Face\x9fbook", url="https://facebook.example/h")

@@ -343,3 +343,16 @@ def test_korean_byline_on_the_english_page_is_marked_korean(client):
     story = make_story(reporter="최민정")
     html = client.get(story_url(story)).content.decode()
     assert 'lang="ko"><bdi>최민정</bdi></a>, ' in html
+
+
+def test_favicon_ico_redirects_to_the_sites_own_icon(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 302
+    assert response["Location"].endswith("img/favicon.png")
+    assert client.head("/favicon.ico").status_code == 302
+
+
+def test_every_page_links_the_svg_and_png_icons(client):
+    page = client.get(reverse("articles:home")).content.decode()
+    assert 'rel="icon" href="/static/img/favicon.svg" type="image/svg+xml"' in page
+    assert 'rel="icon" href="/static/img/favicon.png" type="image/png"' in page

@@ -350,3 +350,10 @@ def test_deleting_a_log_entry_is_refused(story):
     with pytest.raises(ValueError, match="append-only"):
         ModerationLogEntry.objects.get().delete()
     assert ModerationLogEntry.objects.count() == 1
+
+
+@pytest.mark.parametrize("path", ["", "{pk}/moderate/approve/"])
+def test_moderation_queue_and_moderate_page_clip_what_a_comment_draws(client, moderator, story, path):
+    comment = make_comment(story, text="Zalgo", status=Comment.Status.PENDING)
+    page = client.get(f"/admin/comments/comment/{path.format(pk=comment.pk)}").content.decode()
+    assert "/static/css/admin.css" in page  # its #result_list td and .user-text rules clip

@@ -145,3 +145,23 @@ def test_rejected_form_keeps_the_text_and_says_why(live_server, story, page, art
 def test_story_with_comments_and_form_has_no_accessibility_violations(live_server, story, page):
     page.goto(story_page(live_server, story))
     assert axe_violations(page) == []
+
+
+def test_after_a_csrf_failure_the_reader_lands_at_the_kept_comment_in_its_form(live_server, story, browser):
+    first = browser.new_context(viewport={"width": 1280, "height": 800})
+    page = first.new_page()
+    page.goto(story_page(live_server, story))
+    # A second browser context sends the form: it has none of the first one's cookies.
+    second = browser.new_context(viewport={"width": 1280, "height": 800})
+    other = second.new_page()
+    other.goto(story_page(live_server, story))
+    other.set_content(page.content().replace("<head>", f'<head><base href="{live_server.url}/">', 1))
+    fill_comment(other, "Sent from my other browser.")
+    with other.expect_navigation() as sent:
+        other.get_by_role("button", name="Post Comment").click()
+    assert sent.value.status == 403
+    focused = other.evaluate("document.activeElement.closest('#respond') && document.activeElement.id")
+    assert focused == "comment-errors"
+    expect(other.locator("#comment-errors")).to_contain_text("Your comment is kept below: send it again.")
+    expect(other.locator("#comment-errors")).to_be_in_viewport()
+    assert field(other, "Comment").input_value() == "Sent from my other browser."

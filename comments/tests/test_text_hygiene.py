@@ -16,7 +16,7 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from articles.models import Story
-from articles.text import is_blank
+from articles.text import is_blank, is_invisible
 from comments.forms import CommentForm, form_token
 from comments.models import Comment, text_fingerprint
 from comments.moderation import AuthorHistory, Candidate, ModerationRules, decide_comment_status, first_keyword_in
@@ -296,3 +296,123 @@ def test_migration_cleans_comments_and_recomputes_fingerprints_keeping_colliding
     ]
     assert [name for _text, _fp, name in stored] == ["n0", "n1", "n2", "n3"]
     assert version == 1  # the story page showing the cleaned comments is not served from the cache
+
+
+# "Zalgo" text: a bounded number of combining marks per letter, in the form and on any save.
+
+
+def test_zalgo_comment_is_stored_with_at_most_thirty_marks_on_its_letter(client, story):
+    make_comment(story, author_email="ann@example.com", text="An earlier comment.")
+    response = post_form(client, story, text="Zalgo" + "\u0301" * 3000, author_name="Ann" + "\u0316" * 500)
+    assert response.status_code == 303
+    comment = Comment.objects.get(text__startswith="Zalgo")
+    assert comment.status == Comment.Status.APPROVED
+    assert (comment.text, comment.author_name) == ("Zalgo" + "\u0301" * 30, "Ann" + "\u0316" * 30)
+
+
+def test_any_save_of_a_comment_cuts_a_long_mark_run(story):
+    comment = make_comment(story, text="Zalgo" + "\u0301\u20dd" * 1000)
+    comment.refresh_from_db()
+    assert comment.text == "Zalgo" + "\u0301\u20dd" * 15
+
+
+# Blocked e-mail addresses: invisible characters refused, entries compared as `comparable_text`.
+
+BLOCKED = ModerationRules(blocked_emails=("@spam.example", "bad@example.org"))
+
+
+@pytest.mark.parametrize("char", ["\u200b", "\u00ad", "\u2060", "\ufeff", "\u202e"])
+def test_email_with_an_invisible_character_is_refused_with_the_text_kept(client, story, char):
+    response = post_form(client, story, text="See my notes", author_email=f"x@spam{char}.example")
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert field_errors(response, "author_email") == [
+        "This address contains invisible characters. Type it again without them."
+    ]
+    assert "See my notes" in page
+    assert not Comment.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "email",
+    ["x@spam\u200b.example", "x@spam\u00ad.example", "X@SPAM.EXAMPLE", "x@ｓｐａｍ.example", "x@sub.spam.example",
+     "x@a.b.spam.example", "bad@ｅxample.org", "BAD@example.org", "bad@exa\u200bmple.org"],
+)  # fmt: skip
+def test_blocked_address_is_caught_however_it_is_written(email):
+    decision = decide_comment_status(
+        Candidate(text="Hello", author_name="Bot", author_email=email), AuthorHistory(True), BLOCKED
+    )
+    assert (decision.status, decision.rule) == ("spam", "blocked_email")
+
+
+@pytest.mark.parametrize(
+    "email", ["x@notspam.example", "x@spam.example.org", "good@example.org", "bad@sub.example.org"]
+)
+def test_blocked_domain_does_not_catch_a_domain_that_only_ends_like_it(email):
+    decision = decide_comment_status(
+        Candidate(text="Hello", author_name="Ann", author_email=email), AuthorHistory(True), BLOCKED
+    )
+    assert decision.rule == "known_commenter"
+
+
+# Keywords and duplicates: case folding and Latin accents.
+
+
+@pytest.mark.parametrize("written", ["CASİNO", "càsino", "CASÍNO", "ca\u0301sino"])
+def test_blocked_keyword_written_with_accents_or_a_dotted_capital_i_is_caught(written):
+    decision = decide_comment_status(
+        Candidate(text=f"Visit our {written} tonight", author_name="Bot", author_email="bot@example.com"),
+        AuthorHistory(True),
+        ModerationRules(blocked_keywords=("casino",)),
+    )
+    assert (decision.status, decision.rule) == ("spam", "blocked_keyword")
+
+
+def test_korean_keyword_still_matches_inside_a_word_and_not_a_neighbour():
+    assert first_keyword_in("불법 도박을 하지 마세요", ["도박"]) == "도박"
+    assert first_keyword_in("도바 기사", ["도박"]) is None
+
+
+def test_keyword_spelled_in_compatibility_jamo_matches_when_listed_that_way():
+    # Loose jamo are not composed into syllables (see README): a moderator lists the jamo spelling.
+    assert first_keyword_in("ㄷㅗㅂㅏㄱ 사이트", ["ㄷㅗㅂㅏㄱ"]) == "ㄷㅗㅂㅏㄱ"
+
+
+def test_same_text_with_accents_is_a_duplicate():
+    assert text_fingerprint("Café RÉSUMÉ") == text_fingerprint("cafe resume")
+    assert text_fingerprint("도박") != text_fingerprint("도바")
+
+
+def accented_fingerprint(text):
+    """The fingerprint of 0006's rules: accents counted."""
+    folded = unicodedata.normalize("NFKC", "".join(c for c in text if not is_invisible(c))).casefold()
+    return hashlib.sha256(" ".join(folded.split()).encode()).hexdigest()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_migration_cuts_stored_zalgo_text_and_recomputes_fingerprints_without_accents():
+    old = migrate([("comments", "0007_editors_add_corrections"), ("articles", "0012_corrections")])
+    Story = old.get_model("articles", "Story")
+    Comment = old.get_model("comments", "Comment")
+    outlet = old.get_model("articles", "Outlet").objects.create(name="Harbour Wire", slug="harbour-wire")
+    story = Story.objects.create(headline="Ferries", slug="ferries", body="x", outlet=outlet)
+    Story.objects.filter(pk=story.pk).update(body="Zalgo" + "\u0301" * 3000)
+    moment = "2026-11-01T00:00:00Z"
+    rows = [("Zalgo" + "\u0301" * 3000, "ann@example.com"), ("Café", "bob@example.com")]
+    Comment.objects.bulk_create(
+        Comment(story=story, author_name="n", author_email=email, text=text,
+                fingerprint=accented_fingerprint(text), created_at=moment)
+        for text, email in rows
+    )  # fmt: skip
+    try:
+        new = migrate([("comments", "0008_limit_marks_and_fingerprints_without_accents")])
+        stored_story = new.get_model("articles", "Story").objects.values_list("body", "page_version").get()
+        stored = list(new.get_model("comments", "Comment").objects.order_by("id").values_list("text", "fingerprint"))
+    finally:
+        migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
+    assert stored_story[0] == "Zalgo" + "\u0301" * 30
+    assert stored_story[1] > 1  # the cached page goes
+    assert stored == [
+        ("Zalgo" + "\u0301" * 30, text_fingerprint("Zalgo" + "\u0301" * 30)),
+        ("Café", text_fingerprint("cafe")),
+    ]

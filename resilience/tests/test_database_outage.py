@@ -154,3 +154,12 @@ def test_outage_page_found_before_the_csrf_middleware_signs_its_form_with_the_vi
     request.COOKIES["csrftoken"] = secret
     outage_page(request)
     assert _unmask_cipher_token(get_token(request)) == secret
+
+
+def test_comment_not_stored_in_an_outage_says_so_in_the_forms_own_error_summary(client, story, posting):
+    fields = comment_fields(client, story)
+    with database_refusing(writes_only=True, message="attempt to write a readonly database"):
+        html = client.post(f"{story.get_absolute_url()}comments/", fields).content.decode()
+    summary = re.search(r'<div class="alert alert-danger" role="alert" id="comment-errors"(.*?)</div>', html, re.S)
+    assert "Your comment could not be stored" in summary.group(1)
+    assert "site-messages" not in html  # not also a banner some 3,000 px above the form

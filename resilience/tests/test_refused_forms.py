@@ -126,3 +126,27 @@ def test_fields_are_read_from_the_start_of_a_body_cut_anywhere(raw, fields, cut)
     data, was_cut = fields_from_body_start(raw, text_max_length=10 if b"x" * 20 in raw else 5000)
     assert {key: value for key, value in data.items() if key in fields} == fields
     assert was_cut is cut
+
+
+def error_summary(html):
+    """The text of the comment form's error summary (which the page focuses), or None."""
+    found = re.search(r'<div class="alert alert-danger" role="alert" id="comment-errors"(.*?)</div>', html, re.S)
+    return found and found.group(1)
+
+
+def test_csrf_failure_message_is_in_the_forms_own_error_summary_not_a_banner(story):
+    fields = form_fields(story)
+    html = Client(enforce_csrf_checks=True).post(f"{story.get_absolute_url()}comments/", fields).content.decode()
+    assert "Your comment is kept below: send it again." in error_summary(html)
+    assert "site-messages" not in html
+
+
+def test_body_over_the_limit_message_is_in_the_forms_own_error_summary(story, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 3000
+    body = urlencode({"token": form_fields(story)["token"], "text": "Short words. " * 400})
+    response = Client().post(
+        f"{story.get_absolute_url()}comments/", body, content_type="application/x-www-form-urlencoded"
+    )
+    html = response.content.decode()
+    assert "Your comment was longer than the site accepts" in error_summary(html)
+    assert "site-messages" not in html
