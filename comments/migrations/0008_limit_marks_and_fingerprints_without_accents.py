@@ -18,7 +18,7 @@ earlier = import_module("comments.migrations.0006_clean_stored_text_and_fingerpr
 class Migration(migrations.Migration):
     dependencies = [
         ("comments", "0007_editors_add_corrections"),
-        ("articles", "0013_limit_combining_marks"),
+        ("articles", "0015_limit_combining_marks"),
     ]
 
     operations = [

@@ -43,7 +43,7 @@ def limit_combining_marks(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("articles", "0012_corrections"),
+        ("articles", "0014_first_sections_and_editor_permissions"),
     ]
 
     operations = [
