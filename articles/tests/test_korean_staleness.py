@@ -15,7 +15,9 @@ from .story_pages import PAGES, edited_page, import_story, write_page
 
 pytestmark = pytest.mark.django_db
 
-NOTICE = "The Korean text may not reflect the latest update of this story."
+# The notice is on Korean pages, in Korean (msgid: "The Korean text may not reflect the latest update of this story.").
+NOTICE = "한국어 글에는 이 기사의 최신 수정이 반영되지 않았을 수 있습니다."
+NOTICE_EN = "The Korean text may not reflect the latest update of this story."
 ADMIN_WARNING = "The English text of this story changed after its Korean text was last edited"
 
 
@@ -154,7 +156,8 @@ class TestKoreanPage:
 
     def test_english_page_of_a_stale_story_has_no_notice(self, client):
         story = edit_english(bilingual_story())
-        assert NOTICE not in client.get(story.get_absolute_url()).content.decode()
+        html = client.get(story.get_absolute_url()).content.decode()
+        assert NOTICE not in html and NOTICE_EN not in html
 
     def test_korean_page_of_an_english_only_story_has_no_notice(self):
         story = edit_english(make_story(headline_ko="", body_ko=""))

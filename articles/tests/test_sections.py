@@ -35,7 +35,7 @@ def section_url(section, language="en", name="articles:section"):
 
 def masthead(html):
     """[(name, href, lang, aria-current)] of the masthead's section links."""
-    nav = re.search(r'<nav class="section-nav[^"]*" aria-label="Sections">(.*?)</nav>', html, re.S)
+    nav = re.search(r'<nav class="section-nav[^"]*" aria-label="(?:Sections|섹션)">(.*?)</nav>', html, re.S)
     if nav is None:
         return []
     return [
