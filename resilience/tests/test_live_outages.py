@@ -245,3 +245,35 @@ def test_cached_story_page_is_served_from_redis_while_the_database_is_down(tmp_p
     assert anonymous[0] == 200
     assert "Mapo" in anonymous[2]
     assert with_session[0] == 503
+
+
+@pytest.mark.skipif(ON_POSTGRESQL, reason="an SQLite file only")
+def test_acknowledged_comment_survives_the_sqlite_file_moved_aside_then_put_back(tmp_path, static_root):
+    """The reviewer's sequence: 2 workers in WAL mode, a comment acknowledged, the file moved aside and an
+    empty one put at its path, requests meanwhile, then the original moved back and the server restarted."""
+    with prepared_database(tmp_path, static_root) as env:
+        database = Path(env["SQLITE_PATH"])
+        aside = Path(f"{database}.away")
+        with gunicorn(tmp_path, env, workers=2) as (host, log):
+            for _ in range(4):  # both workers open the database
+                assert timed(host, "GET", STORY_PATH)[0] == 200
+            visitor = Visitor(host)
+            status, _ = visitor.post(visitor.show_form(), "Words acknowledged before the move.", "Yoon", "y@x.org")
+            assert status == 303  # acknowledged
+            assert Path(f"{database}-wal").stat().st_size > 0
+            os.replace(database, aside)
+            database.write_bytes(b"")
+            during = [timed(host, "GET", path)[0] for path in [STORY_PATH, "/en/", STORY_PATH, "/ko/"]]
+            database.unlink()
+            os.replace(aside, database)
+            after = [timed(host, "GET", STORY_PATH)[0] for _ in range(4)]
+            logged = log.read_text()
+        assert database.stat().st_size > 0
+        with gunicorn(tmp_path, env, workers=2) as (host, _):
+            restarted = timed(host, "GET", STORY_PATH)
+        stored = stored_comments(env)
+    assert restarted[0] == 200
+    assert [text for text, _ in stored] == ["Words acknowledged before the move."]
+    assert during == [503] * 4
+    assert after == [503] * 4  # until the restart: the file at the path may be anything now
+    assert "restart the server after putting the right file back" in logged
