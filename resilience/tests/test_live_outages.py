@@ -31,7 +31,7 @@ from comments.tests.live_site import (
     throwaway_database,
 )
 
-from .listeners import closed_port, silent_listener
+from .listeners import FreezingProxy, closed_port, silent_listener
 
 pytestmark = pytest.mark.live
 
@@ -168,6 +168,65 @@ def test_unreachable_then_hanging_database_answers_503_within_five_seconds(tmp_p
     assert answers["page"][3] < 5
     assert static[0] == 200
     assert static[3] < 1.5  # not behind the page's 3 s wait for the database
+
+
+def through_proxy(env, proxy):
+    """`env` with DATABASE_URL's host and port replaced by the proxy's."""
+    url = urllib.parse.urlsplit(env["DATABASE_URL"])
+    netloc = f"{url.netloc.rsplit('@', 1)[0]}@127.0.0.1:{proxy.port}"
+    return {**env, "DATABASE_URL": urllib.parse.urlunsplit(url._replace(netloc=netloc))}
+
+
+@pytest.mark.skipif(not ON_POSTGRESQL, reason="a frozen PostgreSQL connection: SQLite has no connection to freeze")
+def test_requests_on_frozen_database_connections_answer_503_within_five_seconds(tmp_path, static_root):
+    with prepared_database(tmp_path, static_root) as env:
+        port = urllib.parse.urlsplit(env["DATABASE_URL"]).port
+        with FreezingProxy(port) as proxy, gunicorn(tmp_path, through_proxy(env, proxy), threads=4) as (host, log):
+            visitor = Visitor(host)
+            hidden = visitor.show_form()
+            opened = in_parallel([lambda: timed(host, "GET", STORY_PATH)] * 4)  # each thread keeps a connection
+            assert [answer[0] for answer in opened] == [200] * 4
+            proxy.freeze()
+            session = {"Cookie": "sessionid=abc"}  # not from the page cache: the database is asked
+            answers = in_parallel(
+                [lambda: timed(host, "GET", STORY_PATH, headers=session, timeout=15)] * 3
+                + [lambda: timed_post(visitor, hidden, "Words for a frozen database.")]
+            )
+            later = in_parallel([lambda: timed(host, "GET", "/en/", headers=session, timeout=15)] * 4)
+            logged = log.read_text()
+    pages = answers[:3] + later
+    assert [answer[0] for answer in pages] == [503] * 7
+    assert max(answer[3] for answer in pages) < 5.5
+    status, html, seconds = answers[3]
+    assert (status, seconds < 5.5) == (503, True)
+    assert "Words for a frozen database.</textarea>" in html
+    assert "Database unavailable" in logged
+
+
+def timed_post(visitor, hidden, text):
+    started = time.monotonic()
+    status, html = visitor.post(hidden, text, "Seo", "seo@example.org")
+    return status, html, time.monotonic() - started
+
+
+def in_parallel(calls):
+    """The results of `calls` (functions without arguments) run at once, each on its own thread.
+
+    A call that raises (a request that timed out) gives `(repr(exception),)` as the result."""
+    results = [None] * len(calls)
+
+    def run(index, call):
+        try:
+            results[index] = call()
+        except Exception as error:  # noqa: BLE001 - reported as the result, the test asserts on it
+            results[index] = (repr(error),)
+
+    threads = [threading.Thread(target=run, args=(index, call)) for index, call in enumerate(calls)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    return results
 
 
 def make_read_only(env, path):
