@@ -229,6 +229,21 @@ def in_parallel(calls):
     return results
 
 
+def test_comment_to_a_hanging_database_answers_after_one_connect_timeout_with_the_text(tmp_path, static_root):
+    """The view's connect fails after 3 s; giving the comment back must not try a second connect (6 s)."""
+    with silent_listener() as database_port:
+        hanging = {**base_env(static_root), "DATABASE_URL": f"postgres://postgres@127.0.0.1:{database_port}/newsroom"}
+        with gunicorn(tmp_path, hanging, threads=2) as (host, _):
+            cookie = f"csrftoken={'a' * 32}"  # a well-formed CSRF secret, as a browser holding one sends it
+            fields = {"csrfmiddlewaretoken": "a" * 32, "token": "kept-form-token"}
+            body = urllib.parse.urlencode({**fields, "text": "Words for a hanging database.", "author_name": "Ha"})
+            post_headers = {"Cookie": cookie, "Content-Type": "application/x-www-form-urlencoded"}
+            status, _, html, seconds = timed(host, "POST", STORY_PATH + "comments/", body=body, headers=post_headers)
+    assert status == 503
+    assert "Words for a hanging database.</textarea>" in html
+    assert seconds < 4.5  # one 3 s connect timeout, not two
+
+
 def make_read_only(env, path):
     """Serve the database read-only: a `mode=ro` URI for SQLite, a read-only default for PostgreSQL."""
     if not ON_POSTGRESQL:
