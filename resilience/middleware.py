@@ -12,6 +12,7 @@ from django.views.defaults import bad_request
 from .admin_queries import value_fits
 from .kept_comments import comment_post_slug, give_comment_back
 from .outages import RETRY_AFTER_SECONDS, DatabaseFileGone, is_database_outage, log_outage, outage_page
+from .query_watchdog import watching_queries
 from .sqlite_file import check_database_file
 
 NUL = "\x00"
@@ -87,7 +88,8 @@ class DatabaseOutageMiddleware:
     """Place after WhiteNoise (static files never wait for the database), before the session.
 
     Before each request and after each write request it checks the SQLite file
-    (resilience.sqlite_file); an outage raised by a view (`is_database_outage`) becomes the
+    (resilience.sqlite_file); every PostgreSQL query of the request has a deadline
+    (resilience.query_watchdog); an outage raised by a view (`is_database_outage`) becomes the
     503 page, or for a comment post the form with the visitor's text at 503.
     """
 
@@ -99,7 +101,8 @@ class DatabaseOutageMiddleware:
             check_database_file()
         except DatabaseError as error:
             return self.outage_response(request, error)
-        response = self.get_response(request)
+        with watching_queries(connections["default"]):
+            response = self.get_response(request)
         if request.method not in SAFE_METHODS and response.status_code < 500:
             try:
                 check_database_file(after_write=True)
@@ -124,8 +127,9 @@ class DatabaseOutageMiddleware:
             status=503,
             message=NOT_STORED,
             fallback_template="503.html",
-            # A missing file must not be opened again: SQLite would create a new, empty one.
-            read_story=not isinstance(error, DatabaseFileGone),
+            # A missing file must not be opened again: SQLite would create a new, empty one. A closed
+            # connection (connect failed or cut) would be opened again: a second connect timeout.
+            read_story=not isinstance(error, DatabaseFileGone) and connections["default"].connection is not None,
         )
         response["Retry-After"] = str(RETRY_AFTER_SECONDS)
         response["Cache-Control"] = "no-store"

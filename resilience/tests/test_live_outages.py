@@ -31,7 +31,7 @@ from comments.tests.live_site import (
     throwaway_database,
 )
 
-from .listeners import closed_port, silent_listener
+from .listeners import FreezingProxy, closed_port, silent_listener
 
 pytestmark = pytest.mark.live
 
@@ -170,6 +170,80 @@ def test_unreachable_then_hanging_database_answers_503_within_five_seconds(tmp_p
     assert static[3] < 1.5  # not behind the page's 3 s wait for the database
 
 
+def through_proxy(env, proxy):
+    """`env` with DATABASE_URL's host and port replaced by the proxy's."""
+    url = urllib.parse.urlsplit(env["DATABASE_URL"])
+    netloc = f"{url.netloc.rsplit('@', 1)[0]}@127.0.0.1:{proxy.port}"
+    return {**env, "DATABASE_URL": urllib.parse.urlunsplit(url._replace(netloc=netloc))}
+
+
+@pytest.mark.skipif(not ON_POSTGRESQL, reason="a frozen PostgreSQL connection: SQLite has no connection to freeze")
+def test_requests_on_frozen_database_connections_answer_503_within_five_seconds(tmp_path, static_root):
+    with prepared_database(tmp_path, static_root) as env:
+        port = urllib.parse.urlsplit(env["DATABASE_URL"]).port
+        with FreezingProxy(port) as proxy, gunicorn(tmp_path, through_proxy(env, proxy), threads=4) as (host, log):
+            visitor = Visitor(host)
+            hidden = visitor.show_form()
+            opened = in_parallel([lambda: timed(host, "GET", STORY_PATH)] * 4)  # each thread keeps a connection
+            assert [answer[0] for answer in opened] == [200] * 4
+            proxy.freeze()
+            session = {"Cookie": "sessionid=abc"}  # not from the page cache: the database is asked
+            answers = in_parallel(
+                [lambda: timed(host, "GET", STORY_PATH, headers=session, timeout=15)] * 3
+                + [lambda: timed_post(visitor, hidden, "Words for a frozen database.")]
+            )
+            later = in_parallel([lambda: timed(host, "GET", "/en/", headers=session, timeout=15)] * 4)
+            logged = log.read_text()
+    pages = answers[:3] + later
+    assert [answer[0] for answer in pages] == [503] * 7
+    assert max(answer[3] for answer in pages) < 5.5
+    status, html, seconds = answers[3]
+    assert (status, seconds < 5.5) == (503, True)
+    assert "Words for a frozen database.</textarea>" in html
+    assert "Database unavailable" in logged
+
+
+def timed_post(visitor, hidden, text):
+    started = time.monotonic()
+    status, html = visitor.post(hidden, text, "Seo", "seo@example.org")
+    return status, html, time.monotonic() - started
+
+
+def in_parallel(calls):
+    """The results of `calls` (functions without arguments) run at once, each on its own thread.
+
+    A call that raises (a request that timed out) gives `(repr(exception),)` as the result."""
+    results = [None] * len(calls)
+
+    def run(index, call):
+        try:
+            results[index] = call()
+        except Exception as error:  # noqa: BLE001 - reported as the result, the test asserts on it
+            results[index] = (repr(error),)
+
+    threads = [threading.Thread(target=run, args=(index, call)) for index, call in enumerate(calls)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    return results
+
+
+def test_comment_to_a_hanging_database_answers_after_one_connect_timeout_with_the_text(tmp_path, static_root):
+    """The view's connect fails after 3 s; giving the comment back must not try a second connect (6 s)."""
+    with silent_listener() as database_port:
+        hanging = {**base_env(static_root), "DATABASE_URL": f"postgres://postgres@127.0.0.1:{database_port}/newsroom"}
+        with gunicorn(tmp_path, hanging, threads=2) as (host, _):
+            cookie = f"csrftoken={'a' * 32}"  # a well-formed CSRF secret, as a browser holding one sends it
+            fields = {"csrfmiddlewaretoken": "a" * 32, "token": "kept-form-token"}
+            body = urllib.parse.urlencode({**fields, "text": "Words for a hanging database.", "author_name": "Ha"})
+            post_headers = {"Cookie": cookie, "Content-Type": "application/x-www-form-urlencoded"}
+            status, _, html, seconds = timed(host, "POST", STORY_PATH + "comments/", body=body, headers=post_headers)
+    assert status == 503
+    assert "Words for a hanging database.</textarea>" in html
+    assert seconds < 4.5  # one 3 s connect timeout, not two
+
+
 def make_read_only(env, path):
     """Serve the database read-only: a `mode=ro` URI for SQLite, a read-only default for PostgreSQL."""
     if not ON_POSTGRESQL:
@@ -245,3 +319,36 @@ def test_cached_story_page_is_served_from_redis_while_the_database_is_down(tmp_p
     assert anonymous[0] == 200
     assert "Mapo" in anonymous[2]
     assert with_session[0] == 503
+
+
+@pytest.mark.skipif(ON_POSTGRESQL, reason="an SQLite file only")
+def test_acknowledged_comment_survives_the_sqlite_file_moved_aside_then_put_back(tmp_path, static_root):
+    """The reviewer's sequence: 2 workers in WAL mode, a comment acknowledged, the file moved aside and an
+    empty one put at its path, requests meanwhile, then the original moved back and the server restarted."""
+    with prepared_database(tmp_path, static_root) as env:
+        database = Path(env["SQLITE_PATH"])
+        aside = Path(f"{database}.away")
+        with gunicorn(tmp_path, env, workers=2) as (host, log):
+            for _ in range(4):  # both workers open the database
+                assert timed(host, "GET", STORY_PATH)[0] == 200
+            visitor = Visitor(host)
+            status, _ = visitor.post(visitor.show_form(), "Words acknowledged before the move.", "Yoon", "y@x.org")
+            assert status == 303  # acknowledged
+            assert Path(f"{database}-wal").stat().st_size > 0
+            os.replace(database, aside)
+            database.write_bytes(b"")
+            during = [timed(host, "GET", path)[0] for path in [STORY_PATH, "/en/", STORY_PATH, "/ko/"]]
+            database.unlink()
+            os.replace(aside, database)
+            after = [timed(host, "GET", STORY_PATH)[0] for _ in range(4)]
+            logged = log.read_text()
+        assert database.stat().st_size > 0
+        with gunicorn(tmp_path, env, workers=2) as (host, _):
+            restarted = timed(host, "GET", STORY_PATH)
+        stored = stored_comments(env)
+    assert restarted[0] == 200
+    assert [text for text, _ in stored] == ["Words acknowledged before the move."]
+    assert during == [503] * 4
+    # A worker that saw the replacement answers 503 until the restart; one that did not finds its own file back.
+    assert set(after) <= {200, 503}
+    assert "restart the server after putting the right file back" in logged

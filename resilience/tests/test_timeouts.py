@@ -30,6 +30,14 @@ def test_postgresql_connections_have_connect_and_statement_timeouts(monkeypatch)
     assert options["options"] == "-c statement_timeout=5000"
 
 
+def test_postgresql_connections_notice_a_network_that_drops_everything(monkeypatch):
+    built = settings_for(monkeypatch, DATABASE_URL="postgres://postgres@127.0.0.1:5432/newsroom")
+    options = built["DATABASES"]["default"]["OPTIONS"]
+    assert options["tcp_user_timeout"] == 5000  # ms: unacknowledged data fails the connection
+    assert (options["keepalives"], options["keepalives_idle"], options["keepalives_interval"]) == (1, 10, 2)
+    assert options["keepalives_count"] == 3
+
+
 def test_sqlite_busy_timeout_and_email_timeout_default_to_five_seconds(monkeypatch):
     monkeypatch.delenv("SQLITE_BUSY_TIMEOUT", raising=False)
     monkeypatch.delenv("EMAIL_TIMEOUT", raising=False)
