@@ -560,7 +560,8 @@ class Story(models.Model):
         def changed(names):
             if stored is None:
                 return bool(names)
-            return any(clean_stored_text(getattr(self, name)) != stored[name] for name in names)
+            # Both sides cleaned: a row stored before a cleaning rule (CR LF line breaks) is not an edit.
+            return any(clean_stored_text(getattr(self, name)) != clean_stored_text(stored[name]) for name in names)
 
         now = timezone.now()
         stamped = []

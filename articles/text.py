@@ -79,12 +79,15 @@ PARAGRAPH_SEPARATORS = frozenset("\n\r\x1c\x1d\x1e\x85\u2029")
 def clean_control_characters(text):
     """`text` without the characters XML 1.0 cannot carry, ready to store and to serialise.
 
-    Takes a str, returns a str. TAB, LF and CR are kept. VT, FF and NEL (line breaks that
-    PDF and Word copies paste) become LF. The other C0 controls, DEL, the C1 controls,
+    Takes a str, returns a str. TAB and LF are kept; CR LF and a lone CR (what browsers send
+    for a line break in a textarea, HTML's "normalize newlines") become LF, so a text saved
+    from a browser equals the same text imported or typed in a shell. VT, FF and NEL (line
+    breaks that PDF and Word copies paste) become LF too. The other C0 controls, DEL, the C1 controls,
     lone surrogates and U+FFFE/U+FFFF are removed. The rule is XML 1.0's Char production
     (https://www.w3.org/TR/xml/#charsets), which Django's feed writer enforces by raising
     on C0 controls; C1 and DEL are removed too since XML discourages them (section 2.2).
     """
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
     return NOT_STORABLE.sub("", LINE_BREAKS.sub("\n", text))
 
 

@@ -11,6 +11,8 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import translation
 
+from articles.models import Section
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 DEMO_STORIES = Path(__file__).resolve().parents[2] / "demo" / "stories"
@@ -88,6 +90,16 @@ def test_home_and_story_fit_the_screen_without_sideways_scrolling(demo_site, bro
         widths[name] = page.evaluate("document.documentElement.scrollWidth")
     context.close()
     assert widths == {"home": width, "story": width}
+
+
+def test_a_long_unbroken_section_name_does_not_widen_a_phone_page(demo_site, browser):
+    section = Section.objects.create(name="Science" * 12, name_ko="과학" * 20, position=99)
+    context = browser.new_context(viewport={"width": 360, "height": 740})
+    page = context.new_page()
+    for language in ("en", "ko"):
+        page.goto(url(demo_site, "articles:section", language, slug=section.slug))
+        assert page.evaluate("document.documentElement.scrollWidth") == 360, language
+    context.close()
 
 
 @pytest.mark.browser_context_args(viewport={"width": 1280, "height": 800})

@@ -224,3 +224,16 @@ class TestAdmin:
         )
         assert "The Korean text of 2 stories is marked up to date." in response.content.decode()
         assert not any(Story.objects.get(pk=story.pk).korean_is_stale for story in stale)
+
+
+def test_a_browser_s_crlf_line_breaks_are_no_english_edit(db):
+    """Browsers send a textarea's line breaks as CR LF: saving the same text again changes nothing."""
+    story = bilingual_story(body="Cranes moved.\n\nShips came back.")
+    story.refresh_from_db()
+    english_at, korean_at = story.english_edited_at, story.korean_edited_at
+    story.body = "Cranes moved.\r\n\r\nShips came back."
+    story.save()
+    story.refresh_from_db()
+    assert "\r" not in story.body
+    assert (story.english_edited_at, story.korean_edited_at) == (english_at, korean_at)
+    assert not story.korean_is_stale

@@ -39,8 +39,8 @@ def test_vertical_tab_form_feed_and_next_line_become_line_feeds(char):
     assert clean_control_characters(f"a{char}b") == "a\nb"
 
 
-def test_tab_line_feed_and_carriage_return_are_kept():
-    assert clean_control_characters("a\tb\nc\r\nd") == "a\tb\nc\r\nd"
+def test_tab_and_line_feed_are_kept_and_carriage_returns_become_line_feeds():
+    assert clean_control_characters("a\tb\nc\r\nd\re") == "a\tb\nc\nd\ne"
 
 
 @pytest.mark.parametrize("char", ["\ufffe", "\uffff", "\ud800", "\udfff"])

@@ -46,9 +46,8 @@ def test_comment_without_its_csrf_cookie_comes_back_on_the_story_page_with_a_fre
     html = response.content.decode()
     assert response.status_code == 403
     assert f'<html lang="{language}">' in html
-    assert {"en": "Your comment is kept below: send it again.", "ko": "작성하신 댓글은 아래에 남아 있습니다."}[
-        language
-    ] in html
+    kept = {"en": "Your comment is kept below: send it again.", "ko": "작성하신 댓글은 아래에 남아 있습니다."}[language]
+    assert html.count(kept) == 1  # in the form's error summary, said once
     assert textarea(html) == "Words written in another browser."
     assert hidden(html, "csrfmiddlewaretoken") != fields["csrfmiddlewaretoken"]
     assert "csrftoken" in response.cookies
