@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from .languages import has_text, split_paragraphs, story_text
-from .text import clean_stored_text
+from .text import clean_stored_text, comparable_text
 
 HTTP_URL = URLValidator(schemes=["http", "https"])
 
@@ -98,6 +98,22 @@ def validate_time_zone(value):
         ) from None
 
 
+def refuse_lookalike_name(instance, field="name"):
+    """Raise ValidationError when another row of `instance`'s model has a name that reads the same.
+
+    "Same" is `articles.text.comparable_text` (invisible characters, width, case and accents aside):
+    "World" and "World" + U+200B would be two masthead entries no reader can tell apart. For
+    models with a few dozen rows (sections, outlets): it reads every other name once.
+    """
+    wanted = comparable_text(getattr(instance, field) or "")
+    others = type(instance).objects.exclude(pk=instance.pk).values_list(field, flat=True)
+    if wanted and any(comparable_text(other) == wanted for other in others):
+        raise ValidationError(
+            {field: _("Another one is already called that (the names differ only in characters no one sees).")},
+            code="lookalike",
+        )
+
+
 class Outlet(models.Model):
     name = models.CharField(_("name"), max_length=120, unique=True)
     slug = models.SlugField(
@@ -133,6 +149,9 @@ class Outlet(models.Model):
 
     def get_absolute_url(self):
         return reverse("articles:outlet", kwargs={"slug": self.slug})
+
+    def clean(self):
+        refuse_lookalike_name(self)
 
     @property
     def zone(self):
@@ -311,6 +330,7 @@ class Section(models.Model):
         return [hashtag_slug(name) for name in self.claimed_hashtags.split()]
 
     def clean(self):
+        refuse_lookalike_name(self)
         for name in self.claimed_hashtags.split():
             if not name.startswith("#") or not HASHTAG_NAME.fullmatch(hashtag_slug(name)):
                 raise ValidationError(

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from articles.importing import get_or_create_hashtags
-from articles.models import Section, Story
+from articles.models import Outlet, Section, Story
 
 from .factories import make_hashtag, make_outlet, make_story
 from .feed_reading import FEED_TYPES, FORMATS, feed_links, read_feed, shown_text
@@ -332,3 +332,20 @@ class TestImport:
         import_demo_site()
         story.refresh_from_db()
         assert story.section.slug == "culture"
+
+
+@pytest.mark.parametrize("lookalike", ["World\u200b", "WORLD", "Ｗｏｒｌｄ", "Wor\u00adld"])
+def test_a_section_whose_name_only_looks_different_is_refused(lookalike):
+    if not Section.objects.filter(name="World").exists():
+        make_section("World")
+    section = Section(name=lookalike, name_ko="세계")
+    with pytest.raises(ValidationError) as refused:
+        section.full_clean()
+    assert "already called that" in str(refused.value)
+
+
+def test_outlet_names_that_only_look_different_are_refused():
+    Outlet.objects.create(name="Harbour Times")
+    with pytest.raises(ValidationError):
+        Outlet(name="Harbour\u200b Times").full_clean()
+    Outlet(name="Harbour Herald").full_clean()  # a different name is fine
