@@ -1,0 +1,107 @@
+"""Roles: who created a story, the "in review" status, the submit/publish permissions and the status log.
+
+No table rebuild on SQLite (sqlmigrate shows an ALTER TABLE ADD COLUMN and no-ops): the search triggers stay.
+"""
+
+import django.db.models.deletion
+import django.utils.timezone
+from django.conf import settings
+from django.db import migrations, models
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("articles", "0015_limit_combining_marks"),
+        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
+    ]
+
+    operations = [
+        migrations.AlterModelOptions(
+            name="story",
+            options={
+                "ordering": ["-published_at", "-id"],
+                "permissions": [
+                    ("submit_story", "Can submit a story for review"),
+                    ("publish_story", "Can publish and schedule stories"),
+                ],
+                "verbose_name": "story",
+                "verbose_name_plural": "stories",
+            },
+        ),
+        migrations.AddField(
+            model_name="story",
+            name="created_by",
+            field=models.ForeignKey(
+                blank=True,
+                editable=False,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="created by",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="story",
+            name="status",
+            field=models.CharField(
+                choices=[("draft", "Draft"), ("in_review", "In review"), ("published", "Published")],
+                default="draft",
+                max_length=10,
+                verbose_name="status",
+            ),
+        ),
+        migrations.CreateModel(
+            name="StoryStatusChange",
+            fields=[
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "old_status",
+                    models.CharField(
+                        blank=True,
+                        choices=[("draft", "Draft"), ("in_review", "In review"), ("published", "Published")],
+                        max_length=10,
+                        verbose_name="from",
+                    ),
+                ),
+                (
+                    "new_status",
+                    models.CharField(
+                        choices=[("draft", "Draft"), ("in_review", "In review"), ("published", "Published")],
+                        max_length=10,
+                        verbose_name="to",
+                    ),
+                ),
+                ("published_at", models.DateTimeField(blank=True, null=True, verbose_name="publication time")),
+                (
+                    "changed_at",
+                    models.DateTimeField(db_index=True, default=django.utils.timezone.now, verbose_name="changed"),
+                ),
+                (
+                    "changed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="changed by",
+                    ),
+                ),
+                (
+                    "story",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="status_changes",
+                        to="articles.story",
+                        verbose_name="story",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "status change",
+                "verbose_name_plural": "status changes",
+                "ordering": ["-changed_at", "-id"],
+            },
+        ),
+    ]
