@@ -339,6 +339,17 @@ class StoryQuerySet(models.QuerySet):
         """What the public may see: published, and its publication time (`now`, aware; default the clock's) has come."""
         return self.filter(status=Story.Status.PUBLISHED, published_at__lte=now or timezone.now())
 
+    def previewable_by(self, user):
+        """What `user` may read on the site: editors (`publish_story`) every story, drafts and
+        scheduled ones included; other staff with `view_story` (reporters) the public stories and
+        their own; everyone else the public ones."""
+        if user.is_staff and user.has_perm("articles.publish_story"):
+            return self
+        public = models.Q(status=Story.Status.PUBLISHED, published_at__lte=timezone.now())
+        if user.is_staff and user.has_perm("articles.view_story"):
+            return self.filter(public | models.Q(created_by=user.pk))
+        return self.filter(public)
+
     def for_listing(self):
         """Everything a story card shows, in a fixed number of queries."""
         return (

@@ -296,3 +296,16 @@ def test_moderator_cannot_open_stories(client, django_user_model):
     assert client.get(change_url(story)).status_code == 403
     assert client.get(reverse("admin:articles_story_add")).status_code == 403
     assert "Stories waiting for editors" not in client.get(reverse("admin:index")).content.decode()
+
+
+def test_reporter_previews_their_own_draft_on_the_site_but_not_anothers(client, reporter, django_user_model):
+    other = staff_in(django_user_model, "Reporters", "colleague")
+    mine, theirs = draft_of(reporter), draft_of(other, status=Story.Status.IN_REVIEW)
+    client = logged_in(client, reporter)
+    assert client.get(mine.get_absolute_url()).status_code == 200
+    assert client.get(theirs.get_absolute_url()).status_code == 404
+
+
+def test_editor_previews_any_draft_on_the_site(client, editor, reporter):
+    story = draft_of(reporter, status=Story.Status.IN_REVIEW)
+    assert logged_in(client, editor).get(story.get_absolute_url()).status_code == 200
