@@ -1,12 +1,22 @@
 """Roles: who created a story, the "in review" status, the submit/publish permissions and the status log.
 
-No table rebuild on SQLite (sqlmigrate shows an ALTER TABLE ADD COLUMN and no-ops): the search triggers stay.
+No table rebuild on SQLite forwards (sqlmigrate shows an ALTER TABLE ADD COLUMN and no-ops): the
+search triggers stay. Backwards, removing the `created_by` foreign key rebuilds `articles_story`,
+which drops them: the first step, run last on the way back, creates them again from 0009's SQL.
 """
+
+import importlib
 
 import django.db.models.deletion
 import django.utils.timezone
 from django.conf import settings
 from django.db import migrations, models
+
+story_search = importlib.import_module("articles.migrations.0009_story_search")
+
+# The three CREATE TRIGGER statements of 0009, and their DROPs.
+SQLITE_TRIGGERS = [sql for sql in story_search.SQLITE_FORWARDS if "CREATE TRIGGER" in sql]
+SQLITE_DROP_TRIGGERS = [sql for sql in story_search.SQLITE_BACKWARDS if "DROP TRIGGER" in sql]
 
 
 class Migration(migrations.Migration):
@@ -16,6 +26,8 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        # On the way back, removing created_by rebuilds the table: this step then recreates the triggers.
+        story_search.RunSQLOn("sqlite", migrations.RunSQL.noop, SQLITE_DROP_TRIGGERS + SQLITE_TRIGGERS),
         migrations.AlterModelOptions(
             name="story",
             options={
