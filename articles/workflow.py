@@ -25,6 +25,11 @@ def statuses_for(user):
     return allowed
 
 
+def to_second(moment):
+    """`moment` (aware datetime or None) without its microseconds: the admin form sends whole seconds."""
+    return moment.replace(microsecond=0) if moment is not None else None
+
+
 def record_status_change(story, old_status, old_published_at, user, when=None):
     """Log the move of `story` from `old_status` ("" when new) if its status or publication time changed.
 
@@ -32,7 +37,9 @@ def record_status_change(story, old_status, old_published_at, user, when=None):
     the one who did it; `when` (aware, default now) the time. Returns the StoryStatusChange or None.
     """
     moved = old_status != story.status
-    rescheduled = story.status == Story.Status.PUBLISHED and old_published_at != story.published_at
+    rescheduled = story.status == Story.Status.PUBLISHED and to_second(old_published_at) != to_second(
+        story.published_at
+    )
     if not (moved or rescheduled):
         return None
     return StoryStatusChange.objects.create(

@@ -309,3 +309,16 @@ def test_reporter_previews_their_own_draft_on_the_site_but_not_anothers(client, 
 def test_editor_previews_any_draft_on_the_site(client, editor, reporter):
     story = draft_of(reporter, status=Story.Status.IN_REVIEW)
     assert logged_in(client, editor).get(story.get_absolute_url()).status_code == 200
+
+
+def test_editor_moving_a_published_storys_time_is_logged_and_a_plain_edit_is_not(client, editor):
+    story = make_story()
+    client = logged_in(client, editor)
+    form = story_form(client, change_url(story))
+    assert client.post(change_url(story), {**form, "headline": "Only the headline changed"}).status_code == 302
+    assert not story.status_changes.exists()
+    later = timezone.localtime(timezone.now() + dt.timedelta(hours=5))
+    data = {**form, "published_at_0": f"{later:%Y-%m-%d}", "published_at_1": f"{later:%H:%M:%S}"}
+    assert client.post(change_url(story), data).status_code == 302
+    change = story.status_changes.get()
+    assert (change.old_status, change.new_status, change.was_scheduling) == ("published", "published", True)
