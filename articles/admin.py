@@ -18,7 +18,7 @@ from .models import (
     Story,
     StoryHashtag,
 )
-from .workflow import may_publish, record_status_change, statuses_for
+from .workflow import admin_time, may_publish, record_status_change, statuses_for
 
 
 class CleanTextAdminMixin:
@@ -223,8 +223,7 @@ class StoryAdmin(CleanTextAdminMixin, admin.ModelAdmin):
         changes = story.status_changes.select_related("changed_by")
         rows = [
             (
-                timezone.localtime(change.changed_at).isoformat(timespec="seconds"),
-                f"{timezone.localtime(change.changed_at):%Y-%m-%d %H:%M %Z}",
+                admin_time(change.changed_at),
                 change.get_old_status_display() or _("new"),
                 _("Scheduled") if change.was_scheduling else change.get_new_status_display(),
                 change.changed_by.get_username() if change.changed_by else _("unknown"),
@@ -235,7 +234,7 @@ class StoryAdmin(CleanTextAdminMixin, admin.ModelAdmin):
             return _("No changes recorded.")
         return format_html(
             '<ul class="status-history">{}</ul>',
-            format_html_join("", '<li><time datetime="{}">{}</time>: {} → {}, {}</li>', rows),
+            format_html_join("", "<li>{}: {} → {}, {}</li>", rows),
         )
 
     def get_form(self, request, obj=None, change=False, **kwargs):

@@ -6,6 +6,7 @@ A story published with a publication time still to come is scheduled; it turns p
 """
 
 from django.utils import timezone
+from django.utils.html import format_html
 
 from .models import Story, StoryStatusChange
 
@@ -23,6 +24,13 @@ def statuses_for(user):
     if may_publish(user):
         allowed.append(Story.Status.PUBLISHED)
     return allowed
+
+
+def admin_time(moment):
+    """`<time>` with `moment` (aware) in the admin's current zone (TIME_ZONE): 2026-11-03 10:30 KST."""
+    local = timezone.localtime(moment)
+    shown = f"{local:%Y-%m-%d %H:%M %Z}"
+    return format_html('<time datetime="{}">{}</time>', local.isoformat(timespec="seconds"), shown)
 
 
 def to_second(moment):

@@ -5,9 +5,10 @@ from django.db.models import Max, Q
 from django.utils import timezone
 
 from articles.models import Story
-from articles.workflow import may_publish
+from articles.workflow import admin_time, may_publish
 
 register = template.Library()
+register.filter("admin_time", admin_time)
 
 # Enough to act on from the dashboard; the changelist's "workflow" filter lists every one.
 LISTED = 10

@@ -276,7 +276,7 @@ def test_admin_index_lists_stories_in_review_and_scheduled_in_the_editors_zone(c
     make_story(headline="Out already")
     html = logged_in(client, editor).get(reverse("admin:index")).content.decode()
     assert "Waiting for an editor</a>\n      (reporter)" in html
-    assert "2026-11-03 10:30 KST" in html
+    assert 'submitted <time datetime="2026-11-03T10:30:00+09:00">2026-11-03 10:30 KST</time>' in html
     assert "Out tomorrow" in html
     assert f"{timezone.localtime(later):%Y-%m-%d %H:%M} KST" in html
     assert "Out already" not in html
