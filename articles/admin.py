@@ -128,7 +128,7 @@ class WorkflowFilter(admin.SimpleListFilter):
         if self.value() == "in_review":
             return queryset.filter(status=Story.Status.IN_REVIEW)
         if self.value() == "scheduled":
-            return queryset.filter(status=published, published_at__gt=now).order_by("published_at")
+            return queryset.filter(status=published, published_at__gt=now)
         if self.value() == "public":
             return queryset.filter(status=published, published_at__lte=now)
         return queryset
