@@ -60,6 +60,7 @@ DATA_MIGRATIONS = [
     ("comments.migrations.0007_editors_add_corrections", "grant"),
     ("articles.migrations.0014_first_sections_and_editor_permissions", "create_sections"),
     ("articles.migrations.0014_first_sections_and_editor_permissions", "give_editors_permissions"),
+    ("articles.migrations.0017_roles_reporters_group", "create_reporters"),
 ]
 
 

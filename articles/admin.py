@@ -2,6 +2,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.db.models import Count
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -17,6 +18,7 @@ from .models import (
     Story,
     StoryHashtag,
 )
+from .workflow import admin_time, may_publish, record_status_change, statuses_for
 
 
 class CleanTextAdminMixin:
@@ -104,26 +106,136 @@ class StoryAdminForm(CleanTextModelForm):
         fields = "__all__"
 
 
+class WorkflowFilter(admin.SimpleListFilter):
+    """Where a story is in the workflow; "scheduled" is published with a publication time to come."""
+
+    title = _("workflow")
+    parameter_name = "workflow"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("draft", _("Draft")),
+            ("in_review", _("In review")),
+            ("scheduled", _("Scheduled")),
+            ("public", _("Public")),
+        ]
+
+    def queryset(self, request, queryset):
+        now = timezone.now()
+        published = Story.Status.PUBLISHED
+        if self.value() == "draft":
+            return queryset.filter(status=Story.Status.DRAFT)
+        if self.value() == "in_review":
+            return queryset.filter(status=Story.Status.IN_REVIEW)
+        if self.value() == "scheduled":
+            return queryset.filter(status=published, published_at__gt=now)
+        if self.value() == "public":
+            return queryset.filter(status=published, published_at__lte=now)
+        return queryset
+
+
+def workflow_state(story):
+    """The story's place in the workflow, for people: Draft, In review, Scheduled or Published."""
+    if story.is_scheduled:
+        return _("Scheduled")
+    return story.get_status_display()
+
+
 @admin.register(Story)
 class StoryAdmin(CleanTextAdminMixin, admin.ModelAdmin):
-    list_display = ["headline", "headline_ko", "status", "published_at", "section", "outlet"]
-    list_filter = ["status", "section", "outlet", "hashtags"]
-    list_select_related = ["outlet", "section"]
+    """Stories. Reporters (no `publish_story`) see and edit only their own drafts and send them for
+    review; editors do everything. Every change of status is logged (StoryStatusChange)."""
+
+    list_display = ["headline", "headline_ko", "state", "published_at", "section", "outlet", "created_by"]
+    list_filter = [WorkflowFilter, "status", "section", "outlet", "hashtags"]
+    list_select_related = ["outlet", "section", "created_by"]
     search_fields = ["headline", "headline_ko", "reporter"]
     date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ["headline"]}
     inlines = [StoryHashtagInline, CorrectionInline]
     form = StoryAdminForm
     actions = ["publish", "unpublish", "confirm_korean_text"]
-    readonly_fields = ["created_at", "updated_at"]
+    readonly_fields = ["created_at", "updated_at", "created_by", "status_history"]
+    # What only an editor sets: a reporter's form shows these but cannot send them.
+    editor_fields = ["published_at", "comments_enabled"]
     fieldsets = [
         (
             None,
             {"fields": ["headline", "headline_ko", "slug", "intro", "intro_ko", "body", "body_ko", "korean_confirmed"]},
         ),
         (_("Byline and source"), {"fields": ["reporter", "outlet", "section", "source_url"]}),
-        (_("Publication"), {"fields": ["status", "published_at", "comments_enabled", "created_at", "updated_at"]}),
+        (
+            _("Publication"),
+            {
+                "fields": [
+                    "status",
+                    "published_at",
+                    "comments_enabled",
+                    "created_by",
+                    "created_at",
+                    "updated_at",
+                    "status_history",
+                ]
+            },
+        ),
     ]
+
+    def get_queryset(self, request):
+        """Editors see every story; a reporter only their own (others' drafts are not theirs to read)."""
+        stories = super().get_queryset(request)
+        if may_publish(request.user):
+            return stories
+        return stories.filter(created_by=request.user.pk)
+
+    def has_change_permission(self, request, obj=None):
+        """A reporter changes a story of their own while it is a draft; once in review it is the editors'."""
+        allowed = super().has_change_permission(request, obj)
+        if not allowed or obj is None or may_publish(request.user):
+            return allowed
+        return obj.created_by_id == request.user.pk and obj.status == Story.Status.DRAFT
+
+    def has_publish_permission(self, request):
+        """For the publish/unpublish actions: `articles.publish_story`."""
+        return may_publish(request.user)
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if not may_publish(request.user):
+            fields += self.editor_fields
+        return fields
+
+    def formfield_for_choice_field(self, db_field, request, **kwargs):
+        """The status offers only what the user may choose: a reporter, Draft and In review."""
+        if db_field.name == "status":
+            allowed = statuses_for(request.user)
+            kwargs["choices"] = [(value, label) for value, label in Story.Status.choices if value in allowed]
+        return super().formfield_for_choice_field(db_field, request, **kwargs)
+
+    @admin.display(description=_("state"), ordering="status")
+    def state(self, story):
+        return workflow_state(story)
+
+    @admin.display(description=_("status history"))
+    def status_history(self, story):
+        """Every change of status of the story, newest first, with who and when (in the admin's zone)."""
+        if story.pk is None:
+            return "-"
+        changes = story.status_changes.select_related("changed_by")
+        rows = [
+            (
+                admin_time(change.changed_at),
+                change.get_old_status_display() or _("new"),
+                _("Scheduled") if change.was_scheduling else change.get_new_status_display(),
+                change.changed_by.get_username() if change.changed_by else _("unknown"),
+            )
+            for change in changes
+        ]
+        if not rows:
+            return _("No changes recorded.")
+        return format_html(
+            '<ul class="status-history">{}</ul>',
+            format_html_join("", "<li>{}: {} → {}, {}</li>", rows),
+        )
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         """The form; on a story whose Korean text may be stale, each Korean field says so."""
@@ -135,10 +247,24 @@ class StoryAdmin(CleanTextAdminMixin, admin.ModelAdmin):
         return form
 
     def save_model(self, request, obj, form, change):
+        """Save, owned by its creator; a status the user may not give falls back to draft; log the move."""
         obj.korean_confirmed = bool(form.cleaned_data.get("korean_confirmed"))
+        before = Story.objects.filter(pk=obj.pk).values_list("status", "published_at").first() if change else None
+        old_status, old_published_at = before or ("", None)
+        if not change:
+            obj.created_by = request.user
+        if obj.status not in statuses_for(request.user):
+            # The form offers no such choice; this holds even if a form is changed to offer it.
+            obj.status = Story.Status.DRAFT
+        if not may_publish(request.user):
+            obj.published_at = old_published_at
+            if not change:
+                obj.comments_enabled = Story._meta.get_field("comments_enabled").default
         super().save_model(request, obj, form, change)
+        record_status_change(obj, old_status, old_published_at, request.user)
 
-    @admin.action(description=_("Mark the Korean text of selected stories as up to date"), permissions=["change"])
+    # Confirming the Korean text is an editor's call on any story, published or not.
+    @admin.action(description=_("Mark the Korean text of selected stories as up to date"), permissions=["publish"])
     def confirm_korean_text(self, request, queryset):
         count = 0
         for story in queryset:
@@ -170,14 +296,26 @@ class StoryAdmin(CleanTextAdminMixin, admin.ModelAdmin):
             return
         super().save_formset(request, form, formset, change)
 
-    @admin.action(description=_("Publish selected stories"), permissions=["change"])
+    def log_bulk_change(self, request, before):
+        """Log the actions' moves: `before` maps story ids to (status, published_at) before the update."""
+        now = timezone.now()
+        for story in Story.objects.filter(pk__in=before).only("pk", "status", "published_at"):
+            record_status_change(story, *before[story.pk], request.user, when=now)
+
+    @staticmethod
+    def states_before(queryset):
+        return {pk: (status, at) for pk, status, at in queryset.values_list("pk", "status", "published_at")}
+
+    @admin.action(description=_("Publish selected stories"), permissions=["publish"])
     def publish(self, request, queryset):
         now = timezone.now()
-        stories = Story.objects.filter(pk__in=list(queryset.values_list("pk", flat=True)))
+        before = self.states_before(queryset)
+        stories = Story.objects.filter(pk__in=list(before))
         undated = queryset.filter(published_at__isnull=True).update(published_at=now)
         count = queryset.update(status=Story.Status.PUBLISHED)
         # update() saves nothing: move the versions of these pages and of those listing them as related.
         stories.with_related().bump_page_version()
+        self.log_bulk_change(request, before)
         message = ngettext("%(count)d story published.", "%(count)d stories published.", count) % {"count": count}
         if undated:
             message += " " + ngettext(
@@ -187,11 +325,13 @@ class StoryAdmin(CleanTextAdminMixin, admin.ModelAdmin):
             ) % {"count": undated}
         self.message_user(request, message, messages.SUCCESS)
 
-    @admin.action(description=_("Return selected stories to draft"), permissions=["change"])
+    @admin.action(description=_("Return selected stories to draft"), permissions=["publish"])
     def unpublish(self, request, queryset):
-        stories = Story.objects.filter(pk__in=list(queryset.values_list("pk", flat=True)))
+        before = self.states_before(queryset)
+        stories = Story.objects.filter(pk__in=list(before))
         count = queryset.update(status=Story.Status.DRAFT)
         stories.with_related().bump_page_version()
+        self.log_bulk_change(request, before)
         self.message_user(
             request,
             ngettext("%(count)d story returned to draft.", "%(count)d stories returned to draft.", count)

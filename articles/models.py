@@ -359,6 +359,17 @@ class StoryQuerySet(models.QuerySet):
         """What the public may see: published, and its publication time (`now`, aware; default the clock's) has come."""
         return self.filter(status=Story.Status.PUBLISHED, published_at__lte=now or timezone.now())
 
+    def previewable_by(self, user):
+        """What `user` may read on the site: editors (`publish_story`) every story, drafts and
+        scheduled ones included; other staff with `view_story` (reporters) the public stories and
+        their own; everyone else the public ones."""
+        if user.is_staff and user.has_perm("articles.publish_story"):
+            return self
+        public = models.Q(status=Story.Status.PUBLISHED, published_at__lte=timezone.now())
+        if user.is_staff and user.has_perm("articles.view_story"):
+            return self.filter(public | models.Q(created_by=user.pk))
+        return self.filter(public)
+
     def for_listing(self):
         """Everything a story card shows, in a fixed number of queries."""
         return (
@@ -420,6 +431,9 @@ KOREAN_TEXT_FIELDS = ("headline_ko", "intro_ko", "body_ko")
 class Story(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
+        # Submitted by its reporter, waiting for an editor: never public (published() wants PUBLISHED).
+        IN_REVIEW = "in_review", _("In review")
+        # A published story whose publication time is still to come is "scheduled" (see is_scheduled).
         PUBLISHED = "published", _("Published")
 
     headline = models.CharField(_("headline"), max_length=300)
@@ -492,6 +506,17 @@ class Story(models.Model):
     page_version = models.PositiveIntegerField(
         default=0, editable=False, help_text=_("Changes whenever the story page shows something new.")
     )
+    # Roles: whose story this is. Set by the admin on creation; imported stories have none (editors' stories).
+    # Nullable, so adding it does not rebuild the table (and drop the search triggers) on SQLite.
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
 
     objects = StoryQuerySet.as_manager()
 
@@ -499,6 +524,10 @@ class Story(models.Model):
         ordering = ["-published_at", "-id"]
         verbose_name = _("story")
         verbose_name_plural = _("stories")
+        permissions = [
+            ("submit_story", _("Can submit a story for review")),
+            ("publish_story", _("Can publish and schedule stories")),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=~models.Q(status="published") | models.Q(published_at__isnull=False),
@@ -547,6 +576,12 @@ class Story(models.Model):
                 raise ValidationError(
                     {"slug": _("Enter a slug: the headline has no Latin letters or digits to make one.")}
                 )
+
+    @property
+    def is_scheduled(self):
+        """Published, with a publication time still to come: the public sees it from then on."""
+        published = self.status == self.Status.PUBLISHED
+        return published and self.published_at is not None and self.published_at > timezone.now()
 
     @property
     def is_public(self):
@@ -737,6 +772,47 @@ class StoryHashtag(models.Model):
 
     def __str__(self):
         return str(self.hashtag)
+
+
+class StoryStatusChange(models.Model):
+    """One move of a story through the workflow (draft → in review → scheduled/published): who and when.
+
+    Written by the story admin on a save that changes the status or the publication time of a
+    published story, and by its publish/unpublish actions; `changed_by` is empty when the user is gone.
+    `published_at` is the story's publication time after the change (UTC), so a move to a future
+    time reads as "scheduled".
+    """
+
+    story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="status_changes", verbose_name=_("story"))
+    old_status = models.CharField(_("from"), max_length=10, choices=Story.Status.choices, blank=True)
+    new_status = models.CharField(_("to"), max_length=10, choices=Story.Status.choices)
+    published_at = models.DateTimeField(_("publication time"), null=True, blank=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("changed by"),
+    )
+    changed_at = models.DateTimeField(_("changed"), default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-changed_at", "-id"]
+        verbose_name = _("status change")
+        verbose_name_plural = _("status changes")
+
+    def __str__(self):
+        return f"{self.story_id}: {self.old_status or '-'} → {self.new_status}"
+
+    @property
+    def was_scheduling(self):
+        """True when the change published the story for a time after the change: it was scheduled."""
+        return (
+            self.new_status == Story.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at > self.changed_at
+        )
 
 
 class CorrectionQuerySet(models.QuerySet):

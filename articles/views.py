@@ -69,16 +69,13 @@ class FrontPageView(StoryListView):
 
 
 class StoryDetailView(DetailView):
-    """A published story; editors may also preview drafts and scheduled stories."""
+    """A published story; editors may also preview drafts and scheduled stories, reporters their own."""
 
     template_name = "articles/story_detail.html"
     context_object_name = "story"
 
     def get_queryset(self):
-        stories = Story.objects.for_page()
-        if self.request.user.is_staff and self.request.user.has_perm("articles.view_story"):
-            return stories
-        return stories.published()
+        return Story.objects.for_page().previewable_by(self.request.user)
 
     def get(self, request, *args, **kwargs):
         if not page_cache.can_use_cache(request):

@@ -57,22 +57,23 @@ def story_changelist(client, **query):
     return response.context["cl"]
 
 
-def test_story_list_has_headline_status_publication_and_outlet_columns(admin_client_):
+def test_story_list_has_headline_state_publication_and_outlet_columns(admin_client_):
     make_story()
     columns = story_changelist(admin_client_).list_display
-    assert [name for name in columns if name in {"headline", "status", "published_at", "outlet"}] == [
+    # "state" is the status, with "Scheduled" for a story published for a time to come (README "Roles").
+    assert [name for name in columns if name in {"headline", "state", "published_at", "outlet"}] == [
         "headline",
-        "status",
+        "state",
         "published_at",
         "outlet",
     ]
 
 
-def test_story_list_offers_filters_by_status_section_outlet_and_hashtags(admin_client_):
+def test_story_list_offers_filters_by_workflow_status_section_outlet_and_hashtags(admin_client_):
     make_story(hashtags=["Filtered"])
     make_story(hashtags=["Filtered"])
     titles = [str(spec.title) for spec in story_changelist(admin_client_).filter_specs]
-    assert titles == ["status", "section", "outlet", "hashtags"]
+    assert titles == ["workflow", "status", "section", "outlet", "hashtags"]
 
 
 def test_story_list_drills_down_by_publication_date(admin_client_):

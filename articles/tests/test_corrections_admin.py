@@ -152,7 +152,7 @@ def test_a_moderator_cannot_add_a_correction(client, django_user_model):
 
 def test_staff_who_may_edit_stories_but_not_corrections_see_no_correction_form(client, django_user_model):
     user = django_user_model.objects.create_user("writer", password="x", is_staff=True)
-    user.user_permissions.set(Permission.objects.filter(codename__in=["view_story", "change_story"]))
+    user.user_permissions.set(Permission.objects.filter(codename__in=["view_story", "change_story", "publish_story"]))
     client.force_login(user)
     html = client.get(change_url(make_story())).content.decode()
     assert not re.search(r'name="corrections-', html)

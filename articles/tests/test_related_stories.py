@@ -138,7 +138,9 @@ class TestCachedPages:
     def test_sibling_unpublished_from_the_admin_list(self, pair, django_user_model):
         story, sibling = pair
         editor = django_user_model.objects.create_user("editor", password="pw", is_staff=True)
-        editor.user_permissions.add(*Permission.objects.filter(codename__in=["view_story", "change_story"]))
+        editor.user_permissions.add(
+            *Permission.objects.filter(codename__in=["view_story", "change_story", "publish_story"])
+        )
         admin = Client()
         admin.force_login(editor)
         response = admin.post(

@@ -215,7 +215,8 @@ class TestStoryPage:
         story.published_at = None
         story.save()
         editor = django_user_model.objects.create_user("editor", password="x", is_staff=True)
-        editor.user_permissions.add(Permission.objects.get(codename="view_story"))
+        # An editor (publish_story) previews any story; a reporter only their own (test_roles.py).
+        editor.user_permissions.add(*Permission.objects.filter(codename__in=["view_story", "publish_story"]))
         client.force_login(editor)
         response = client.get(story_url(story))
         assert response.status_code == 200

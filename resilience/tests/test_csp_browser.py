@@ -83,6 +83,8 @@ def test_admin_pages_run_under_the_policy_with_no_violation(site, watched_page):
     assert page.locator(".pending-comments-notice").evaluate("element => getComputedStyle(element).borderTopStyle") == (
         "solid"
     )
+    # The workflow block (README "Roles") is styled from admin.css too.
+    assert page.locator(".story-workflow").evaluate("element => getComputedStyle(element).borderTopStyle") == "solid"
 
     story = Story.objects.order_by("pk").first()
     comment = Comment.objects.first()
@@ -90,6 +92,7 @@ def test_admin_pages_run_under_the_policy_with_no_violation(site, watched_page):
     for address in (
         reverse("admin:index"),
         reverse("admin:articles_story_changelist"),
+        reverse("admin:articles_story_changelist") + "?workflow=in_review",
         reverse("admin:articles_story_change", args=[story.pk]),
         reverse("admin:articles_story_add"),
         reverse("admin:articles_section_changelist"),
