@@ -16,6 +16,7 @@ from django.utils.translation import ngettext
 
 from .languages import has_text, split_paragraphs, story_text
 from .text import clean_stored_text
+from .video import VideoAddressError, parse_video_url, validate_video_url
 
 HTTP_URL = URLValidator(schemes=["http", "https"])
 
@@ -445,6 +446,16 @@ class Story(models.Model):
     source_url = HttpURLField(
         _("source"), max_length=500, blank=True, help_text=_("Where the story was first published.")
     )
+    # Nullable (None: no video): adding a NOT NULL column rebuilds the table on SQLite, and with it
+    # the search triggers; a nullable one is a plain ALTER TABLE ADD COLUMN.
+    video_url = models.CharField(  # noqa: DJ001
+        _("video"),
+        max_length=500,
+        null=True,
+        blank=True,
+        validators=[validate_video_url],
+        help_text=_("The address of a YouTube or Vimeo video, as you copy it from the video's page."),
+    )
     hashtags = models.ManyToManyField(
         Hashtag, through="StoryHashtag", blank=True, related_name="stories", verbose_name=_("hashtags")
     )
@@ -606,6 +617,14 @@ class Story(models.Model):
     def paragraphs(self):
         """The English body's blocks, each a list of its lines."""
         return split_paragraphs(self.body)
+
+    @property
+    def video(self):
+        """The story's `articles.video.Video`, or None (no address, or one stored by a path that skipped validation)."""
+        try:
+            return parse_video_url(self.video_url) if self.video_url else None
+        except VideoAddressError:
+            return None
 
 
 class FrontPagePinQuerySet(models.QuerySet):
