@@ -64,6 +64,7 @@ def test_reader_presses_play_and_only_then_the_nocookie_player_loads(site, page,
     assert frame.get_attribute("src") == PLAYER
     assert frame.get_attribute("title").startswith("Video player (YouTube): Riverside Film Night")
     assert frame.get_attribute("allow") == "autoplay; encrypted-media; fullscreen; picture-in-picture"
+    assert frame.get_attribute("referrerpolicy") == "strict-origin-when-cross-origin"
     assert page.evaluate("document.activeElement.tagName") == "IFRAME"
     assert page.frame_locator("iframe.story-video-frame").locator("p").inner_text() == "Stub player"
     page.screenshot(path=artifacts_dir / "video-en-1280-playing.png", full_page=False)
