@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from articles.models import Story
 from conftest import axe_violations
 from newsroom.tests.site_pages import VIDEO_SLUG, import_demo_site
 
@@ -17,6 +18,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PLAYER = "https://www.youtube-nocookie.com/embed/aqz-KE-bpKQ?autoplay=1"
 STUB_PLAYER = "<!doctype html><html lang='en'><title>Stub player</title><p>Stub player</p></html>"
+PASSWORD = "a long admin password for the browser"
+NIGHT_MARKET_SLUG = "yeouido-riverside-night-market-opens-with-strict-food-waste-rules"
 LIGHT_BACKGROUND = "rgb(255, 255, 255)"
 DARK_BACKGROUND = "rgb(33, 37, 41)"
 
@@ -125,3 +128,33 @@ def test_video_story_has_no_axe_violations_in_light_or_dark(site, browser, artif
     assert page.evaluate("document.documentElement.scrollWidth") <= width
     assert elsewhere(requests, site) == []
     context.close()
+
+
+def test_editor_adds_a_video_in_admin_and_readers_get_it_on_play_only(site, page, browser, django_user_model):
+    django_user_model.objects.create_superuser("chief", "chief@example.com", PASSWORD)
+    story = Story.objects.get(slug=NIGHT_MARKET_SLUG)
+    page.goto(site.url + "/admin/login/")
+    page.fill("#id_username", "chief")
+    page.fill("#id_password", PASSWORD)
+    page.click("input[type=submit]")
+    change = f"{site.url}/admin/articles/story/{story.pk}/change/"
+    page.goto(change)
+    page.fill("#id_video_url", "https://www.dailymotion.com/video/x8abcd")
+    page.click("input[name=_continue]")
+    error = page.locator(".field-video_url .errorlist")
+    assert "Only YouTube and Vimeo videos can be embedded" in error.inner_text()
+    assert page.input_value("#id_video_url") == "https://www.dailymotion.com/video/x8abcd"
+
+    page.fill("#id_video_url", "https://youtu.be/aqz-KE-bpKQ?t=90")
+    page.click("input[name=_continue]")
+    assert "was changed successfully" in page.locator(".messagelist").first.inner_text()
+
+    reader = browser.new_context().new_page()
+    requests = watch(reader, site)
+    reader.goto(site.url + story.get_absolute_url())
+    reader.wait_for_load_state("networkidle")
+    assert elsewhere(requests, site) == []
+    reader.locator(".story-video-poster").click()
+    reader.locator("iframe.story-video-frame").wait_for()
+    assert elsewhere(requests, site) == ["https://www.youtube-nocookie.com/embed/aqz-KE-bpKQ?autoplay=1&start=90"]
+    reader.context.close()
