@@ -514,18 +514,20 @@ class Story(models.Model):
         stamped = self.stamp_text_edits(kwargs.get("update_fields"))
         if kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = {*kwargs["update_fields"], "reporter_slug", *stamped}
-        # An UPDATE keeps the stored version: writing the one in memory would take it back to what it
-        # was when this instance was read, and a page cached at that number would be served again.
-        keep_version = not self._state.adding
-        if keep_version:
-            self.page_version = models.F("page_version")
+        elif not self._state.adding and not kwargs.get("force_insert"):
+            # Every field but the version: writing the one in memory would take the stored version back
+            # to what it was when this object was read, and a page cached at that number would be served
+            # again. (Moved below, in the database; the number in memory may lag behind it.)
+            kwargs["update_fields"] = [
+                field.name
+                for field in self._meta.concrete_fields
+                if not field.primary_key and field.name != "page_version"
+            ]
         super().save(*args, **kwargs)
         self.korean_confirmed = False
         # In the database, not in memory: two saves at once still give two new versions. Stories
         # sharing a hashtag list this one among their related stories, so their pages move on too.
         Story.objects.filter(pk=self.pk).with_related().bump_page_version()
-        if keep_version:
-            self.refresh_from_db(fields=["page_version"])
 
     def get_absolute_url(self):
         return reverse("articles:story", kwargs={"slug": self.slug})
