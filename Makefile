@@ -28,6 +28,7 @@ run: install
 	$(MANAGE) migrate --noinput
 	$(MANAGE) import_story --only-new demo/stories
 	$(MANAGE) import_corrections demo/corrections.json
+	$(MANAGE) import_videos demo/videos.json
 	$(MANAGE) pin_story --lead --unless-pinned $(DEMO_LEAD)
 	exec $(MANAGE) runserver $(HOST):$(PORT)
 
@@ -57,6 +58,7 @@ serve: install .secret_key
 	DJANGO_SECRET_KEY="$${DJANGO_SECRET_KEY:-$$(cat .secret_key)}" $(MANAGE) migrate --noinput
 	DJANGO_SECRET_KEY="$${DJANGO_SECRET_KEY:-$$(cat .secret_key)}" $(MANAGE) import_story --only-new demo/stories
 	DJANGO_SECRET_KEY="$${DJANGO_SECRET_KEY:-$$(cat .secret_key)}" $(MANAGE) import_corrections demo/corrections.json
+	DJANGO_SECRET_KEY="$${DJANGO_SECRET_KEY:-$$(cat .secret_key)}" $(MANAGE) import_videos demo/videos.json
 	DJANGO_SECRET_KEY="$${DJANGO_SECRET_KEY:-$$(cat .secret_key)}" $(MANAGE) pin_story --lead --unless-pinned $(DEMO_LEAD)
 	DJANGO_SECRET_KEY="$${DJANGO_SECRET_KEY:-$$(cat .secret_key)}" exec $(BIN)/gunicorn newsroom.wsgi \
 		--bind $(HOST):$(PORT)

@@ -164,6 +164,7 @@ class StoryAdmin(CleanTextAdminMixin, admin.ModelAdmin):
             {"fields": ["headline", "headline_ko", "slug", "intro", "intro_ko", "body", "body_ko", "korean_confirmed"]},
         ),
         (_("Byline and source"), {"fields": ["reporter", "outlet", "section", "source_url"]}),
+        (_("Video"), {"fields": ["video_url"]}),
         (
             _("Publication"),
             {

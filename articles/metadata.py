@@ -19,6 +19,9 @@ OG_LOCALES = {"en": "en_US", "ko": "ko_KR"}
 LOGO_PATH = "img/logo.png"
 LOGO_WIDTH = LOGO_HEIGHT = 256
 
+# static/img/video-poster.svg: the poster of a story's video (ours: nothing comes from the video host).
+VIDEO_POSTER_PATH = "img/video-poster.svg"
+
 # Characters that could end the <script> element or confuse an HTML parser inside it, as JSON
 # escapes: JSON.parse and json.loads read them back as the same characters.
 SCRIPT_ESCAPES = {
@@ -38,6 +41,7 @@ class PageInfo:
     site_name: str
     home_url: str
     logo_url: str
+    video_poster_url: str = ""  # absolute URL of VIDEO_POSTER_PATH
 
     def absolute(self, path):
         return f"{self.origin}{path}"
@@ -151,11 +155,34 @@ def news_article(story, page, *, comment_count):
         article["isBasedOn"] = story.source_url
     article["keywords"] = [tag.name for tag in story.hashtags.all()]
     article["commentCount"] = comment_count
+    video = story.video
+    if video is not None:
+        article["video"] = video_object(story, video, text, published, page)
     corrections = correction_entries(story, page)
     if corrections:
         article["correction"] = corrections
     article["isAccessibleForFree"] = True
     return article
+
+
+def video_object(story, video, text, published, page):
+    """The schema.org `VideoObject` of a story's video (an `articles.video.Video`), in the page's language.
+
+    Names and describes it with the story's headline and summary (the host's own title is never
+    fetched); `uploadDate` is the story's publication time (`published`, ISO 8601 with the outlet's
+    offset) as the upload time is not known; the thumbnail is our own poster.
+    """
+    entry = {
+        "@type": "VideoObject",
+        "name": text.headline,
+        "description": text.summary or text.headline,
+        "embedUrl": video.player_url(autoplay=False),
+        "url": video.page_url,
+        "thumbnailUrl": page.video_poster_url or page.logo_url,
+    }
+    if published:
+        entry["uploadDate"] = published
+    return entry
 
 
 def correction_entries(story, page):

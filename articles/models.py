@@ -16,6 +16,7 @@ from django.utils.translation import ngettext
 
 from .languages import has_text, split_paragraphs, story_text
 from .text import clean_stored_text, comparable_text
+from .video import VideoAddressError, parse_video_url, validate_video_url
 
 HTTP_URL = URLValidator(schemes=["http", "https"])
 
@@ -479,6 +480,16 @@ class Story(models.Model):
     source_url = HttpURLField(
         _("source"), max_length=500, blank=True, help_text=_("Where the story was first published.")
     )
+    # Nullable (None: no video): adding a NOT NULL column rebuilds the table on SQLite, and with it
+    # the search triggers; a nullable one is a plain ALTER TABLE ADD COLUMN.
+    video_url = models.CharField(  # noqa: DJ001
+        _("video"),
+        max_length=500,
+        null=True,
+        blank=True,
+        validators=[validate_video_url],
+        help_text=_("The address of a YouTube or Vimeo video, as you copy it from the video's page."),
+    )
     hashtags = models.ManyToManyField(
         Hashtag, through="StoryHashtag", blank=True, related_name="stories", verbose_name=_("hashtags")
     )
@@ -552,6 +563,15 @@ class Story(models.Model):
         stamped = self.stamp_text_edits(kwargs.get("update_fields"))
         if kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = {*kwargs["update_fields"], "reporter_slug", *stamped}
+        elif not self._state.adding and not kwargs.get("force_insert"):
+            # Every field but the version: writing the one in memory would take the stored version back
+            # to what it was when this object was read, and a page cached at that number would be served
+            # again. (Moved below, in the database; the number in memory may lag behind it.)
+            kwargs["update_fields"] = [
+                field.name
+                for field in self._meta.concrete_fields
+                if not field.primary_key and field.name != "page_version"
+            ]
         super().save(*args, **kwargs)
         self.korean_confirmed = False
         # In the database, not in memory: two saves at once still give two new versions. Stories
@@ -655,6 +675,14 @@ class Story(models.Model):
     def paragraphs(self):
         """The English body's blocks, each a list of its lines."""
         return split_paragraphs(self.body)
+
+    @property
+    def video(self):
+        """The story's `articles.video.Video`, or None (no address, or one stored by a path that skipped validation)."""
+        try:
+            return parse_video_url(self.video_url) if self.video_url else None
+        except VideoAddressError:
+            return None
 
 
 class FrontPagePinQuerySet(models.QuerySet):

@@ -320,7 +320,8 @@ SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", False)
 # JSON-LD block of story pages is a data block (type="application/ld+json"): browsers do not
 # run it, so script-src does not apply to it and it needs no nonce (a nonce would be stored in
 # the page cache and served to every reader). img-src allows data: for Bootstrap's and the
-# admin's inline SVG icons in CSS.
+# admin's inline SVG icons in CSS. frame-src: the players of YouTube (nocookie) and Vimeo, which
+# static/js/video.js puts in a story page when the reader presses play (README "Video").
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
@@ -333,6 +334,8 @@ CONTENT_SECURITY_POLICY = {
         "base-uri": [SELF],
         "form-action": [SELF],
         "frame-ancestors": [NONE],
+        # A story's video, after the reader presses play: the two privacy-enhanced players only.
+        "frame-src": ["https://www.youtube-nocookie.com", "https://player.vimeo.com"],
     },
 }
 

@@ -26,6 +26,7 @@ def page_info(context):
         site_name=context.get("site_name") or settings.NEWSROOM_SITE_NAME,
         home_url=origin + reverse("articles:home"),
         logo_url=request.build_absolute_uri(static(metadata.LOGO_PATH)),
+        video_poster_url=request.build_absolute_uri(static(metadata.VIDEO_POSTER_PATH)),
     )
 
 

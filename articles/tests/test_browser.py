@@ -105,7 +105,9 @@ def test_a_long_unbroken_section_name_does_not_widen_a_phone_page(demo_site, bro
 @pytest.mark.browser_context_args(viewport={"width": 1280, "height": 800})
 def test_wide_screen_sets_stories_in_columns_and_centres_the_story(demo_site, page):
     page.goto(url(demo_site, "articles:home"))
-    lefts = {round(box["x"]) for box in (card.bounding_box() for card in page.locator(".story-card").all())}
+    cards = page.locator(".story-card").all()
+    # The card beside the lead is drawn 1rem further left (its rule, layout.css): the others show the columns.
+    lefts = {round(card.bounding_box()["x"]) for number, card in enumerate(cards) if number != 1}
     assert len(lefts) == 3
 
     page.goto(url(demo_site, "articles:story", slug=LIBRARY_SLUG))

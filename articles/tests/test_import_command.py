@@ -218,10 +218,10 @@ def test_hashtags_differing_only_in_case_across_pages_are_one_hashtag(tmp_path):
     assert tag.stories.count() == 2
 
 
-def test_demo_folder_imports_four_stories():
+def test_demo_folder_imports_five_stories():
     _, _, error = import_story(DEMO_DIR)
     assert error is None
-    assert Story.objects.filter(status=Story.Status.PUBLISHED).count() == 4
+    assert Story.objects.filter(status=Story.Status.PUBLISHED).count() == 5
 
 
 def test_demo_folder_has_one_story_with_a_korean_body():

@@ -64,6 +64,24 @@ def test_edit_to_the_story_shows_at_once(client, story):
     assert "Corrected harbour story" in Client().get(story.get_absolute_url()).content.decode()
 
 
+def test_every_edit_saved_from_one_story_object_shows_at_once(story):
+    for headline in ["First edit of the harbour story", "Second edit of the harbour story"]:
+        Client().get(story.get_absolute_url())
+        story.headline = headline
+        story.save()
+        assert headline in Client().get(story.get_absolute_url()).content.decode()
+
+
+def test_an_edit_saved_from_an_object_read_before_another_edit_shows_at_once(story):
+    first, second = Story.objects.get(pk=story.pk), Story.objects.get(pk=story.pk)
+    first.headline = "Edited in one tab"
+    first.save()
+    assert "Edited in one tab" in Client().get(story.get_absolute_url()).content.decode()
+    second.headline = "Edited in another tab"
+    second.save()
+    assert "Edited in another tab" in Client().get(story.get_absolute_url()).content.decode()
+
+
 def test_new_social_link_and_renamed_hashtag_show_at_once(client, story):
     client.get(story.get_absolute_url())
     make_social_link(story.outlet, label="Mastodon", url="https://social.example/@harbour")

@@ -16,6 +16,9 @@ from comments.models import Comment
 
 DEMO_STORIES = Path(__file__).resolve().parents[2] / "demo" / "stories"
 DEMO_CORRECTIONS = DEMO_STORIES.parent / "corrections.json"
+DEMO_VIDEOS = DEMO_STORIES.parent / "videos.json"
+# The demo story with a YouTube video (demo/videos.json).
+VIDEO_SLUG = "riverside-film-night-screens-open-licence-animated-short-big-buck-bunny"
 # The demo story with a Korean body and comments, and one whose body is in English only.
 KOREAN_BODY_SLUG = "mapo-district-library-extends-opening-hours-for-exam-season"
 ENGLISH_ONLY_SLUG = "line-9-trains-to-add-quiet-cars-and-step-free-boarding-upgrades"
@@ -31,8 +34,8 @@ MISTYPED_COMMENT = {
 
 
 def import_demo_site():
-    """The four demo stories with their outlets, sections, hashtags and comments (both languages, replies),
-    and the correction of the story with a Korean body.
+    """The demo stories with their outlets, sections, hashtags and comments (both languages, replies),
+    the correction of the story with a Korean body and the video of the film-night story.
 
     The English of one (KOREAN_STALE_SLUG) is then edited, so its Korean page carries the stale-Korean notice.
     """
@@ -42,6 +45,7 @@ def import_demo_site():
     )
     call_command("import_story", str(DEMO_STORIES), stdout=StringIO(), stderr=StringIO())
     call_command("import_corrections", str(DEMO_CORRECTIONS), stdout=StringIO(), stderr=StringIO())
+    call_command("import_videos", str(DEMO_VIDEOS), stdout=StringIO(), stderr=StringIO())
     edited = Story.objects.get(slug=KOREAN_STALE_SLUG)
     edited.body += "\n\nUpdated: the closing concert moves indoors."
     edited.save()
@@ -58,6 +62,7 @@ def reader_pages(language):
             "story": story.get_absolute_url(),
             "story-english-only": reverse("articles:story", kwargs={"slug": ENGLISH_ONLY_SLUG}),
             "story-korean-stale": reverse("articles:story", kwargs={"slug": KOREAN_STALE_SLUG}),
+            "story-video": reverse("articles:story", kwargs={"slug": VIDEO_SLUG}),
             "hashtag": Hashtag.objects.get(name="서울").get_absolute_url(),
             "not-found": f"{home}no-such-page/",
             "bad-request": f"{home}?page=%00",

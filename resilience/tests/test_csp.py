@@ -19,6 +19,8 @@ EXPECTED_DIRECTIVES = {
     "base-uri": "'self'",
     "form-action": "'self'",
     "frame-ancestors": "'none'",
+    # A story's video player, after the reader presses play: these two hosts, nothing broader.
+    "frame-src": "https://www.youtube-nocookie.com https://player.vimeo.com",
 }
 
 

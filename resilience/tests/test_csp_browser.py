@@ -32,6 +32,7 @@ document.addEventListener("securitypolicyviolation", (event) => {
 @pytest.fixture
 def site(live_server, django_user_model):
     call_command("import_story", str(DEMO_STORIES), stdout=StringIO(), stderr=StringIO())
+    call_command("import_videos", str(DEMO_STORIES.parent / "videos.json"), stdout=StringIO(), stderr=StringIO())
     story = Story.objects.order_by("pk").first()
     make_comment(story, status=Comment.Status.PENDING, text="A comment waiting for moderation.")
     django_user_model.objects.create_superuser("chief", "chief@example.com", PASSWORD)
@@ -71,6 +72,22 @@ def test_reader_pages_run_under_the_policy_with_no_violation(site, watched_page)
         found[address] = visit(watched_page, site.url + address)
     assert watched_page.locator('script[type="application/ld+json"]').count() == 1
     assert found == {address: [] for address in found}
+
+
+def test_video_story_plays_its_player_under_the_policy_with_no_violation(site, watched_page):
+    page = watched_page
+    # The test server has no Internet: the player's address is answered here, under the page's frame-src.
+    page.route(
+        "https://www.youtube-nocookie.com/**",
+        lambda route: route.fulfill(status=200, content_type="text/html", body="<!doctype html><title>Stub</title>"),
+    )
+    story = Story.objects.exclude(video_url=None).get()
+    assert visit(page, site.url + story.get_absolute_url()) == []
+    page.locator(".story-video-poster").click()
+    page.locator("iframe.story-video-frame").wait_for()
+    page.wait_for_load_state("networkidle")
+    assert page.frame_locator("iframe.story-video-frame").locator("title").count() == 1
+    assert violations(page) == []
 
 
 def test_admin_pages_run_under_the_policy_with_no_violation(site, watched_page):
