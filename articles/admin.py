@@ -17,6 +17,7 @@ from .models import (
     Story,
     StoryHashtag,
 )
+from .revisions_admin import StoryRevisionsAdminMixin
 
 
 class CleanTextAdminMixin:
@@ -105,7 +106,7 @@ class StoryAdminForm(CleanTextModelForm):
 
 
 @admin.register(Story)
-class StoryAdmin(CleanTextAdminMixin, admin.ModelAdmin):
+class StoryAdmin(CleanTextAdminMixin, StoryRevisionsAdminMixin, admin.ModelAdmin):
     list_display = ["headline", "headline_ko", "status", "published_at", "section", "outlet"]
     list_filter = ["status", "section", "outlet", "hashtags"]
     list_select_related = ["outlet", "section"]
