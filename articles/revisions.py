@@ -73,6 +73,24 @@ def restore_is_an_edit(sender, instance, raw, **kwargs):
     instance.stamp_text_edits()
 
 
+def restore_version(version):
+    """Write the story and its hashtag links back as `version` (a story `Version`) holds them.
+
+    Hashtag links added since are deleted and the revision's links come back with their positions.
+    Corrections are left as they are now: a correction is a public record, never deleted or
+    rewritten by restoring a story's text (reversion's own revert would delete those published
+    since). The story is written by reversion's raw save (see `restore_is_an_edit`); the change
+    form's save that follows is what moves the page on.
+    """
+    revision_versions = list(version.revision.version_set.select_related("content_type"))
+    links = [item for item in revision_versions if item._model is StoryHashtag]
+    kept = [int(item.object_id) for item in links]
+    StoryHashtag.objects.filter(story_id=version.object_id).exclude(pk__in=kept).delete()
+    version.revert()
+    for link in links:
+        link.revert()
+
+
 def story_versions(story_id):
     """The reversion `Version`s of the story with primary key `story_id`, newest first, with their revision."""
     return Version.objects.get_for_object_reference(Story, story_id).select_related("revision__user")

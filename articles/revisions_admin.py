@@ -9,7 +9,9 @@ from contextlib import contextmanager
 import reversion
 from django import forms
 from django.contrib import messages
+from django.contrib.admin.utils import quote, unquote
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -169,6 +171,37 @@ class StoryRevisionsAdminMixin(VersionAdmin):
             "compare_url": reverse("admin:articles_story_compare", args=[object_id]),
         }
         return super().history_view(request, object_id, extra_context)
+
+    def revision_view(self, request, object_id, version_id, extra_context=None):
+        """Restore: the change form filled with a revision (GET), saved as a new revision (POST).
+
+        In place of reversion's view, which deletes what the story follows now and the revision did
+        not hold: corrections published since would go. The restore is written inside a transaction
+        that is rolled back unless the editor's save succeeds (`revisions.restore_version`).
+        """
+        object_id = unquote(object_id)
+        version = get_object_or_404(revisions.story_versions(object_id), pk=version_id) if version_id else None
+        context = {
+            "title": _("Restore “%(story)s”") % {"story": version.object_repr},
+            "revert": True,
+            **(extra_context or {}),
+        }
+        with transaction.atomic():
+            revisions.restore_version(version)
+            with self.create_revision(request):
+                response = self.changeform_view(request, quote(object_id), request.path, context)
+                if request.method == "POST" and response.status_code == 302:
+                    reversion.set_comment(
+                        _gettext("Restored the version of %(date)s")
+                        % {"date": localize(timezone.localtime(version.revision.date_created))}
+                    )
+                    return response
+            # A look at the revision, or a refused form: show it and keep nothing.
+            if hasattr(response, "render"):
+                response.template_name = "reversion/revision_form.html"
+                response.render()
+            transaction.set_rollback(True)
+        return response
 
     def compare_view(self, request, object_id):
         """A side-by-side diff of the text of two revisions (`from`, `to`: version ids; `to` "current" by default)."""

@@ -13,7 +13,7 @@ from articles import revisions
 from articles.models import Story, StoryHashtag
 from comments.tests.factories import read_form
 
-from .factories import make_story
+from .factories import make_correction, make_story
 from .story_pages import SEED_PAGE  # noqa: F401 - the seed page's helpers live there
 
 pytestmark = pytest.mark.django_db
@@ -135,7 +135,34 @@ def test_restoring_a_revision_saves_it_as_a_new_one_and_moves_the_page_version(c
     assert [tag.name for tag in story.hashtags.order_by("story_links__position")] == ["First", "Second"]
     newest = versions_of(story)
     assert len(newest) == 3
-    assert newest[0].revision.get_comment().startswith("Reverted to previous version")
+    assert newest[0].revision.get_comment().startswith("Restored the version of")
+    assert newest[0].revision.user == editor
+
+
+def test_restoring_keeps_the_corrections_published_since(client, editor):
+    story = make_story(body="Version one.")
+    save_story(client, story, body="Version one.")
+    first = versions_of(story)[0]
+    correction = make_correction(story, text="The figure was wrong.")
+    save_story(client, story, body="Version two.")
+
+    url = f"/admin/articles/story/{story.pk}/history/{first.pk}/"
+    assert client.post(url, open_form(client, url)).status_code == 302
+    story.refresh_from_db()
+    assert story.body == "Version one."
+    assert list(story.corrections.values_list("pk", "text")) == [(correction.pk, "The figure was wrong.")]
+
+
+def test_looking_at_a_revision_changes_nothing(client, editor):
+    story = make_story(body="Version one.")
+    save_story(client, story, body="Version one.")
+    first = versions_of(story)[0]
+    save_story(client, story, body="Version two.")
+    before = Story.objects.get(pk=story.pk).page_version
+    response = client.get(f"/admin/articles/story/{story.pk}/history/{first.pk}/")
+    assert "Version one." in response.content.decode()
+    story.refresh_from_db()
+    assert (story.body, story.page_version, len(versions_of(story))) == ("Version two.", before, 2)
 
 
 def test_a_restore_is_an_edit_for_the_stale_korean_rule(client, editor):
@@ -240,3 +267,14 @@ def test_saving_over_a_newer_version_shows_a_conflict_instead_of_overwriting(cli
     assert client.post(change_url(story), again).status_code == 302
     story.refresh_from_db()
     assert story.body == "My edit."
+
+
+def test_an_editor_restores_an_autosave_from_the_history(client, editor):
+    story = make_story(body="Live body.")
+    autosave(client, story, body="The text of a closed tab.")
+    [draft] = versions_of(story)
+    assert "Autosave (not published)" in client.get(f"/admin/articles/story/{story.pk}/history/").content.decode()
+    url = f"/admin/articles/story/{story.pk}/history/{draft.pk}/"
+    assert client.post(url, open_form(client, url)).status_code == 302
+    story.refresh_from_db()
+    assert story.body == "The text of a closed tab."
