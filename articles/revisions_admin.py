@@ -163,8 +163,8 @@ class StoryRevisionsAdminMixin(VersionAdmin):
     def history_view(self, request, object_id, extra_context=None):
         """reversion's history of the story, each revision with a link to its diff against the current text."""
         versions = list(revisions.story_versions(object_id)) if object_id.isdigit() else []
-        for version, older in zip(versions, [*versions[1:], None], strict=True):
-            version.previous_id = older.pk if older else None
+        for index, version in enumerate(versions):
+            version.previous_id = versions[index + 1].pk if index + 1 < len(versions) else None
         extra_context = {
             **(extra_context or {}),
             "story_versions": versions,

@@ -278,3 +278,22 @@ def test_an_editor_restores_an_autosave_from_the_history(client, editor):
     assert client.post(url, open_form(client, url)).status_code == 302
     story.refresh_from_db()
     assert story.body == "The text of a closed tab."
+
+
+@pytest.mark.parametrize("object_id", ["999999999999999999999999999999", "0", "-1", "abc"])
+@pytest.mark.parametrize(
+    "page", ["history/", "history/compare/?from=1", "history/99999999999999999999999/", "autosave/"]
+)
+def test_revision_pages_of_odd_addresses_answer_404(client, editor, object_id, page):
+    response = (
+        client.post(f"/admin/articles/story/{object_id}/{page}")
+        if page == "autosave/"
+        else (client.get(f"/admin/articles/story/{object_id}/{page}"))
+    )
+    assert response.status_code in (302, 404)
+
+
+def test_a_compare_with_an_odd_version_answers_404(client, editor):
+    story = make_story()
+    for query in ("?from=99999999999999999999999", "?from=", "?from=1&to=x", ""):
+        assert client.get(f"/admin/articles/story/{story.pk}/history/compare/{query}").status_code == 404
