@@ -24,7 +24,9 @@ from .models import Correction, Story, StoryHashtag
 
 STORY_FOLLOW = ("hashtag_links", "corrections")
 AUTOSAVE_COMMENT = "autosave"
-# An editor whose change form has not pinged for this long has left (the form pings every 30 s).
+# How often the change form autosaves and says the editor is still there (issue 9: at least every 60 s).
+AUTOSAVE_SECONDS = 30
+# An editor whose change form has not pinged for this long has left: four pings missed.
 PRESENCE_SECONDS = 120
 
 # The text an editor compares and autosaves, in the order of the change form.

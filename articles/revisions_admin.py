@@ -158,6 +158,7 @@ class StoryRevisionsAdminMixin(VersionAdmin):
         extra_context = {**(extra_context or {})}
         if object_id.isdigit():
             extra_context["autosave_url"] = reverse("admin:articles_story_autosave", args=[object_id])
+            extra_context["autosave_seconds"] = revisions.AUTOSAVE_SECONDS
         return super().change_view(request, object_id, form_url, extra_context)
 
     def history_view(self, request, object_id, extra_context=None):

@@ -297,3 +297,22 @@ def test_a_compare_with_an_odd_version_answers_404(client, editor):
     story = make_story()
     for query in ("?from=99999999999999999999999", "?from=", "?from=1&to=x", ""):
         assert client.get(f"/admin/articles/story/{story.pk}/history/compare/{query}").status_code == 404
+
+
+def test_a_deleted_story_keeps_its_revisions_for_superusers_to_recover(client, django_user_model):
+    chief = django_user_model.objects.create_superuser("chief", "chief@example.com", "x")
+    client.force_login(chief)
+    story = make_story(body="Kept for the record.")
+    save_story(client, story, body="Kept for the record.")
+    story_id = story.pk
+    story.delete()
+    assert len(revisions.story_versions(story_id)) == 1
+    assert "Kept for the record." in Version.objects.get_deleted(Story).get().serialized_data
+    assert client.get("/admin/articles/story/recover/").status_code == 200
+
+
+def test_no_admin_page_deletes_revisions():
+    from django.contrib import admin
+    from reversion.models import Revision
+
+    assert Version not in admin.site._registry and Revision not in admin.site._registry

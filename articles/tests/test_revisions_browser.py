@@ -1,5 +1,7 @@
 """An editor edits a story twice in admin and restores the first edit, in a real browser; readers see it.
 
+The autosave of an open change form keeps what a closed tab held, without publishing it.
+
 Screenshots: artifacts/revision-compare.png, revision-restored-story.png.
 """
 
@@ -13,6 +15,7 @@ from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.urls import reverse
 
+from articles import revisions
 from articles.models import Story
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -82,3 +85,25 @@ def test_editor_edits_twice_restores_the_first_edit_and_readers_see_it(editor_si
     assert "The first edit of the intro." in reader.content()
     assert "The second edit" not in reader.content()
     reader.screenshot(path=artifacts_dir / "revision-restored-story.png", full_page=True)
+
+
+def test_a_closed_tab_loses_nothing_the_autosave_kept_it_and_readers_never_saw_it(
+    editor_site, browser, monkeypatch, django_user_model
+):
+    monkeypatch.setattr(revisions, "AUTOSAVE_SECONDS", 1)
+    story = Story.objects.get(slug=LIBRARY_SLUG)
+    live_intro = story.intro
+    page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    log_in(page, editor_site)
+    page.goto(editor_site.url + reverse("admin:articles_story_change", args=[story.pk]))
+    page.fill("#id_intro", "Half-typed intro of a tab about to close.")
+    page.locator(".story-autosave-status").filter(has_text="Autosaved at").wait_for()
+    page.close()
+
+    story.refresh_from_db()
+    assert story.intro == live_intro
+    [draft] = revisions.autosaves_of(story.pk, django_user_model.objects.get(username="editor"))
+    assert draft.field_dict["intro"] == "Half-typed intro of a tab about to close."
+    reader = browser.new_page()
+    reader.goto(editor_site.url + story.get_absolute_url())
+    assert "Half-typed" not in reader.content()

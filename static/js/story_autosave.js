@@ -1,13 +1,12 @@
 /* Autosave of the story change form (articles/revisions_admin.py, README "Revisions").
 
-   Every 30 seconds the form's text fields are posted, with the CSRF token and the version the editor
-   opened, to the story's autosave address: the server keeps them as this editor's autosave revision
-   (never applied to the live story) and notes that the editor still has the story open. Loaded by the
-   story admin's Media; does nothing on pages without the #story-autosave marker. */
+   Every `data-seconds` seconds (30) the form's text fields are posted with the CSRF token to the
+   story's autosave address, and once more when the tab is hidden or closed: the server keeps them as
+   this editor's autosave revision (never applied to the live story) and notes that the editor still
+   has the story open. Loaded by the story admin's Media; does nothing without #story-autosave. */
 (function () {
   "use strict";
-  var INTERVAL_MS = 30000;
-  var FIELDS = ["headline", "headline_ko", "intro", "intro_ko", "body", "body_ko", "opened_version"];
+  var FIELDS = ["headline", "headline_ko", "intro", "intro_ko", "body", "body_ko"];
 
   function start() {
     var marker = document.getElementById("story-autosave");
@@ -16,6 +15,7 @@
       return;
     }
     var url = marker.getAttribute("data-url");
+    var seconds = parseInt(marker.getAttribute("data-seconds"), 10) || 30;
     var token = form.querySelector("input[name=csrfmiddlewaretoken]");
     var status = document.createElement("span");
     status.className = "story-autosave-status";
@@ -35,7 +35,7 @@
         .then(function (response) {
           return response.json().then(function (answer) {
             if (answer.saved) {
-              status.textContent = marker.getAttribute("data-saved") || new Date().toLocaleTimeString();
+              status.textContent = marker.getAttribute("data-saved") + " " + new Date().toLocaleTimeString();
             }
           });
         })
@@ -44,7 +44,7 @@
         });
     }
 
-    window.setInterval(send, INTERVAL_MS);
+    window.setInterval(send, seconds * 1000);
     document.addEventListener("visibilitychange", function () {
       if (document.visibilityState === "hidden") {
         send();
