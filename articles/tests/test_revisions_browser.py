@@ -17,6 +17,7 @@ from django.urls import reverse
 
 from articles import revisions
 from articles.models import Story
+from conftest import axe_violations
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -42,6 +43,16 @@ def log_in(page, site):
     page.fill("#id_password", PASSWORD)
     page.get_by_role("button", name="Log in").click()
     page.wait_for_url(site.url + reverse("admin:index"))
+
+
+def violations_in_content(page):
+    """axe's findings on the page's own content (Django admin's sidebar and header are not ours)."""
+    inside = "selector => !!document.querySelector(selector)?.closest('#content')"
+    return [
+        (rule, kept)
+        for rule, targets in axe_violations(page)
+        if (kept := [target for target in targets if page.evaluate(inside, target[0])])
+    ]
 
 
 def edit_intro(page, site, story, intro):
@@ -71,6 +82,15 @@ def test_editor_edits_twice_restores_the_first_edit_and_readers_see_it(editor_si
     assert page.locator(".diff-table del").first.inner_text() == "first"
     assert "<b>not</b>" in page.locator("#content-main").inner_text()
     page.screenshot(path=artifacts_dir / "revision-compare.png", full_page=True)
+    found = {}
+    for scheme in ("light", "dark"):
+        page.emulate_media(color_scheme=scheme, reduced_motion="reduce")
+        found[f"compare ({scheme})"] = violations_in_content(page)
+    page.goto(editor_site.url + reverse("admin:articles_story_history", args=[story.pk]))
+    found["history"] = violations_in_content(page)
+    assert {name: violations for name, violations in found.items() if violations} == {}
+    page.goto(editor_site.url + reverse("admin:articles_story_history", args=[story.pk]))
+    page.locator("#change-history tbody tr").nth(1).get_by_role("link", name="with the current text").click()
 
     page.get_by_role("link", name="Restore the earlier version").click()
     assert page.locator("#id_intro").input_value() == "The first edit of the intro."
