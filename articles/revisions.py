@@ -233,6 +233,13 @@ def note_presence(story_id, user, now=None):
     return editors
 
 
+def forget_presence(story_id, user):
+    """`user` left the change form of story `story_id` (saved it): others are no longer warned of them."""
+    editors = current_editors(story_id)
+    if editors.pop(user.pk, None) is not None:
+        cache.set(_presence_key(story_id), editors, PRESENCE_SECONDS)
+
+
 def current_editors(story_id, now=None):
     """{user id: (name, opened at, last seen)} of the editors whose form of story `story_id` pinged lately."""
     now = now or timezone.now()

@@ -161,6 +161,11 @@ class StoryRevisionsAdminMixin(VersionAdmin):
             extra_context["autosave_seconds"] = revisions.AUTOSAVE_SECONDS
         return super().change_view(request, object_id, form_url, extra_context)
 
+    def response_change(self, request, obj):
+        """After a save the editor has left the form (unless they go on editing it): no more warnings of them."""
+        revisions.forget_presence(obj.pk, request.user)
+        return super().response_change(request, obj)
+
     def history_view(self, request, object_id, extra_context=None):
         """reversion's history of the story, each revision with a link to its diff against the current text."""
         versions = list(revisions.story_versions(object_id)) if object_id.isdigit() else []

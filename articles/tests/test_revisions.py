@@ -316,3 +316,11 @@ def test_no_admin_page_deletes_revisions():
     from reversion.models import Revision
 
     assert Version not in admin.site._registry and Revision not in admin.site._registry
+
+
+def test_an_editor_who_saved_is_no_longer_shown_as_editing(client, editor, django_user_model):
+    story = make_story()
+    assert save_story(client, story, body="Saved and gone.").status_code == 302
+    other = client.__class__()
+    other.force_login(staff_in(django_user_model, "Editors", "other"))
+    assert "opened this story" not in other.get(change_url(story)).content.decode()
