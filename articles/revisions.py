@@ -60,7 +60,9 @@ def restore_is_an_edit(sender, instance, raw, **kwargs):
 
     The revision's own `page_version` would take the page cache back to keys it used before, and
     its edit timestamps would undo the stale-Korean rule: the stored page version is kept (save()
-    then moves it on) and the text that changes is stamped as edited now, like any edit.
+    then moves it on) and the text that changes is stamped as edited now, like any edit. Other raw
+    saves of an existing story (`loaddata`) are treated the same way; a story recovered after its
+    deletion has no stored row and keeps the revision's values.
     """
     if not raw or instance.pk is None:
         return

@@ -31,7 +31,8 @@
           data.append(name, field.value);
         }
       });
-      fetch(url, { method: "POST", body: data, credentials: "same-origin", headers: { "X-Requested-With": "XMLHttpRequest" } })
+      // keepalive: the last send, as the tab closes, still reaches the server.
+      fetch(url, { method: "POST", body: data, credentials: "same-origin", keepalive: true })
         .then(function (response) {
           return response.json().then(function (answer) {
             if (answer.saved) {
