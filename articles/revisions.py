@@ -41,6 +41,9 @@ TEXT_FIELDS = (
 
 # Characters that draw nothing or reorder what follows (bidi controls, zero-width characters):
 # shown in a diff as their code point, so a hostile edit cannot hide or flip the text around it.
+# What a restore leaves as it is now: whether and when the story is published.
+KEPT_ON_RESTORE = ("status", "published_at")
+
 HIDDEN_CHARACTERS = re.compile("([\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff])")
 
 
@@ -59,18 +62,24 @@ def restore_is_an_edit(sender, instance, raw, **kwargs):
     """A story written back from a revision (a raw save: reversion's revert) keeps the clocks moving.
 
     The revision's own `page_version` would take the page cache back to keys it used before, and
-    its edit timestamps would undo the stale-Korean rule: the stored page version is kept (save()
-    then moves it on) and the text that changes is stamped as edited now, like any edit. Other raw
+    its edit timestamps would undo the stale-Korean rule; its status would publish or unpublish the
+    story behind the editor's back (publishing is a decision of its own, with its permission). So
+    the publication state (`KEPT_ON_RESTORE`) stays as it is now, the stored page version is kept
+    (save() then moves it on) and the text that changes is stamped as edited now. Other raw
     saves of an existing story (`loaddata`) are treated the same way; a story recovered after its
     deletion has no stored row and keeps the revision's values.
     """
     if not raw or instance.pk is None:
         return
     stored = (
-        Story.objects.filter(pk=instance.pk).values("page_version", "english_edited_at", "korean_edited_at").first()
+        Story.objects.filter(pk=instance.pk)
+        .values("page_version", "english_edited_at", "korean_edited_at", *KEPT_ON_RESTORE)
+        .first()
     )
     if stored is None:
         return
+    for name in KEPT_ON_RESTORE:
+        setattr(instance, name, stored[name])
     instance.page_version = stored["page_version"] + 1
     instance.english_edited_at = stored["english_edited_at"]
     instance.korean_edited_at = stored["korean_edited_at"]

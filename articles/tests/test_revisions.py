@@ -324,3 +324,16 @@ def test_an_editor_who_saved_is_no_longer_shown_as_editing(client, editor, djang
     other = client.__class__()
     other.force_login(staff_in(django_user_model, "Editors", "other"))
     assert "opened this story" not in other.get(change_url(story)).content.decode()
+
+
+def test_restoring_a_draft_revision_leaves_the_story_published(client, editor):
+    story = make_story(status=Story.Status.DRAFT, published_at=None, body="Draft text.")
+    save_story(client, story, body="Draft text.")
+    draft = versions_of(story)[0]
+    Story.objects.filter(pk=story.pk).update(status=Story.Status.PUBLISHED, published_at=revisions.timezone.now())
+    url = f"/admin/articles/story/{story.pk}/history/{draft.pk}/"
+    fields = open_form(client, url)
+    assert fields["status"] == "published"
+    assert client.post(url, fields).status_code == 302
+    story.refresh_from_db()
+    assert (story.body, story.status) == ("Draft text.", "published")
