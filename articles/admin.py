@@ -18,6 +18,7 @@ from .models import (
     Story,
     StoryHashtag,
 )
+from .revisions_admin import StoryRevisionsAdminMixin
 from .workflow import admin_time, may_publish, record_status_change, statuses_for
 
 
@@ -142,7 +143,7 @@ def workflow_state(story):
 
 
 @admin.register(Story)
-class StoryAdmin(CleanTextAdminMixin, admin.ModelAdmin):
+class StoryAdmin(CleanTextAdminMixin, StoryRevisionsAdminMixin, admin.ModelAdmin):
     """Stories. Reporters (no `publish_story`) see and edit only their own drafts and send them for
     review; editors do everything. Every change of status is logged (StoryStatusChange)."""
 

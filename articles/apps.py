@@ -8,7 +8,7 @@ class ArticlesConfig(AppConfig):
     verbose_name = _("Stories")
 
     def ready(self):
-        from . import converters, receivers  # noqa: F401 - connects the page-version receivers
+        from . import converters, receivers, revisions  # noqa: F401 - page-version receivers, revision registry
 
         # Before any URLconf is read: comments' URLs use them too.
         converters.register()

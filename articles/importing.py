@@ -6,8 +6,10 @@ transaction, so a page is imported whole or not at all. The `import_story`
 command wires the two together.
 """
 
+import reversion
 from django.db import transaction
 
+from . import revisions  # noqa: F401 - registers Story with reversion
 from .models import Hashtag, Outlet, Section, SocialLink, Story, StoryHashtag, hashtag_slug
 from .signals import story_imported
 from .story_format import (  # noqa: F401 - the importer's public names, in one place
@@ -38,8 +40,10 @@ def find_existing_story(parsed):
 
 
 @transaction.atomic
-def save_story(parsed):
+def save_story(parsed, source_name=""):
     """Create or update the story a page describes; returns (story, created).
+
+    Kept as a revision of the story (no user; comment "imported from <source_name>", the file).
 
     A new story is published; an update keeps the status an editor gave it. A story without
     a section is filed under the section claiming its first claimed hashtag
@@ -60,6 +64,16 @@ def save_story(parsed):
             for position, link in enumerate(parsed.social_links)
         )
 
+    # Filled by hand once the story and its hashtag links are saved: the revision holds them as stored.
+    with reversion.create_revision(manage_manually=True, atomic=False):
+        reversion.set_comment(f"imported from {source_name or 'a story page'}")
+        story, created = save_story_revision(parsed, outlet)
+        reversion.add_to_revision(story)
+    return story, created
+
+
+def save_story_revision(parsed, outlet):
+    """The story part of `save_story`, inside its revision: (story, created)."""
     story = find_existing_story(parsed)
     created = story is None
     if created:

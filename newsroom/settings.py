@@ -113,6 +113,8 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "crispy_forms",
     "crispy_bootstrap5",
+    # Story revisions: every admin save and import kept, diffed and restorable (README "Revisions").
+    "reversion",
     "articles",
     "comments",
     "resilience",

@@ -12,6 +12,7 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
+from articles import revisions
 from articles.models import Story
 from comments.models import Comment
 from comments.tests.factories import make_comment
@@ -105,6 +106,7 @@ def test_admin_pages_run_under_the_policy_with_no_violation(site, watched_page):
 
     story = Story.objects.order_by("pk").first()
     comment = Comment.objects.first()
+    imported = revisions.story_versions(story.pk).first()  # the import kept a revision
     found = {}
     for address in (
         reverse("admin:index"),
@@ -112,6 +114,10 @@ def test_admin_pages_run_under_the_policy_with_no_violation(site, watched_page):
         reverse("admin:articles_story_changelist") + "?workflow=in_review",
         reverse("admin:articles_story_change", args=[story.pk]),
         reverse("admin:articles_story_add"),
+        reverse("admin:articles_story_history", args=[story.pk]),
+        reverse("admin:articles_story_compare", args=[story.pk]) + f"?from={imported.pk}",
+        reverse("admin:articles_story_revision", args=[story.pk, imported.pk]),
+        reverse("admin:articles_story_recoverlist"),
         reverse("admin:articles_section_changelist"),
         reverse("admin:articles_section_add"),
         reverse("admin:articles_frontpagepin_changelist"),

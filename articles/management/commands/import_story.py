@@ -89,7 +89,7 @@ class Command(BaseCommand):
                 action = "would update" if existing else "would create"
                 self.stdout.write(f"{path}: {action} “{parsed.headline}” ({self.describe(parsed)})")
                 return "updated" if existing else "created"
-            story, created = save_story(parsed)
+            story, created = save_story(parsed, source_name=str(path))
         except StoryFormatError as error:
             error.path = path
             self.stderr.write(self.style.ERROR(f"{error} (nothing imported from this file)"))
