@@ -318,6 +318,7 @@ def test_editor_moving_a_published_storys_time_is_logged_and_a_plain_edit_is_not
     assert client.post(change_url(story), {**form, "headline": "Only the headline changed"}).status_code == 302
     assert not story.status_changes.exists()
     later = timezone.localtime(timezone.now() + dt.timedelta(hours=5))
+    form = story_form(client, change_url(story))  # the form as it is now: an old one is a save conflict
     data = {**form, "published_at_0": f"{later:%Y-%m-%d}", "published_at_1": f"{later:%H:%M:%S}"}
     assert client.post(change_url(story), data).status_code == 302
     change = story.status_changes.get()
