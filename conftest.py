@@ -6,6 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from newsroom.tests.migration_data import restore_migration_data
+
 # Playwright's sync API runs an event loop in the test thread; Django's ORM must still work there.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
@@ -50,32 +52,6 @@ def fast_password_hashing(settings):
 def artifacts_dir():
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS
-
-
-# The data migrations whose rows tests rely on (staff groups and their permissions, the first
-# sections), in migration order: (module, forward function).
-DATA_MIGRATIONS = [
-    ("comments.migrations.0002_moderator_groups", "create_groups"),
-    ("comments.migrations.0004_editors_do_not_delete_comments", "drop_delete_permission"),
-    ("comments.migrations.0007_editors_add_corrections", "grant"),
-    ("articles.migrations.0014_first_sections_and_editor_permissions", "create_sections"),
-    ("articles.migrations.0014_first_sections_and_editor_permissions", "give_editors_permissions"),
-    ("articles.migrations.0017_roles_reporters_group", "create_reporters"),
-]
-
-
-def restore_migration_data():
-    """Run the data migrations' forward steps again: a transactional test's flush emptied their rows.
-
-    pytest-django runs transactional tests (browser tests, live servers) between the others, and
-    each ends with a flush of every table; the rows the data migrations made go with it.
-    """
-    import importlib
-
-    from django.apps import apps
-
-    for module, function in DATA_MIGRATIONS:
-        getattr(importlib.import_module(module), function)(apps, None)
 
 
 @pytest.fixture(autouse=True)

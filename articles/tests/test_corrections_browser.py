@@ -3,18 +3,17 @@
 Screenshots: artifacts/correction-admin.png, correction-story-en-360.png, correction-story-ko-1280.png.
 """
 
-import importlib
 from io import StringIO
 from pathlib import Path
 
 import pytest
-from django.apps import apps
 from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import translation
 
 from articles.models import Correction, Story
+from newsroom.tests.migration_data import restore_migration_data
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -28,8 +27,7 @@ def editor_site(live_server, django_user_model):
     """The demo stories and an editor in the Editors group, as the data migrations make it."""
     call_command("import_story", str(DEMO_STORIES), stdout=StringIO(), stderr=StringIO())
     # Transactional tests flush the groups the migrations made: make them again the same way.
-    importlib.import_module("comments.migrations.0002_moderator_groups").create_groups(apps, None)
-    importlib.import_module("comments.migrations.0007_editors_add_corrections").grant(apps, None)
+    restore_migration_data()
     editor = django_user_model.objects.create_user("editor", password=PASSWORD, is_staff=True)
     editor.groups.add(Group.objects.get(name="Editors"))
     return live_server

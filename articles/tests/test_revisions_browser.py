@@ -5,12 +5,10 @@ The autosave of an open change form keeps what a closed tab held, without publis
 Screenshots: artifacts/revision-compare.png, revision-restored-story.png.
 """
 
-import importlib
 from io import StringIO
 from pathlib import Path
 
 import pytest
-from django.apps import apps
 from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.urls import reverse
@@ -18,6 +16,7 @@ from django.urls import reverse
 from articles import revisions
 from articles.models import Story
 from conftest import axe_violations
+from newsroom.tests.migration_data import restore_migration_data
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -30,8 +29,7 @@ PASSWORD = "a long editor password for the browser"
 def editor_site(live_server, django_user_model):
     """The demo stories and an editor in the Editors group, as the data migrations make it."""
     call_command("import_story", str(DEMO_STORIES), stdout=StringIO(), stderr=StringIO())
-    importlib.import_module("comments.migrations.0002_moderator_groups").create_groups(apps, None)
-    importlib.import_module("comments.migrations.0007_editors_add_corrections").grant(apps, None)
+    restore_migration_data()
     editor = django_user_model.objects.create_user("editor", password=PASSWORD, is_staff=True)
     editor.groups.add(Group.objects.get(name="Editors"))
     return live_server

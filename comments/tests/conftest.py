@@ -1,9 +1,8 @@
 """Fixtures of the comment tests."""
 
-import importlib
-
 import pytest
-from django.apps import apps
+
+from newsroom.tests.migration_data import restore_migration_data
 
 
 @pytest.fixture
@@ -20,5 +19,4 @@ def staff_groups(db):
 
     Transactional tests flush the database, groups included; this puts them back.
     """
-    migration = importlib.import_module("comments.migrations.0002_moderator_groups")
-    migration.create_groups(apps, None)
+    restore_migration_data()

@@ -1,0 +1,26 @@
+"""What the data migrations make, made again for tests: a transactional test's flush empties it."""
+
+# The data migrations whose rows tests rely on (staff groups and their permissions, the first
+# sections), in migration order: (module, forward function).
+DATA_MIGRATIONS = [
+    ("comments.migrations.0002_moderator_groups", "create_groups"),
+    ("comments.migrations.0004_editors_do_not_delete_comments", "drop_delete_permission"),
+    ("comments.migrations.0007_editors_add_corrections", "grant"),
+    ("articles.migrations.0014_first_sections_and_editor_permissions", "create_sections"),
+    ("articles.migrations.0014_first_sections_and_editor_permissions", "give_editors_permissions"),
+    ("articles.migrations.0017_roles_reporters_group", "create_reporters"),
+]
+
+
+def restore_migration_data():
+    """Run the data migrations' forward steps again: a transactional test's flush emptied their rows.
+
+    pytest-django runs transactional tests (browser tests, live servers) between the others, and
+    each ends with a flush of every table; the rows the data migrations made go with it.
+    """
+    import importlib
+
+    from django.apps import apps
+
+    for module, function in DATA_MIGRATIONS:
+        getattr(importlib.import_module(module), function)(apps, None)
