@@ -3,7 +3,9 @@
    Every `data-seconds` seconds (30) the form's text fields are posted with the CSRF token to the
    story's autosave address, and once more when the tab is hidden or closed: the server keeps them as
    this editor's autosave revision (never applied to the live story) and notes that the editor still
-   has the story open. Loaded by the story admin's Media; does nothing without #story-autosave. */
+   has the story open. As the tab closes, nothing is sent when the text is what was last sent (or
+   what the page loaded with): there is nothing to keep. Loaded by the story admin's Media; does
+   nothing without #story-autosave. */
 (function () {
   "use strict";
   var FIELDS = ["headline", "headline_ko", "intro", "intro_ko", "body", "body_ko"];
@@ -22,7 +24,16 @@
     marker.appendChild(document.createTextNode(" "));
     marker.appendChild(status);
 
+    function currentText() {
+      return FIELDS.map(function (name) {
+        var field = form.elements.namedItem(name);
+        return field && typeof field.value === "string" ? field.value : "";
+      }).join("\u0000");
+    }
+    var lastSent = currentText();
+
     function send() {
+      lastSent = currentText();
       var data = new FormData();
       data.append("csrfmiddlewaretoken", token ? token.value : "");
       FIELDS.forEach(function (name) {
@@ -47,7 +58,7 @@
 
     window.setInterval(send, seconds * 1000);
     document.addEventListener("visibilitychange", function () {
-      if (document.visibilityState === "hidden") {
+      if (document.visibilityState === "hidden" && currentText() !== lastSent) {
         send();
       }
     });
