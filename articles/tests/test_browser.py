@@ -93,7 +93,7 @@ def test_home_and_story_fit_the_screen_without_sideways_scrolling(demo_site, bro
 
 
 def test_a_long_unbroken_section_name_does_not_widen_a_phone_page(demo_site, browser):
-    section = Section.objects.create(name="Science" * 12, name_ko="과학" * 20, position=99)
+    section = Section.objects.create(name="Science" * 11, name_ko="과학" * 20, position=99)
     context = browser.new_context(viewport={"width": 360, "height": 740})
     page = context.new_page()
     for language in ("en", "ko"):
