@@ -150,3 +150,14 @@ def test_first_load_of_a_story_has_no_console_error_and_the_site_icon_answers(de
     assert (errors, failed, icon) == ([], [], 200)
     response = page.goto(f"{demo_site.url}/favicon.ico")
     assert (response.status, response.headers["content-type"]) == (200, "image/png")
+
+
+@pytest.mark.parametrize(("language", "width"), [("en", 1280), ("ko", 360)])
+def test_the_search_button_keeps_its_word_on_one_line(demo_site, browser, language, width):
+    context = browser.new_context(viewport={"width": width, "height": 800})
+    page = context.new_page()
+    page.goto(url(demo_site, "articles:home", language))
+    button = page.locator("header button[type=submit]")
+    lines = button.evaluate("e => e.getBoundingClientRect().height / parseFloat(getComputedStyle(e).lineHeight)")
+    context.close()
+    assert lines < 2, "the label broke inside its word"
