@@ -7,14 +7,12 @@ dateline), `text` and optionally `text_ko`. A correction already stored (same st
 English text) is left alone, so `make run` can import the file every time.
 """
 
-import json
-from pathlib import Path
-
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from articles.datelines import DatelineError, parse_dateline
+from articles.management.json_lists import read_json_list
 from articles.models import Correction, Story
 
 FIELDS = {"story", "dateline", "text", "text_ko"}
@@ -27,12 +25,7 @@ class Command(BaseCommand):
         parser.add_argument("path", metavar="FILE", help="a JSON list of {story, dateline, text, text_ko}")
 
     def handle(self, *args, path, **options):
-        try:
-            entries = json.loads(Path(path).read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
-            raise CommandError(f"{path}: {error}") from None
-        if not isinstance(entries, list):
-            raise CommandError(f"{path}: expected a list of corrections")
+        entries = read_json_list(path, "corrections")
         added = skipped = 0
         with transaction.atomic():
             for number, entry in enumerate(entries, start=1):

@@ -7,13 +7,11 @@ is not part of its text, so videos of demo stories are listed here instead, as c
 has this video already is left alone, so `make run` can import the file every time.
 """
 
-import json
-from pathlib import Path
-
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from articles.management.json_lists import read_json_list
 from articles.models import Story
 
 FIELDS = {"story", "video"}
@@ -26,12 +24,7 @@ class Command(BaseCommand):
         parser.add_argument("path", metavar="FILE", help="a JSON list of {story, video}")
 
     def handle(self, *args, path, **options):
-        try:
-            entries = json.loads(Path(path).read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
-            raise CommandError(f"{path}: {error}") from None
-        if not isinstance(entries, list):
-            raise CommandError(f"{path}: expected a list of videos")
+        entries = read_json_list(path, "videos")
         changed = skipped = 0
         with transaction.atomic():
             for number, entry in enumerate(entries, start=1):
