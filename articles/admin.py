@@ -189,6 +189,22 @@ class StoryAdmin(CleanTextAdminMixin, StoryRevisionsAdminMixin, admin.ModelAdmin
             return stories
         return stories.filter(created_by=request.user.pk)
 
+    def get_search_results(self, request, queryset, search_term):
+        """As the admin's, but the front-page pin's story picker offers published stories only.
+
+        The autocomplete view names the field it fills in `model_name` and `field_name`; a pin of
+        a draft would show nothing on the front page, so drafts and stories in review are left out.
+        """
+        results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        picking_pin = (
+            request.GET.get("app_label") == FrontPagePin._meta.app_label
+            and request.GET.get("model_name") == FrontPagePin._meta.model_name
+            and request.GET.get("field_name") == "story"
+        )
+        if picking_pin:
+            results = results.filter(status=Story.Status.PUBLISHED)
+        return results, may_have_duplicates
+
     def has_change_permission(self, request, obj=None):
         """A reporter changes a story of their own while it is a draft; once in review it is the editors'."""
         allowed = super().has_change_permission(request, obj)
@@ -314,7 +330,8 @@ class StoryAdmin(CleanTextAdminMixin, StoryRevisionsAdminMixin, admin.ModelAdmin
         before = self.states_before(queryset)
         stories = Story.objects.filter(pk__in=list(before))
         undated = queryset.filter(published_at__isnull=True).update(published_at=now)
-        count = queryset.update(status=Story.Status.PUBLISHED)
+        # updated_at moves too: an editor with the story open is told of the change when saving.
+        count = queryset.update(status=Story.Status.PUBLISHED, updated_at=now)
         # update() saves nothing: move the versions of these pages and of those listing them as related.
         stories.with_related().bump_page_version()
         self.log_bulk_change(request, before)
@@ -331,7 +348,7 @@ class StoryAdmin(CleanTextAdminMixin, StoryRevisionsAdminMixin, admin.ModelAdmin
     def unpublish(self, request, queryset):
         before = self.states_before(queryset)
         stories = Story.objects.filter(pk__in=list(before))
-        count = queryset.update(status=Story.Status.DRAFT)
+        count = queryset.update(status=Story.Status.DRAFT, updated_at=timezone.now())
         stories.with_related().bump_page_version()
         self.log_bulk_change(request, before)
         self.message_user(

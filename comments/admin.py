@@ -214,6 +214,9 @@ class StoryWithCommentsAdmin(StoryAdmin):
             super()
             .get_queryset(request)
             .annotate(pending_count=Count("comments", filter=Q(comments__status=Comment.Status.PENDING)))
+            # An aggregate drops the model's default ordering: restore it, or the autocomplete pages
+            # (front-page pins, corrections) come in no defined order.
+            .order_by(*Story._meta.ordering)
         )
 
     @admin.display(description=_("pending comments"), ordering="pending_count")

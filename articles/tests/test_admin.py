@@ -6,6 +6,7 @@ import re
 import pytest
 from django.contrib.auth.models import Permission
 from django.urls import reverse
+from django.utils import timezone
 
 from articles.models import Story
 
@@ -216,6 +217,18 @@ def test_publish_action_publishes_and_dates_undated_drafts(admin_client_):
     assert draft.status == Story.Status.PUBLISHED
     assert draft.published_at is not None
     assert "1 story published." in response.content.decode()
+
+
+def test_publish_and_unpublish_actions_move_the_stories_update_time(admin_client_):
+    long_ago = timezone.now() - dt.timedelta(days=3)
+    draft = make_story(status=Story.Status.DRAFT, published_at=None)
+    Story.objects.filter(pk=draft.pk).update(updated_at=long_ago)
+    for action in ("publish", "unpublish"):
+        admin_client_.post("/admin/articles/story/", {"action": action, "_selected_action": [draft.pk]})
+        draft.refresh_from_db()
+        # An editor who opened the story before the action is warned of the change when saving.
+        assert draft.updated_at > long_ago
+        Story.objects.filter(pk=draft.pk).update(updated_at=long_ago)
 
 
 def test_publish_action_needs_the_change_permission(client, django_user_model):

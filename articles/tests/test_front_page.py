@@ -188,6 +188,14 @@ class TestPinAdmin:
         }
         assert FrontPagePin.objects.get().story == stories[0]
 
+    def test_the_story_picker_offers_published_stories_only(self, admin_client_, stories):
+        make_story(headline="Story draft in the works", status=Story.Status.DRAFT, published_at=None)
+        make_story(headline="Story waiting for review", status=Story.Status.IN_REVIEW, published_at=None)
+        query = {"app_label": "articles", "model_name": "frontpagepin", "field_name": "story", "term": "Story"}
+        response = admin_client_.get("/admin/autocomplete/", query)
+        offered = {item["text"] for item in response.json()["results"]}
+        assert offered == {f"Story {number}" for number in range(1, 6)}
+
     def test_pin_list_says_what_shows(self, admin_client_, stories):
         pin(stories[0], ends_at=timezone.now() - dt.timedelta(hours=1))
         response = admin_client_.get("/admin/articles/frontpagepin/")
