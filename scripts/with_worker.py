@@ -93,6 +93,7 @@ def supervise(web_command, worker_command, grace=GRACE_SECONDS):
 
 
 def main(argv=None):
+    """The command line: `--worker "COMMAND"`, then `--` and the web server's command."""
     parser = argparse.ArgumentParser(description="Run a web server and the task worker; stop both together.")
     parser.add_argument("--worker", required=True, help="the worker's command line, split as a shell would")
     parser.add_argument("--grace", type=float, default=GRACE_SECONDS, help="seconds before what still runs is killed")
