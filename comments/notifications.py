@@ -17,7 +17,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django_tasks import task
 
-from .mail import send_or_retry
+from .mail import enqueue_with_transaction, send_or_retry
 from .models import Comment
 
 logger = logging.getLogger(__name__)
@@ -58,13 +58,10 @@ def held_comment_message(comment, recipients):
 
 def notify_moderators(comment):
     """Enqueue the e-mail to the moderators about the held `comment` (a stored Comment), in the
-    active language; returns the TaskResult. Nothing is sent here.
-
-    Call it once the comment is committed (`comments.status` does, on commit): a worker on
-    another connection must find it.
-    """
+    active language, with the transaction that stored its status (`comments.mail.enqueue_with_transaction`).
+    Nothing is sent here."""
     language = translation.get_language() or settings.LANGUAGE_CODE
-    return mail_moderators_about_held_comment.enqueue(comment.pk, language)
+    enqueue_with_transaction(mail_moderators_about_held_comment, comment.pk, language)
 
 
 @task()

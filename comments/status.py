@@ -4,12 +4,10 @@ The moderation policy (`comments.moderation`) decides and stays pure; this modul
 change of status is: the comment's row, one entry in the append-only moderation log (who, from,
 to, why), the story's `page_version` (so no cached page shows the old status) and what follows
 it: a comment that the rules (not a moderator) put in the queue is e-mailed to the moderators
-once the transaction commits. Its callers: posting (a new comment's first status), the import of
+when the transaction commits. Its callers: posting (a new comment's first status), the import of
 a story page's comments, the admin's actions, the links in the moderators' e-mail (the admin's
 moderate view) and the readers' reports.
 """
-
-from functools import partial
 
 from django.db import transaction
 
@@ -67,11 +65,10 @@ def change_status(comment, to_status, *, actor=None, reason=""):
 
 
 def after_status_change(comment, *, actor):
-    """What follows a new status of `comment`, run once the transaction commits.
+    """What follows a new status of `comment`, inside the transaction that wrote it.
 
-    Held by a rule (no `actor`): the moderators get an e-mail (enqueued, sent by a worker). A
-    moderator who holds a comment knows already. `robust`: a queue that cannot be reached is
-    logged and the stored comment stands.
+    Held by a rule (no `actor`): the moderators get an e-mail, enqueued with this transaction and
+    sent by a worker once it commits. A moderator who holds a comment knows already.
     """
     if comment.status == Comment.Status.PENDING and actor is None:
-        transaction.on_commit(partial(notify_moderators, comment), robust=True)
+        notify_moderators(comment)

@@ -191,11 +191,14 @@ def test_a_comment_held_by_a_moderator_sends_no_mail(story, mailoutbox, django_c
 
 
 @pytest.mark.usefixtures("moderator")
-def test_the_file_backend_writes_each_message_into_the_mail_folder(story, settings, tmp_path):
+def test_the_file_backend_writes_each_message_into_the_mail_folder(
+    story, settings, tmp_path, django_capture_on_commit_callbacks
+):
     settings.EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     settings.EMAIL_FILE_PATH = str(tmp_path / "sent-mail")
     comment = make_comment(story, status=Comment.Status.PENDING, text="Read me from a file.")
-    notify_moderators(comment)
+    with django_capture_on_commit_callbacks(execute=True):
+        notify_moderators(comment)
     [sent] = (tmp_path / "sent-mail").iterdir()
     message = email.message_from_string(sent.read_text(), policy=email.policy.default)
     assert message["Subject"] == "[Newsroom] Comment held for moderation: Harbour ferry adds an evening crossing"
