@@ -23,9 +23,9 @@ def record_new_comment(comment, *, reason, actor=None):
     """Insert `comment` (an unsaved Comment whose status the rules or the importer set) with its
     first log entry (from no status; `reason` a str, `actor` the user or None for the rules).
 
-    Returns the comment. Raises IntegrityError when a database constraint refuses it (the same
-    text twice); the caller runs this inside a savepoint. The insert moves the story's
-    `page_version` through `receivers.comment_changed`, as every save of a comment does.
+    Returns the comment. Raises IntegrityError when a database constraint refuses it (posting
+    runs it in a savepoint and turns the same text twice into a refusal). The insert moves the
+    story's `page_version` through `receivers.comment_changed`, as every save of a comment does.
     """
     comment.save()
     ModerationLogEntry.objects.create(
