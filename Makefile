@@ -9,6 +9,10 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 # The demo story the front page leads with (pinned once; editors change it in admin).
 DEMO_LEAD := tallinn-harbour-hosts-korean-port-cities-culture-week
+# The task worker (it sends the e-mail) runs beside the web server; Ctrl-C stops both (README "Mail").
+# No autoreload: a reload would kill a task halfway. Another queue brings its own worker: WORKER="...".
+WORKER ?= $(MANAGE) db_worker --no-reload
+WITH_WORKER = $(BIN)/python scripts/with_worker.py --worker "$(WORKER)" --
 
 .PHONY: run test lint format serve install clean bench messages hostile
 
@@ -22,7 +26,7 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt | $(BIN)/python
 
 install: $(VENV)/.installed
 
-# Development server with the demo stories, on http://127.0.0.1:8000
+# Development server with the demo stories, on http://127.0.0.1:8000, and the task worker
 run: export DJANGO_DEBUG ?= 1
 run: install
 	$(MANAGE) migrate --noinput
@@ -30,7 +34,7 @@ run: install
 	$(MANAGE) import_corrections demo/corrections.json
 	$(MANAGE) import_videos demo/videos.json
 	$(MANAGE) pin_story --lead --unless-pinned $(DEMO_LEAD)
-	exec $(MANAGE) runserver $(HOST):$(PORT)
+	exec $(WITH_WORKER) $(MANAGE) runserver $(HOST):$(PORT)
 
 # Lint and the whole test suite (browser tests need Debian's chromium; .ci/run installs it)
 test: export DJANGO_DEBUG ?= 1
@@ -45,7 +49,7 @@ format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-# Production-like: DEBUG off, hashed and compressed static files, gunicorn (gunicorn.conf.py).
+# Production-like: DEBUG off, hashed and compressed static files, gunicorn (gunicorn.conf.py), the task worker.
 # Set DJANGO_SECRET_KEY yourself; otherwise a random one is kept in .secret_key.
 # Plain HTTP on this machine: no HTTPS redirect, cookies not marked Secure.
 serve: export DJANGO_DEBUG = 0
@@ -60,7 +64,7 @@ serve: install .secret_key
 	DJANGO_SECRET_KEY="$${DJANGO_SECRET_KEY:-$$(cat .secret_key)}" $(MANAGE) import_corrections demo/corrections.json
 	DJANGO_SECRET_KEY="$${DJANGO_SECRET_KEY:-$$(cat .secret_key)}" $(MANAGE) import_videos demo/videos.json
 	DJANGO_SECRET_KEY="$${DJANGO_SECRET_KEY:-$$(cat .secret_key)}" $(MANAGE) pin_story --lead --unless-pinned $(DEMO_LEAD)
-	DJANGO_SECRET_KEY="$${DJANGO_SECRET_KEY:-$$(cat .secret_key)}" exec $(BIN)/gunicorn newsroom.wsgi \
+	DJANGO_SECRET_KEY="$${DJANGO_SECRET_KEY:-$$(cat .secret_key)}" exec $(WITH_WORKER) $(BIN)/gunicorn newsroom.wsgi \
 		--bind $(HOST):$(PORT)
 
 .secret_key: | $(BIN)/python

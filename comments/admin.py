@@ -1,5 +1,6 @@
-"""The moderation queue in Django admin, and pending counts on the story list."""
+"""The moderation queue in Django admin, pending counts on the story list, and the e-mail tasks."""
 
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Case, Count, IntegerField, Q, Value, When
@@ -10,12 +11,14 @@ from django.utils.html import format_html
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from django_tasks_db.admin import DBTaskResultAdmin
+from django_tasks_db.models import DBTaskResult
 
 from articles.admin import CleanTextAdminMixin, StoryAdmin
 from articles.models import Story
 
 from .models import Comment, CommentReport, ModerationLogEntry
-from .posting import change_status
+from .status import change_status
 
 # Actions a moderator can take: (status it sets, label, past tense for the message).
 MODERATION_ACTIONS = {
@@ -225,3 +228,27 @@ class StoryWithCommentsAdmin(StoryAdmin):
             return 0
         url = reverse("admin:comments_comment_changelist") + f"?status__exact=pending&story__id__exact={story.pk}"
         return format_html('<a href="{}">{}</a>', url, story.pending_count)
+
+
+admin.site.unregister(DBTaskResult)
+
+
+@admin.register(DBTaskResult)
+class TaskResultAdmin(DBTaskResultAdmin):
+    """django-tasks-db's task results (Tasks Database Backend, Task Results), with the attempt
+    and the error in the list: each attempt at an e-mail is one row (comments/mail.py), so a mail
+    that failed shows its failed attempts, the next one waiting with its "run after", or the
+    last one failed with MailNotSent."""
+
+    list_display = ["id", "task_name", "status", "attempt", "error", "enqueued_at", "display_run_after", "finished_at"]
+
+    @admin.display(description=_("attempt"))
+    def attempt(self, result):
+        attempt = (result.args_kwargs or {}).get("kwargs", {}).get("attempt", 1)
+        return _("%(attempt)s of %(attempts)s") % {"attempt": attempt, "attempts": settings.NEWSROOM_MAIL_ATTEMPTS}
+
+    @admin.display(description=_("error"))
+    def error(self, result):
+        """The traceback's last line: the exception and its message."""
+        lines = result.traceback.strip().splitlines()
+        return Truncator(lines[-1]).chars(120) if lines else ""

@@ -1,8 +1,9 @@
-"""Storing a new comment: refusals, the moderation decision, the log and the e-mail.
+"""Storing a new comment: refusals, the flood limit and the moderation decision.
 
 `submit_comment` is the one way a visitor's comment enters the database. It either
-stores the comment (approved, pending or spam) or raises `Refusal`, which the view
-shows next to the form with the visitor's text intact.
+stores the comment (approved, pending or spam, through `comments.status`, which also
+logs it and has the moderators e-mailed about a held one) or raises `Refusal`, which
+the view shows next to the form with the visitor's text intact.
 """
 
 import datetime as dt
@@ -14,10 +15,8 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from articles.models import Story
-
 from .addresses import client_ip, client_network  # noqa: F401 - views import client_ip from here
-from .models import Comment, ModerationLogEntry, PostingGate, text_fingerprint
+from .models import Comment, PostingGate, text_fingerprint
 from .moderation import (
     AuthorHistory,
     Candidate,
@@ -26,7 +25,7 @@ from .moderation import (
     decide_comment_status,
     levels_to_climb,
 )
-from .notifications import notify_moderators
+from .status import record_new_comment
 
 
 class Refusal(Exception):
@@ -149,32 +148,7 @@ def submit_comment(*, story, form, ip_address, user_agent, user=None, now=None):
         )
         try:
             with transaction.atomic():
-                comment.save()
+                record_new_comment(comment, reason=f"{decision.rule}: {decision.reason}")
         except IntegrityError:
             raise Refusal(_("You have already posted this comment on this story."), field="text", status=409) from None
-        ModerationLogEntry.objects.create(
-            comment=comment, from_status="", to_status=decision.status, reason=f"{decision.rule}: {decision.reason}"
-        )
-        if decision.status == Comment.Status.PENDING:
-            # robust: a failing e-mail is logged; it must not turn a stored comment into an error page.
-            transaction.on_commit(lambda: notify_moderators(comment), robust=True)
     return comment
-
-
-def change_status(comment, to_status, *, actor=None, reason=""):
-    """Move a comment to another status and log who did it; False when it had that status already."""
-    with transaction.atomic():
-        current = Comment.objects.select_for_update().only("status").get(pk=comment.pk)
-        comment.status = to_status
-        if current.status == to_status:
-            return False
-        changes = {"status": to_status}
-        if to_status == Comment.Status.APPROVED:
-            # A moderator's approval answers the reports so far; new ones count afresh.
-            changes["report_count"] = 0
-        Comment.objects.filter(pk=comment.pk).update(**changes)
-        Story.objects.filter(pk=comment.story_id).bump_page_version()
-        ModerationLogEntry.objects.create(
-            comment=comment, actor=actor, from_status=current.status, to_status=to_status, reason=reason[:300]
-        )
-    return True

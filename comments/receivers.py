@@ -8,7 +8,8 @@ from django.dispatch import receiver
 from articles.models import Story, clean_text_fields
 from articles.signals import story_imported
 
-from .models import Comment, ModerationLogEntry
+from .models import Comment
+from .status import record_new_comment
 
 # Saved pages do not name their commenters.
 IMPORTED_AUTHOR = "Anonymous"
@@ -32,7 +33,7 @@ def import_page_comments(sender, story, parsed, **kwargs):
     for parsed_comment in parsed.comments:
         if parsed_comment.number in existing:
             continue
-        comment = Comment.objects.create(
+        comment = Comment(
             story=story,
             author_name=IMPORTED_AUTHOR,
             author_email="",
@@ -44,9 +45,7 @@ def import_page_comments(sender, story, parsed, **kwargs):
             created_at=base_time.replace(microsecond=0) + parsed_comment.number * ONE_SECOND,
             source_number=parsed_comment.number,
         )
-        ModerationLogEntry.objects.create(
-            comment=comment, to_status=Comment.Status.APPROVED, reason="imported with its story page"
-        )
+        record_new_comment(comment, reason="imported with its story page")
 
 
 @receiver([post_save, post_delete], sender=Comment)

@@ -16,8 +16,8 @@ from articles.page_address import show_page_at
 from .cookies import forget_author, own_comment_ids, remember_own_comment, save_author
 from .forms import CommentForm, ReportForm
 from .models import Comment, CommentReport
-from .notifications import notify_moderators
-from .posting import Refusal, change_status, client_ip, client_key, submit_comment
+from .posting import Refusal, client_ip, client_key, submit_comment
+from .status import change_status
 from .threads import page_of_comment
 
 
@@ -109,10 +109,13 @@ def report(request, pk):
                 )
                 Comment.objects.filter(pk=comment.pk).update(report_count=F("report_count") + 1)
                 comment.refresh_from_db(fields=["report_count", "status"])
-                if comment.report_count >= settings.COMMENTS_REPORTS_TO_HOLD and change_status(
-                    comment, Comment.Status.PENDING, reason=f"reported {comment.report_count} times, back to the queue"
-                ):
-                    transaction.on_commit(lambda: notify_moderators(comment), robust=True)
+                if comment.report_count >= settings.COMMENTS_REPORTS_TO_HOLD:
+                    # A rule, not a moderator: the status module has the moderators e-mailed.
+                    change_status(
+                        comment,
+                        Comment.Status.PENDING,
+                        reason=f"reported {comment.report_count} times, back to the queue",
+                    )
         except IntegrityError:
             messages.info(request, _("You have already reported this comment. Thank you."))
         else:

@@ -1,7 +1,8 @@
 """Settings for Newsroom, read from the environment.
 
 One module for every deployment: each knob is an environment variable with a
-default that works on a laptop (SQLite, local-memory cache, console e-mail).
+default that works on a laptop (SQLite, local-memory cache, console e-mail, a task
+queue in the database).
 The README lists them all. Production mode (DJANGO_DEBUG off, the default)
 refuses to start without a strong secret key, allowed hosts and the site's address.
 """
@@ -120,6 +121,9 @@ INSTALLED_APPS = [
     "resilience",
     # Admin login throttling (see "Login throttling" below).
     "axes",
+    # Background tasks (e-mail): Django's tasks API, and its database queue (see "Tasks" below).
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -279,20 +283,54 @@ STORAGES = {
 }
 
 
-# E-mail: printed on the console unless an SMTP host is given.
+# E-mail: printed on the console (the default), written to files for development and tests,
+# or sent by SMTP. Never sent inside a web request: a task sends it (see "Tasks" below).
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
-if EMAIL_HOST:
-    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    EMAIL_PORT = env_int("EMAIL_PORT", 587)
-    EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
-    EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
-    EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
-else:
-    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
-# Seconds an SMTP server may take to answer before the e-mail is given up (and logged).
-EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 5)
+EMAIL_BACKENDS = {
+    "console": "django.core.mail.backends.console.EmailBackend",
+    "file": "django.core.mail.backends.filebased.EmailBackend",
+    "smtp": "django.core.mail.backends.smtp.EmailBackend",
+}
+# Unset: SMTP when an EMAIL_HOST is given (as before DJANGO_EMAIL_BACKEND existed), else console.
+EMAIL_BACKEND_NAME = os.environ.get("DJANGO_EMAIL_BACKEND", "").strip().lower() or ("smtp" if EMAIL_HOST else "console")
+if EMAIL_BACKEND_NAME not in EMAIL_BACKENDS:
+    raise ImproperlyConfigured(
+        f"DJANGO_EMAIL_BACKEND must be one of {', '.join(EMAIL_BACKENDS)}; got {EMAIL_BACKEND_NAME!r}."
+    )
+EMAIL_BACKEND = EMAIL_BACKENDS[EMAIL_BACKEND_NAME]
+if EMAIL_BACKEND_NAME == "smtp" and not EMAIL_HOST:
+    EMAIL_HOST = "localhost"
+# The file backend writes one file per connection (each task's message) into this folder.
+EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", str(BASE_DIR / "sent-mail"))
+EMAIL_PORT = env_int("EMAIL_PORT", 587)
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+# Seconds an SMTP server may take to answer; then that attempt fails and the task tries again later.
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "newsroom@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+
+# Tasks (django-tasks, the backport of Django 6's tasks API). "database": a queue in the site's
+# own database, run by `manage.py db_worker` (`make run` and `make serve` start one beside the web
+# server), so nothing else needs to run. "immediate": run at once, in the process that enqueues
+# (the tests). Anything else is the dotted path of a backend class, such as the RQ backend on Redis
+# at scale (README "Mail"). A mail that fails is tried again after NEWSROOM_MAIL_RETRY_SECONDS,
+# doubling each time, NEWSROOM_MAIL_ATTEMPTS times in all (comments/mail.py).
+TASK_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+}
+TASKS_BACKEND_NAME = os.environ.get("DJANGO_TASKS_BACKEND", "").strip() or "database"
+if TASKS_BACKEND_NAME not in TASK_BACKENDS and "." not in TASKS_BACKEND_NAME:
+    raise ImproperlyConfigured(
+        f"DJANGO_TASKS_BACKEND must be database, immediate or the dotted path of a task backend; "
+        f"got {TASKS_BACKEND_NAME!r}."
+    )
+TASKS = {"default": {"BACKEND": TASK_BACKENDS.get(TASKS_BACKEND_NAME, TASKS_BACKEND_NAME), "QUEUES": ["default"]}}
+NEWSROOM_MAIL_ATTEMPTS = env_int("NEWSROOM_MAIL_ATTEMPTS", 6)
+NEWSROOM_MAIL_RETRY_SECONDS = env_int("NEWSROOM_MAIL_RETRY_SECONDS", 60)
 
 
 # Security headers that cost nothing in development and matter in production.

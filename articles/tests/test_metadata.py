@@ -248,7 +248,7 @@ class TestCachedPages:
 
     def test_comment_count_of_a_cached_page_follows_an_approval(self, client, story):
         from comments.models import Comment
-        from comments.posting import change_status
+        from comments.status import change_status
 
         approved_comments(story, 1, status=Comment.Status.PENDING)
         assert json_ld(client.get(url_in("en", story)))["commentCount"] == 0

@@ -95,7 +95,7 @@ def test_new_social_link_and_renamed_hashtag_show_at_once(client, story):
 
 def test_approved_comment_shows_at_once(client, story):
     from comments.models import Comment
-    from comments.posting import change_status
+    from comments.status import change_status
 
     comment = Comment.objects.create(
         story=story,

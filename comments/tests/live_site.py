@@ -79,6 +79,8 @@ def live_site(tmp_path, *, workers, **extra_env):
             # gunicorn.conf.py loads Kiwi (340 MB, 1 s) in the master: no live test searches Korean.
             "NEWSROOM_KOREAN_ANALYSER": "off",
             "REDIS_URL": "",
+            # As deployed: e-mail is queued in the database for a worker (test_mail_worker.py starts one).
+            "DJANGO_TASKS_BACKEND": "database",
             # The site's own address: pages are cached for it (articles/page_cache.py, bounded origins).
             "NEWSROOM_SITE_URL": f"http://127.0.0.1:{port}",
             **database_env,

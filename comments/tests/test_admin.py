@@ -7,7 +7,7 @@ from django.contrib.auth.models import Permission
 from django.test import Client
 
 from comments.models import Comment, ModerationLogEntry
-from comments.posting import change_status
+from comments.status import change_status
 
 from .factories import make_comment, make_moderator, make_story, post_form, read_form
 

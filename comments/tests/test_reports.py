@@ -140,7 +140,7 @@ def test_comment_held_by_reports_emails_the_moderators(
 
 
 def test_approval_by_a_moderator_answers_the_reports_so_far(settings, comment, django_user_model):
-    from comments.posting import change_status
+    from comments.status import change_status
 
     settings.COMMENTS_REPORTS_TO_HOLD = 2
     report(comment, address="198.51.100.1")

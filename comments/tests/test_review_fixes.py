@@ -78,7 +78,7 @@ def test_three_reports_from_one_ipv6_network_count_once(story, settings):
 
 
 def test_a_comment_with_a_history_cannot_be_deleted(story):
-    from comments.posting import change_status
+    from comments.status import change_status
 
     comment = make_comment(story)
     change_status(comment, Comment.Status.REMOVED)

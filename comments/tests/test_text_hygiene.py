@@ -180,14 +180,17 @@ def test_name_stored_with_an_override_renders_inside_bdi_everywhere_inline(clien
     assert f"<bdi>{RLO}evil</bdi> wrote:" in report
 
 
-def test_moderators_email_isolates_the_name_in_its_sentence(story, mailoutbox, django_user_model, staff_groups):
+def test_moderators_email_isolates_the_name_in_its_sentence(
+    story, mailoutbox, django_user_model, staff_groups, django_capture_on_commit_callbacks
+):
     from comments.notifications import notify_moderators
 
     make_moderator(django_user_model)
     comment = make_comment(story, status=Comment.Status.PENDING, author_name="Ann")
     Comment.objects.filter(pk=comment.pk).update(author_name=f"{RLO}evil")
     comment.refresh_from_db()
-    notify_moderators(comment)
+    with django_capture_on_commit_callbacks(execute=True):
+        notify_moderators(comment)
     assert f"Author: {FSI}evil{PDI} <" in mailoutbox[0].body
 
 

@@ -27,6 +27,10 @@ print(json.dumps({
     "cache_location": settings.CACHES["default"].get("LOCATION"),
     "static": settings.STORAGES["staticfiles"]["BACKEND"],
     "email": settings.EMAIL_BACKEND,
+    "email_host": settings.EMAIL_HOST,
+    "email_file_path": str(settings.EMAIL_FILE_PATH),
+    "email_timeout": settings.EMAIL_TIMEOUT,
+    "tasks": settings.TASKS["default"]["BACKEND"],
     "hosts": settings.ALLOWED_HOSTS,
 }))
 """
@@ -38,6 +42,11 @@ CONFIG_VARIABLES = [
     "DATABASE_URL",
     "REDIS_URL",
     "EMAIL_HOST",
+    "DJANGO_EMAIL_BACKEND",
+    "EMAIL_FILE_PATH",
+    "EMAIL_TIMEOUT",
+    # pyproject.toml sets it for the tests (tasks run at once); the default is the database queue.
+    "DJANGO_TASKS_BACKEND",
     "SQLITE_PATH",
     "NEWSROOM_SITE_URL",
     "DJANGO_SSL_REDIRECT",
@@ -137,6 +146,44 @@ def test_redis_url_selects_the_redis_cache():
 def test_email_host_selects_smtp():
     values = settings_with(DJANGO_DEBUG="1", EMAIL_HOST="smtp.example")
     assert values["email"] == "django.core.mail.backends.smtp.EmailBackend"
+
+
+def test_mail_is_printed_on_the_console_within_ten_seconds_and_queued_in_the_database_by_default():
+    values = settings_with(DJANGO_DEBUG="1")
+    assert values["email"] == "django.core.mail.backends.console.EmailBackend"
+    assert values["email_timeout"] == 10
+    assert values["tasks"] == "django_tasks_db.DatabaseBackend"
+
+
+def test_file_email_backend_writes_into_sent_mail_or_the_given_folder():
+    values = settings_with(DJANGO_DEBUG="1", DJANGO_EMAIL_BACKEND="file")
+    assert values["email"] == "django.core.mail.backends.filebased.EmailBackend"
+    assert values["email_file_path"] == str(ROOT / "sent-mail")
+    values = settings_with(DJANGO_DEBUG="1", DJANGO_EMAIL_BACKEND="file", EMAIL_FILE_PATH="/tmp/newsroom-mail")
+    assert values["email_file_path"] == "/tmp/newsroom-mail"
+
+
+def test_smtp_email_backend_without_a_host_sends_to_this_machine():
+    values = settings_with(DJANGO_DEBUG="1", DJANGO_EMAIL_BACKEND="smtp")
+    assert (values["email"], values["email_host"]) == ("django.core.mail.backends.smtp.EmailBackend", "localhost")
+
+
+def test_a_misspelt_email_backend_is_refused():
+    result = run_python("-c", PRINT_SETTINGS, DJANGO_DEBUG="1", DJANGO_EMAIL_BACKEND="smpt")
+    assert result.returncode != 0
+    assert "DJANGO_EMAIL_BACKEND must be one of console, file, smtp; got 'smpt'" in result.stderr
+
+
+def test_tasks_backend_is_chosen_by_name_or_dotted_path():
+    assert settings_with(DJANGO_DEBUG="1", DJANGO_TASKS_BACKEND="immediate")["tasks"] == (
+        "django_tasks.backends.immediate.ImmediateBackend"
+    )
+    # At scale, the RQ backend's path (django_tasks_rq.RQBackend) once it is installed; here one that is.
+    dummy = "django_tasks.backends.dummy.DummyBackend"
+    assert settings_with(DJANGO_DEBUG="1", DJANGO_TASKS_BACKEND=dummy)["tasks"] == dummy
+    result = run_python("-c", PRINT_SETTINGS, DJANGO_DEBUG="1", DJANGO_TASKS_BACKEND="redis")
+    assert result.returncode != 0
+    assert "DJANGO_TASKS_BACKEND must be database, immediate or the dotted path" in result.stderr
 
 
 def test_configured_cache_stores_and_returns_values():

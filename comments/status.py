@@ -1,0 +1,74 @@
+"""Every change of a comment's status, written in one place.
+
+The moderation policy (`comments.moderation`) decides and stays pure; this module writes. A
+change of status is: the comment's row, one entry in the append-only moderation log (who, from,
+to, why), the story's `page_version` (so no cached page shows the old status) and what follows
+it: a comment that the rules (not a moderator) put in the queue is e-mailed to the moderators
+when the transaction commits. Its callers: posting (a new comment's first status), the import of
+a story page's comments, the admin's actions, the links in the moderators' e-mail (the admin's
+moderate view) and the readers' reports.
+"""
+
+from django.db import transaction
+
+from articles.models import Story
+
+from .models import Comment, ModerationLogEntry
+from .notifications import notify_moderators
+
+REASON_LENGTH = 300
+
+
+def record_new_comment(comment, *, reason, actor=None):
+    """Insert `comment` (an unsaved Comment whose status the rules or the importer set) with its
+    first log entry (from no status; `reason` a str, `actor` the user or None for the rules).
+
+    Returns the comment. Raises IntegrityError when a database constraint refuses it (posting
+    runs it in a savepoint and turns the same text twice into a refusal). The insert moves the
+    story's `page_version` through `receivers.comment_changed`, as every save of a comment does.
+    """
+    comment.save()
+    ModerationLogEntry.objects.create(
+        comment=comment, actor=actor, from_status="", to_status=comment.status, reason=reason[:REASON_LENGTH]
+    )
+    after_status_change(comment, actor=actor)
+    return comment
+
+
+def change_status(comment, to_status, *, actor=None, reason=""):
+    """Move `comment` (a stored Comment) to `to_status` (a Comment.Status) and log it.
+
+    `actor` is the moderator (a user), or None when a rule moved it (readers' reports). Returns
+    False, writing nothing, when the comment had that status already. Approval also answers the
+    reports so far (`report_count` back to 0: new ones count afresh). The row is locked while it
+    is read and written, so two moderators acting at once log one change, not two.
+    """
+    with transaction.atomic():
+        current = Comment.objects.select_for_update().only("status").get(pk=comment.pk)
+        comment.status = to_status
+        if current.status == to_status:
+            return False
+        changes = {"status": to_status}
+        if to_status == Comment.Status.APPROVED:
+            changes["report_count"] = 0
+        Comment.objects.filter(pk=comment.pk).update(**changes)
+        Story.objects.filter(pk=comment.story_id).bump_page_version()
+        ModerationLogEntry.objects.create(
+            comment=comment,
+            actor=actor,
+            from_status=current.status,
+            to_status=to_status,
+            reason=reason[:REASON_LENGTH],
+        )
+        after_status_change(comment, actor=actor)
+    return True
+
+
+def after_status_change(comment, *, actor):
+    """What follows a new status of `comment`, inside the transaction that wrote it.
+
+    Held by a rule (no `actor`): the moderators get an e-mail, enqueued with this transaction and
+    sent by a worker once it commits. A moderator who holds a comment knows already.
+    """
+    if comment.status == Comment.Status.PENDING and actor is None:
+        notify_moderators(comment)

@@ -1,0 +1,76 @@
+"""scripts/with_worker.py, which `make run` and `make serve` use: both processes stop together."""
+
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+# A stand-in for the web server or the worker: notes the signals it gets, exits on the first.
+CHILD = """
+import signal, sys, time
+from pathlib import Path
+log = Path(sys.argv[1])
+def stop(signum, frame):
+    log.write_text(log.read_text() + f"{signal.Signals(signum).name} ")
+    sys.exit(0)
+for number in (signal.SIGINT, signal.SIGTERM):
+    signal.signal(number, stop)
+log.write_text("started ")
+time.sleep(60)
+"""
+
+
+def start(tmp_path, web=None):
+    """The supervisor over the stand-ins (or `web`, a command); returns (process, web log, worker log)
+    once the stand-ins have started."""
+    web_log, worker_log = tmp_path / "web.log", tmp_path / "worker.log"
+    child = tmp_path / "child.py"
+    child.write_text(CHILD)
+    started = [worker_log] if web else [web_log, worker_log]
+    web = web or [sys.executable, str(child), str(web_log)]
+    process = subprocess.Popen(
+        [sys.executable, "scripts/with_worker.py", "--worker", f"{sys.executable} {child} {worker_log}", "--", *web],
+        cwd=ROOT,
+    )
+    wait_until(lambda: all(log.exists() and log.read_text() for log in started))
+    return process, web_log, worker_log
+
+
+def wait_until(condition, seconds=10):
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.05)
+
+
+def test_sigterm_stops_the_web_server_and_the_worker(tmp_path):
+    process, web, worker = start(tmp_path)
+    process.send_signal(signal.SIGTERM)
+    assert process.wait(timeout=10) == 0
+    assert (web.read_text(), worker.read_text()) == ("started SIGTERM ", "started SIGTERM ")
+
+
+def test_ctrl_c_reaches_the_worker_once_from_the_supervisor_and_the_web_server_all_the_same(tmp_path):
+    process, web, worker = start(tmp_path)
+    process.send_signal(signal.SIGINT)  # to the supervisor only, as `kill -INT` sends it
+    assert process.wait(timeout=10) == 0
+    assert (web.read_text(), worker.read_text()) == ("started SIGINT ", "started SIGINT ")
+
+
+def test_a_web_server_that_exits_stops_the_worker_and_gives_its_status(tmp_path):
+    process, _web, worker = start(tmp_path, web=[sys.executable, "-c", "import time, sys; time.sleep(1); sys.exit(3)"])
+    assert process.wait(timeout=10) == 3
+    assert worker.read_text() == "started SIGTERM "
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="PR_SET_PDEATHSIG is Linux's")
+def test_a_killed_supervisor_leaves_no_process_behind(tmp_path):
+    process, web, worker = start(tmp_path)
+    process.kill()
+    process.wait(timeout=10)
+    wait_until(lambda: web.read_text().endswith("SIGTERM ") and worker.read_text().endswith("SIGTERM "))

@@ -1,0 +1,109 @@
+"""Run the web server and the task worker side by side, and stop them together.
+
+    python scripts/with_worker.py --worker "python manage.py db_worker --no-reload" -- \\
+        python manage.py runserver 127.0.0.1:8000
+
+`make run` and `make serve` start the site this way (README "Mail"): no Procfile runner needed.
+
+- The web server stays in the terminal's process group: Ctrl-C reaches it (and Django's
+  autoreloader child) directly, and a debugger in a view can read the terminal.
+- The worker runs in a process group of its own, so it hears each stop signal once, from here.
+  db_worker finishes the task it is running (an e-mail takes at most EMAIL_TIMEOUT) before it
+  exits; a second Ctrl-C makes it abandon the task, which is then stored as failed.
+- SIGINT (Ctrl-C), SIGTERM (`kill`, make's own SIGTERM, a service manager) or SIGHUP stops both.
+- When either exits by itself (the port is taken, a crash), the other is stopped with SIGTERM.
+- Whatever still runs GRACE_SECONDS after the stop began is killed. On Linux both children also
+  get SIGTERM if this process dies without stopping them (PR_SET_PDEATHSIG): no orphans.
+
+Exits with the first non-zero exit status of the two (128 + N for a process ended by signal N).
+"""
+
+import argparse
+import ctypes
+import ctypes.util
+import os
+import shlex
+import signal
+import subprocess
+import sys
+import time
+
+GRACE_SECONDS = 30
+# The web server had the terminal's Ctrl-C itself; it gets one from here only if still running then.
+WEB_SIGINT_WAIT_SECONDS = 2
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+PR_SET_PDEATHSIG = 1
+
+
+def die_with_parent_function():
+    """A function for Popen's preexec_fn that has the child get SIGTERM when this process dies
+    (Linux's PR_SET_PDEATHSIG), or None elsewhere. libc is loaded here, before the fork."""
+    if not sys.platform.startswith("linux"):
+        return None
+    prctl = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True).prctl
+    return lambda: prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+
+
+def exit_status(returncode):
+    """A Popen return code as a shell reports it: 128 + N for a process ended by signal N."""
+    return 128 - returncode if returncode < 0 else returncode
+
+
+def supervise(web_command, worker_command, grace=GRACE_SECONDS):
+    """Run both commands (lists of arguments) until both have exited; returns the exit status."""
+    requests = []
+    for number in STOP_SIGNALS:
+        signal.signal(number, lambda signum, frame: requests.append(signum))
+    # preexec_fn is safe here: this process runs no threads.
+    die_with_parent = die_with_parent_function()
+    web = subprocess.Popen(web_command, preexec_fn=die_with_parent)
+    worker = subprocess.Popen(worker_command, process_group=0, preexec_fn=die_with_parent)
+    stop_began = None
+    killed = False
+    web_signal_due = None  # (monotonic time, signal) when the web server is to be told to stop
+
+    def stop(signum, *, web_was_told):
+        nonlocal stop_began, web_signal_due
+        if worker.poll() is None:
+            os.killpg(worker.pid, signum)
+        if web.poll() is None and web_signal_due is None:
+            wait = WEB_SIGINT_WAIT_SECONDS if web_was_told else 0
+            web_signal_due = (time.monotonic() + wait, signum)
+        stop_began = stop_began or time.monotonic()
+
+    while web.poll() is None or worker.poll() is None:
+        if requests:
+            signum = requests.pop(0)
+            # A Ctrl-C from the terminal reached the web server too; a kill reached only this process.
+            stop(signum, web_was_told=signum == signal.SIGINT)
+        elif stop_began is None and (web.poll() is not None or worker.poll() is not None):
+            stop(signal.SIGTERM, web_was_told=False)
+        now = time.monotonic()
+        if web_signal_due and now >= web_signal_due[0] and web.poll() is None:
+            web.send_signal(web_signal_due[1])
+            web_signal_due = (float("inf"), web_signal_due[1])
+        if stop_began and now - stop_began > grace and not killed:
+            killed = True
+            for process in (web, worker):
+                if process.poll() is None:
+                    print(f"with_worker: killing {' '.join(process.args[:3])} after {grace:g} s", file=sys.stderr)
+                    process.kill()
+        time.sleep(0.1)
+    return next((exit_status(code) for code in (web.returncode, worker.returncode) if code), 0)
+
+
+def main(argv=None):
+    """The command line: `--worker "COMMAND"`, then `--` and the web server's command."""
+    parser = argparse.ArgumentParser(description="Run a web server and the task worker; stop both together.")
+    parser.add_argument("--worker", required=True, help="the worker's command line, split as a shell would")
+    parser.add_argument("--grace", type=float, default=GRACE_SECONDS, help="seconds before what still runs is killed")
+    parser.add_argument("web", nargs=argparse.REMAINDER, help="-- then the web server's command")
+    args = parser.parse_args(argv)
+    web = args.web[1:] if args.web[:1] == ["--"] else args.web
+    if not web:
+        parser.error("give the web server's command after --")
+    return supervise(web, shlex.split(args.worker), grace=args.grace)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
