@@ -19,8 +19,8 @@ EAGER_CARDS = 3
 @dataclass(frozen=True)
 class Figure:
     """What `photos/_figure.html` draws: `src`/`width`/`height` of the fallback rendition, `srcset` (the
-    renditions with their real widths), `sizes`, `text` (a `PhotoText`), `lazy` (below the fold:
-    loading="lazy") and `priority` (the page's main picture: fetchpriority="high")."""
+    renditions with their real widths), `sizes`, `text` (a `PhotoText`) and `lazy` (below the fold:
+    loading="lazy"). No fetchpriority: the Nu HTML Checker our tests run does not know it yet."""
 
     src: str
     width: int
@@ -29,10 +29,9 @@ class Figure:
     sizes: str
     text: object
     lazy: bool
-    priority: bool
 
 
-def figure(photo, language, *, lazy, sizes=STORY_COLUMN_SIZES, priority=False):
+def figure(photo, language, *, lazy, sizes=STORY_COLUMN_SIZES):
     """The `Figure` of `photo` (a photos.models.Photo) on a page in `language` ("en", "ko")."""
     fallback = photo.fallback_rendition()
     srcset = ", ".join(f"{item.url} {item.width}w" for item in photo.srcset_renditions())
@@ -44,7 +43,6 @@ def figure(photo, language, *, lazy, sizes=STORY_COLUMN_SIZES, priority=False):
         sizes=sizes,
         text=photo.text_for(language),
         lazy=lazy,
-        priority=priority and not lazy,
     )
 
 

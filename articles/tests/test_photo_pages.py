@@ -101,10 +101,9 @@ class TestStoryPage:
         assert image["sizes"] == "(min-width: 43.5rem) 42rem, calc(100vw - 1.5rem)"
         assert image["src"] == photo.w800.url
 
-    def test_the_lead_photo_loads_at_once_and_first(self, client, story):
+    def test_the_lead_photo_loads_at_once(self, client, story):
         image = image_tag(lead_figure(page(client, story_url(story, "en"))), "photo-image")
         assert "loading" not in image
-        assert image["fetchpriority"] == "high"
 
     def test_a_missing_korean_text_falls_back_on_the_english_marked_as_english(self, client, story, photo):
         photo.alt_text_ko = photo.caption_ko = ""

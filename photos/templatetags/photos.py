@@ -10,11 +10,11 @@ register = template.Library()
 
 
 @register.inclusion_tag("photos/_figure.html")
-def photo_figure(photo, lazy=True, priority=False, extra_class=""):
+def photo_figure(photo, lazy=True, extra_class=""):
     """The figure of `photo` (image with srcset, caption, credit); `lazy=False` above the fold."""
     language = translation.get_language()
     return {
-        "figure": figures.figure(photo, language, lazy=lazy, priority=priority),
+        "figure": figures.figure(photo, language, lazy=lazy),
         "language": language,
         "extra_class": extra_class,
     }
