@@ -32,7 +32,7 @@ FORMATS = ("JPEG", "PNG", "WEBP")
 EXTENSIONS = {"JPEG": ".jpg", "PNG": ".png", "WEBP": ".webp"}
 # How each format is written again. JPEG at 90 keeps what a camera's 92-95 held, visibly.
 SAVE_OPTIONS = {
-    "JPEG": {"quality": 90, "optimize": True},
+    "JPEG": {"quality": 90},
     "PNG": {},
     "WEBP": {"quality": 90},
 }
