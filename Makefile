@@ -33,6 +33,7 @@ run: install
 	$(MANAGE) import_story --only-new demo/stories
 	$(MANAGE) import_corrections demo/corrections.json
 	$(MANAGE) import_videos demo/videos.json
+	$(MANAGE) import_photos demo/photos.json
 	$(MANAGE) pin_story --lead --unless-pinned $(DEMO_LEAD)
 	exec $(WITH_WORKER) $(MANAGE) runserver $(HOST):$(PORT)
 
@@ -51,8 +52,10 @@ format: install
 
 # Production-like: DEBUG off, hashed and compressed static files, gunicorn (gunicorn.conf.py), the task worker.
 # Set DJANGO_SECRET_KEY yourself; otherwise a random one is kept in .secret_key.
-# Plain HTTP on this machine: no HTTPS redirect, cookies not marked Secure.
+# Plain HTTP on this machine: no HTTPS redirect, cookies not marked Secure. Django itself serves the
+# uploads under /media/ here (NEWSROOM_SERVE_MEDIA); production leaves that to the web server (README "Photos").
 serve: export DJANGO_DEBUG = 0
+serve: export NEWSROOM_SERVE_MEDIA ?= 1
 serve: export DJANGO_ALLOWED_HOSTS ?= 127.0.0.1,localhost
 serve: export DJANGO_SECURE_COOKIES ?= 0
 serve: export DJANGO_SSL_REDIRECT ?= 0
@@ -63,6 +66,7 @@ serve: install .secret_key
 	DJANGO_SECRET_KEY="$${DJANGO_SECRET_KEY:-$$(cat .secret_key)}" $(MANAGE) import_story --only-new demo/stories
 	DJANGO_SECRET_KEY="$${DJANGO_SECRET_KEY:-$$(cat .secret_key)}" $(MANAGE) import_corrections demo/corrections.json
 	DJANGO_SECRET_KEY="$${DJANGO_SECRET_KEY:-$$(cat .secret_key)}" $(MANAGE) import_videos demo/videos.json
+	DJANGO_SECRET_KEY="$${DJANGO_SECRET_KEY:-$$(cat .secret_key)}" $(MANAGE) import_photos demo/photos.json
 	DJANGO_SECRET_KEY="$${DJANGO_SECRET_KEY:-$$(cat .secret_key)}" $(MANAGE) pin_story --lead --unless-pinned $(DEMO_LEAD)
 	DJANGO_SECRET_KEY="$${DJANGO_SECRET_KEY:-$$(cat .secret_key)}" exec $(WITH_WORKER) $(BIN)/gunicorn newsroom.wsgi \
 		--bind $(HOST):$(PORT)
@@ -85,4 +89,4 @@ hostile: install
 	$(BIN)/python bench/hostile_inputs.py
 
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache artifacts
+	rm -rf $(VENV) staticfiles .pytest_cache artifacts media

@@ -1,4 +1,5 @@
-"""Suite-wide test setup: Debian's Chromium for Playwright, artifacts for screenshots, a fast password hasher."""
+"""Suite-wide test setup: Debian's Chromium for Playwright, artifacts for screenshots, a fast password hasher,
+uploads in a temporary folder."""
 
 import os
 import shutil
@@ -46,6 +47,12 @@ def pytest_collection_modifyitems(config, items):
 def fast_password_hashing(settings):
     """Users made in tests need no slow hash; PBKDF2 alone took half a second per admin test."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def media_in_a_temporary_folder(settings, tmp_path_factory):
+    """Uploads and renditions made by a test go to a folder of its own, never into the project's media/."""
+    settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")
 
 
 @pytest.fixture

@@ -154,6 +154,8 @@ class StoryAdmin(CleanTextAdminMixin, StoryRevisionsAdminMixin, admin.ModelAdmin
     date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ["headline"]}
     inlines = [StoryHashtagInline, CorrectionInline]
+    # The photo library's search (caption, alternative text, credit) picks the lead photo.
+    autocomplete_fields = ["lead_photo"]
     form = StoryAdminForm
     actions = ["publish", "unpublish", "confirm_korean_text"]
     readonly_fields = ["created_at", "updated_at", "created_by", "status_history"]
@@ -165,6 +167,7 @@ class StoryAdmin(CleanTextAdminMixin, StoryRevisionsAdminMixin, admin.ModelAdmin
             {"fields": ["headline", "headline_ko", "slug", "intro", "intro_ko", "body", "body_ko", "korean_confirmed"]},
         ),
         (_("Byline and source"), {"fields": ["reporter", "outlet", "section", "source_url"]}),
+        (_("Photo"), {"fields": ["lead_photo"]}),
         (_("Video"), {"fields": ["video_url"]}),
         (
             _("Publication"),

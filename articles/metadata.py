@@ -7,6 +7,7 @@ check them field by field; `templatetags/share.py` gathers the `PageInfo` from t
 
 import json
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from django.utils import timezone
 from django.utils.html import format_html
@@ -45,6 +46,60 @@ class PageInfo:
 
     def absolute(self, path):
         return f"{self.origin}{path}"
+
+
+@dataclass(frozen=True)
+class ShareImage:
+    """The image a story is shared with: its lead photo's share rendition (photos.renditions.Share).
+
+    `url` is absolute; `width` and `height` in px; `alt` in the page's language ("" when decorative).
+    """
+
+    url: str
+    width: int
+    height: int
+    alt: str
+
+
+def absolute_url(page, url):
+    """`url` as given when the storage made it absolute (an object store), else on the page's origin."""
+    if urlsplit(url).scheme:
+        return url
+    return page.absolute(url if url.startswith("/") else f"/{url}")
+
+
+def share_image(story, page):
+    """The `ShareImage` of `story` (its lead photo, at least 1200 px wide where the original is), or None.
+
+    Reads `story.lead_photo`, which the story page's queryset selects with the story: no query.
+    """
+    photo = story.lead_photo
+    if photo is None:
+        return None
+    rendition = photo.share_rendition()
+    return ShareImage(
+        url=absolute_url(page, rendition.url),
+        width=rendition.width,
+        height=rendition.height,
+        alt=photo.text_for(page.language).alt,
+    )
+
+
+def image_tags(image, page):
+    """The og:image and twitter:image tags: the lead photo with its size and alternative text, else the site's logo."""
+    if image is None:
+        return [("property", "og:image", page.logo_url)], [("name", "twitter:card", "summary")]
+    og = [
+        ("property", "og:image", image.url),
+        ("property", "og:image:type", "image/jpeg"),
+        ("property", "og:image:width", str(image.width)),
+        ("property", "og:image:height", str(image.height)),
+    ]
+    twitter = [("name", "twitter:card", "summary_large_image"), ("name", "twitter:image", image.url)]
+    if image.alt:
+        og.append(("property", "og:image:alt", image.alt))
+        twitter.append(("name", "twitter:image:alt", image.alt))
+    return og, twitter
 
 
 def local_iso(moment, zone):
@@ -87,6 +142,7 @@ def story_share_tags(story, page):
     text = story.text_for(page.language)
     headline, description = text.headline, text.summary
     published, modified = published_and_modified(story)
+    og_image, twitter_image = image_tags(share_image(story, page), page)
     tags = [
         ("name", "description", description),
         ("property", "og:type", "article"),
@@ -94,14 +150,14 @@ def story_share_tags(story, page):
         ("property", "og:title", headline),
         ("property", "og:description", description),
         ("property", "og:url", page.url),
-        ("property", "og:image", page.logo_url),
+        *og_image,
         *locale_tags(page.language),
     ]
     if published:
         tags += [("property", "article:published_time", published), ("property", "article:modified_time", modified)]
     tags += [("property", "article:tag", tag.name) for tag in story.hashtags.all()]
     tags += [
-        ("name", "twitter:card", "summary"),
+        *twitter_image,
         ("name", "twitter:title", headline),
         ("name", "twitter:description", description),
     ]
@@ -140,6 +196,9 @@ def news_article(story, page, *, comment_count):
     article["description"] = text.summary
     # The language of the story's body, the bulk of what the page says.
     article["inLanguage"] = text.body_language
+    image = share_image(story, page)
+    if image is not None:
+        article["image"] = image_object(image)
     if published:
         article["datePublished"] = published
         article["dateModified"] = modified
@@ -157,7 +216,7 @@ def news_article(story, page, *, comment_count):
     article["commentCount"] = comment_count
     video = story.video
     if video is not None:
-        article["video"] = video_object(story, video, text, published, page)
+        article["video"] = video_object(story, video, text, published, page, image)
     corrections = correction_entries(story, page)
     if corrections:
         article["correction"] = corrections
@@ -165,12 +224,21 @@ def news_article(story, page, *, comment_count):
     return article
 
 
-def video_object(story, video, text, published, page):
+def image_object(image):
+    """The schema.org `ImageObject` of a `ShareImage`."""
+    entry = {"@type": "ImageObject", "url": image.url, "width": image.width, "height": image.height}
+    if image.alt:
+        entry["description"] = image.alt
+    return entry
+
+
+def video_object(story, video, text, published, page, image=None):
     """The schema.org `VideoObject` of a story's video (an `articles.video.Video`), in the page's language.
 
     Names and describes it with the story's headline and summary (the host's own title is never
     fetched); `uploadDate` is the story's publication time (`published`, ISO 8601 with the outlet's
-    offset) as the upload time is not known; the thumbnail is our own poster.
+    offset) as the upload time is not known; the thumbnail is our own poster: the lead photo's
+    `ShareImage` (`image`) when the story has one, else the drawn poster.
     """
     entry = {
         "@type": "VideoObject",
@@ -178,7 +246,7 @@ def video_object(story, video, text, published, page):
         "description": text.summary or text.headline,
         "embedUrl": video.player_url(autoplay=False),
         "url": video.page_url,
-        "thumbnailUrl": page.video_poster_url or page.logo_url,
+        "thumbnailUrl": image.url if image else (page.video_poster_url or page.logo_url),
     }
     if published:
         entry["uploadDate"] = published

@@ -374,7 +374,7 @@ class StoryQuerySet(models.QuerySet):
     def for_listing(self):
         """Everything a story card shows, in a fixed number of queries."""
         return (
-            self.select_related("outlet")
+            self.select_related("outlet", "lead_photo")
             .prefetch_related(ordered_hashtags())
             .with_correction_flag()
             .order_by("-published_at", "-id")
@@ -387,7 +387,9 @@ class StoryQuerySet(models.QuerySet):
     def for_page(self):
         """Everything the story page shows, in a fixed number of queries (corrections newest first)."""
         corrections = models.Prefetch("corrections", Correction.objects.newest_first())
-        return self.select_related("outlet").prefetch_related(ordered_hashtags(), "outlet__social_links", corrections)
+        return self.select_related("outlet", "lead_photo").prefetch_related(
+            ordered_hashtags(), "outlet__social_links", corrections
+        )
 
     def bump_page_version(self):
         """Mark these stories' cached pages stale (their text, comments or outlet changed)."""
@@ -411,7 +413,7 @@ class StoryQuerySet(models.QuerySet):
             self.filter(hashtag_links__hashtag_id__in=tag_ids)
             .exclude(pk=story.pk)
             .annotate(shared_hashtags=models.Count("hashtag_links"))
-            .select_related("outlet")
+            .select_related("outlet", "lead_photo")
             .order_by("-shared_hashtags", "-published_at", "-id")[:limit]
         )
 
@@ -489,6 +491,20 @@ class Story(models.Model):
         blank=True,
         validators=[validate_video_url],
         help_text=_("The address of a YouTube or Vimeo video, as you copy it from the video's page."),
+    )
+    # PROTECT: a photo a story shows cannot be deleted from the library under it. Nullable, so adding
+    # it is a plain ALTER TABLE on SQLite (no rebuild that would drop the search triggers).
+    lead_photo = models.ForeignKey(
+        "photos.Photo",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="lead_stories",
+        verbose_name=_("lead photo"),
+        help_text=_(
+            "Shown at the top of the story, on its cards and when it is shared; the poster of its video. "
+            "Search the photo library by caption."
+        ),
     )
     hashtags = models.ManyToManyField(
         Hashtag, through="StoryHashtag", blank=True, related_name="stories", verbose_name=_("hashtags")
@@ -695,7 +711,7 @@ class FrontPagePinQuerySet(models.QuerySet):
         return (
             self.filter(models.Q(ends_at__isnull=True) | models.Q(ends_at__gt=now))
             .filter(story__in=Story.objects.published(now).values("pk"))
-            .select_related("story__outlet")
+            .select_related("story__outlet", "story__lead_photo")
             .prefetch_related(
                 models.Prefetch(
                     "story__hashtags",

@@ -5,13 +5,15 @@ from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 from django.utils import timezone
 
+from photos.models import Photo
+
 from .models import Correction, Hashtag, Outlet, Section, SocialLink, Story, StoryHashtag, clean_text_fields
 
 
 @receiver(pre_save)
 def clean_stored_text(sender, instance, **kwargs):
-    """Whatever saves a story, outlet, link or hashtag stores clean text (see `clean_text_fields`)."""
-    if sender._meta.app_label == "articles":
+    """Whatever saves a story, outlet, link, hashtag or photo stores clean text (see `clean_text_fields`)."""
+    if sender._meta.app_label in ("articles", "photos"):
         clean_text_fields(instance)
 
 
@@ -42,6 +44,14 @@ def correction_changed(sender, instance, **kwargs):
     # The story page shows its corrections: its cached copies are stale, and the story was modified
     # (JSON-LD dateModified, feeds, sitemap lastmod). Cards and listings are not page-cached.
     Story.objects.filter(pk=instance.story_id).update(page_version=F("page_version") + 1, updated_at=timezone.now())
+
+
+@receiver(post_save, sender=Photo)
+def photo_changed(sender, instance, **kwargs):
+    # A story page shows its lead photo's words (alternative text, caption, credit) and its related
+    # stories' card pictures: the pages of the stories it leads, and of those listing them, move on.
+    # (A photo a story uses cannot be deleted: Story.lead_photo protects it.)
+    Story.objects.filter(lead_photo=instance).with_related().bump_page_version()
 
 
 @receiver([post_save, post_delete], sender=Section)

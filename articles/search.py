@@ -311,7 +311,11 @@ class StorySearch:
         if not self.terms or (index.stop is not None and index.stop <= start):
             return []
         rows = self.backend.page(self.terms, start, index.stop)
-        stories = Story.objects.select_related("outlet").with_correction_flag().in_bulk([row[0] for row in rows])
+        stories = (
+            Story.objects.select_related("outlet", "lead_photo")
+            .with_correction_flag()
+            .in_bulk([row[0] for row in rows])
+        )
         forms = all_forms(self.terms)
         return [
             make_hit(stories[row[0]], dict(zip(TEXT_FIELDS, row[1:], strict=True)), forms, self.language)

@@ -8,6 +8,7 @@ refuses to start without a strong secret key, allowed hosts and the site's addre
 """
 
 import datetime as dt
+import json
 import os
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -116,6 +117,10 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     # Story revisions: every admin save and import kept, diffed and restorable (README "Revisions").
     "reversion",
+    # Renditions of photos (srcset widths, card, share image), generated when a photo is saved.
+    "imagekit",
+    # The photo library; articles depends on it (a story's lead photo), never the other way.
+    "photos",
     "articles",
     "comments",
     "resilience",
@@ -271,8 +276,25 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
+
+# Uploads (photos and their renditions): through Django's storage API, MEDIA_ROOT by default;
+# NEWSROOM_MEDIA_STORAGE names another backend (django-storages' S3 one, say) with its OPTIONS as
+# JSON. WhiteNoise serves static files only: see README "Photos" for how /media/ is served.
+MEDIA_ROOT = Path(os.environ.get("NEWSROOM_MEDIA_ROOT", str(BASE_DIR / "media")))
+MEDIA_URL = os.environ.get("NEWSROOM_MEDIA_URL", "/media/")
+MEDIA_STORAGE = os.environ.get("NEWSROOM_MEDIA_STORAGE", "django.core.files.storage.FileSystemStorage")
+try:
+    MEDIA_STORAGE_OPTIONS = json.loads(os.environ.get("NEWSROOM_MEDIA_STORAGE_OPTIONS", "") or "{}")
+except json.JSONDecodeError as error:
+    raise ImproperlyConfigured(f"NEWSROOM_MEDIA_STORAGE_OPTIONS must be a JSON object: {error}") from None
+if not isinstance(MEDIA_STORAGE_OPTIONS, dict):
+    raise ImproperlyConfigured('NEWSROOM_MEDIA_STORAGE_OPTIONS must be a JSON object, such as {"bucket_name": "x"}.')
+# Django itself answers /media/ (photos.views.media_file) in development and `make serve`; production
+# leaves it to the web server or the object store.
+NEWSROOM_SERVE_MEDIA = env_bool("NEWSROOM_SERVE_MEDIA", DEBUG)
+
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {"BACKEND": MEDIA_STORAGE, "OPTIONS": MEDIA_STORAGE_OPTIONS},
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -362,12 +384,17 @@ SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", False)
 # the page cache and served to every reader). img-src allows data: for Bootstrap's and the
 # admin's inline SVG icons in CSS. frame-src: the players of YouTube (nocookie) and Vimeo, which
 # static/js/video.js puts in a story page when the reader presses play (README "Video").
+# Photos served from another origin (an object store, a CDN: NEWSROOM_MEDIA_ORIGIN, or the origin of an
+# absolute NEWSROOM_MEDIA_URL) are images of our pages too.
+MEDIA_ORIGINS = env_list("NEWSROOM_MEDIA_ORIGIN")
+if not MEDIA_ORIGINS and urlsplit(MEDIA_URL).scheme in ("http", "https"):
+    MEDIA_ORIGINS = [f"{urlsplit(MEDIA_URL).scheme}://{urlsplit(MEDIA_URL).netloc}"]
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
         "script-src": [SELF],
         "style-src": [SELF],
-        "img-src": [SELF, "data:"],
+        "img-src": [SELF, "data:", *MEDIA_ORIGINS],
         "font-src": [SELF],
         "connect-src": [SELF],
         "object-src": [NONE],
@@ -410,6 +437,15 @@ NEWSROOM_FEATURED_STORIES = env_int("NEWSROOM_FEATURED_STORIES", 4)
 NEWSROOM_PAGE_CACHE_SECONDS = env_int("NEWSROOM_PAGE_CACHE_SECONDS", 600)
 # The newest copy of each cached page is kept this long, to serve while the database is down.
 NEWSROOM_OUTAGE_PAGE_SECONDS = env_int("NEWSROOM_OUTAGE_PAGE_SECONDS", 86400)
+
+# Photos (README "Photos"): an upload over either limit is refused with a message at the field; the
+# pixel count is read from the file's header before any pixel is decoded (decompression bombs).
+NEWSROOM_PHOTO_MAX_BYTES = env_int("NEWSROOM_PHOTO_MAX_BYTES", 20 * 1024 * 1024)
+NEWSROOM_PHOTO_MAX_PIXELS = env_int("NEWSROOM_PHOTO_MAX_PIXELS", 40_000_000)
+# Renditions are made when a photo is saved (photos.renditions.OnSave); a page asks neither the
+# database nor the storage whether they exist. `manage.py generate_renditions` makes them again.
+IMAGEKIT_DEFAULT_CACHEFILE_STRATEGY = "photos.renditions.OnSave"
+IMAGEKIT_CACHEFILE_DIR = "renditions"
 
 # Search: Korean words also match their stem without particles through Kiwi (about 340 MB per
 # server, shared by forked workers), or "off" where memory is short (articles/korean.py).

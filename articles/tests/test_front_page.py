@@ -11,6 +11,7 @@ from django.db import IntegrityError
 from django.utils import timezone
 
 from articles.models import FrontPagePin, Story
+from photos.tests.factories import make_photo
 
 from .factories import make_hashtag, make_outlet, make_story
 
@@ -129,12 +130,20 @@ def test_korean_front_page_is_curated_too(client, stories):
 def test_query_count_is_constant(client, django_assert_max_num_queries):
     outlets = [make_outlet() for _ in range(3)]
     tags = [make_hashtag(f"Front{number}") for number in range(6)]
-    stories = [make_story(outlet=outlets[n % 3], hashtags=tags[: n % 6 + 1]) for n in range(30)]
+    # Every other story, pinned ones among them, has a lead photo: its card shows a small picture.
+    photos = [make_photo(800, 600) for _ in range(3)]
+    stories = [
+        make_story(outlet=outlets[n % 3], hashtags=tags[: n % 6 + 1], lead_photo=photos[n % 3] if n % 2 else None)
+        for n in range(30)
+    ]
     pin(stories[10], FrontPagePin.Slot.LEAD)
     for position, story in enumerate(stories[11:15]):
         pin(story, position=position)
     with django_assert_max_num_queries(FRONT_PAGE_QUERIES):
-        assert client.get("/en/").status_code == 200
+        response = client.get("/en/")
+    assert response.status_code == 200
+    # 25 cards (the lead, four featured, twenty latest): the 12 of stories with a photo show it.
+    assert response.content.decode().count('class="card-photo"') == 12
 
 
 class TestPinRules:

@@ -139,6 +139,24 @@ def test_restoring_a_revision_saves_it_as_a_new_one_and_moves_the_page_version(c
     assert newest[0].revision.user == editor
 
 
+def test_restoring_a_revision_whose_lead_photo_was_deleted_since_restores_it_without_one(client, editor):
+    from photos.tests.factories import make_photo
+
+    photo = make_photo()
+    story = make_story(lead_photo=photo)
+    save_story(client, story, body="With the old photo.")
+    first = versions_of(story)[0]
+    save_story(client, story, body="Without a photo.", lead_photo="")
+    photo.delete()
+
+    url = f"/admin/articles/story/{story.pk}/history/{first.pk}/"
+    fields = open_form(client, url)
+    assert not fields.get("lead_photo")
+    assert client.post(url, fields).status_code == 302
+    story.refresh_from_db()
+    assert (story.body, story.lead_photo) == ("With the old photo.", None)
+
+
 def test_restoring_keeps_the_corrections_published_since(client, editor):
     story = make_story(body="Version one.")
     save_story(client, story, body="Version one.")

@@ -98,19 +98,19 @@ def test_any_save_of_an_outlet_and_its_links_stores_clean_text():
 # Every admin form of ours cleans text and counts invisible text as empty.
 
 
-def test_every_admin_form_and_inline_of_articles_and_comments_cleans_text(rf, django_user_model):
+def test_every_admin_form_and_inline_of_articles_comments_and_photos_cleans_text(rf, django_user_model):
     request = rf.get("/admin/")
     request.user = django_user_model.objects.create_superuser("root", "root@example.com", "x")
     checked = []
     for model, model_admin in admin.site._registry.items():
-        if model._meta.app_label not in ("articles", "comments"):
+        if model._meta.app_label not in ("articles", "comments", "photos"):
             continue
         assert isinstance(model_admin, CleanTextAdminMixin), model
         assert issubclass(model_admin.get_form(request), CleanTextFormMixin), model
         for inline in model_admin.get_inline_instances(request):
             assert issubclass(inline.get_formset(request).form, CleanTextFormMixin), inline
         checked.append(model._meta.model_name)
-    assert {"story", "outlet", "hashtag", "comment"} <= set(checked)
+    assert {"story", "outlet", "hashtag", "comment", "photo"} <= set(checked)
 
 
 @pytest.fixture

@@ -9,6 +9,7 @@ DATA_MIGRATIONS = [
     ("articles.migrations.0014_first_sections_and_editor_permissions", "create_sections"),
     ("articles.migrations.0014_first_sections_and_editor_permissions", "give_editors_permissions"),
     ("articles.migrations.0017_roles_reporters_group", "create_reporters"),
+    ("photos.migrations.0002_photo_permissions", "give_groups_photo_permissions"),
 ]
 
 

@@ -17,6 +17,7 @@ from comments.models import Comment
 DEMO_STORIES = Path(__file__).resolve().parents[2] / "demo" / "stories"
 DEMO_CORRECTIONS = DEMO_STORIES.parent / "corrections.json"
 DEMO_VIDEOS = DEMO_STORIES.parent / "videos.json"
+DEMO_PHOTOS = DEMO_STORIES.parent / "photos.json"
 # The demo story with a YouTube video (demo/videos.json).
 VIDEO_SLUG = "riverside-film-night-screens-open-licence-animated-short-big-buck-bunny"
 # The demo story with a Korean body and comments, and one whose body is in English only.
@@ -24,6 +25,8 @@ KOREAN_BODY_SLUG = "mapo-district-library-extends-opening-hours-for-exam-season"
 ENGLISH_ONLY_SLUG = "line-9-trains-to-add-quiet-cars-and-step-free-boarding-upgrades"
 # The demo story whose English is edited after its Korean: its Korean page says the Korean may be stale.
 KOREAN_STALE_SLUG = "tallinn-harbour-hosts-korean-port-cities-culture-week"
+# A demo story with a lead photo (demo/photos.json; the film-night story's photo is its video's poster).
+PHOTO_SLUG = "yeouido-riverside-night-market-opens-with-strict-food-waste-rules"
 LANGUAGES = ["en", "ko"]
 # Filled in by a reader who mistypes the address: the form comes back with its errors.
 MISTYPED_COMMENT = {
@@ -35,7 +38,7 @@ MISTYPED_COMMENT = {
 
 def import_demo_site():
     """The demo stories with their outlets, sections, hashtags and comments (both languages, replies),
-    the correction of the story with a Korean body and the video of the film-night story.
+    the correction of the story with a Korean body, the video of the film-night story and the lead photos.
 
     The English of one (KOREAN_STALE_SLUG) is then edited, so its Korean page carries the stale-Korean notice.
     """
@@ -46,6 +49,7 @@ def import_demo_site():
     call_command("import_story", str(DEMO_STORIES), stdout=StringIO(), stderr=StringIO())
     call_command("import_corrections", str(DEMO_CORRECTIONS), stdout=StringIO(), stderr=StringIO())
     call_command("import_videos", str(DEMO_VIDEOS), stdout=StringIO(), stderr=StringIO())
+    call_command("import_photos", str(DEMO_PHOTOS), stdout=StringIO(), stderr=StringIO())
     edited = Story.objects.get(slug=KOREAN_STALE_SLUG)
     edited.body += "\n\nUpdated: the closing concert moves indoors."
     edited.save()
@@ -63,6 +67,7 @@ def reader_pages(language):
             "story-english-only": reverse("articles:story", kwargs={"slug": ENGLISH_ONLY_SLUG}),
             "story-korean-stale": reverse("articles:story", kwargs={"slug": KOREAN_STALE_SLUG}),
             "story-video": reverse("articles:story", kwargs={"slug": VIDEO_SLUG}),
+            "story-photo": reverse("articles:story", kwargs={"slug": PHOTO_SLUG}),
             "hashtag": Hashtag.objects.get(name="서울").get_absolute_url(),
             "not-found": f"{home}no-such-page/",
             "bad-request": f"{home}?page=%00",
