@@ -608,7 +608,11 @@ class _Converter:
                 addresses.append(node.attrs.get("value", ""))
             pending.extend(node.children)
         for address in addresses:
-            video = video_at(self.absolute(address.strip()))
+            address = address.strip()
+            if "?" not in address:
+                # Flash-era codes append their options with "&" and no "?": "…/v/ID&hl=en".
+                address = address.partition("&")[0]
+            video = video_at(self.absolute(address))
             if video:
                 self.add_video(video, sink)
                 return

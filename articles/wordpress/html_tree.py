@@ -93,6 +93,12 @@ class _TreeBuilder(HTMLParser):
             self.stack[-1].children.append(element)
             self.stack.append(element)
 
+    def handle_startendtag(self, tag, attrs):
+        # <br />, <img … />: a void element has no end; <div /> is read as <div></div>.
+        self.handle_starttag(tag, attrs)
+        if tag not in VOID_ELEMENTS:
+            self.handle_endtag(tag)
+
     def handle_endtag(self, tag):
         if self.unopened.get(tag):
             self.unopened[tag] -= 1
