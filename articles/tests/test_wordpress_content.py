@@ -1,8 +1,12 @@
 """WordPress post HTML converted into our body subset, without a database."""
 
+from html.parser import HTMLParser
 from pathlib import Path
 
+import nh3
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from articles.wordpress import (
     Attachment,
@@ -482,3 +486,115 @@ def test_plain_text_gives_a_link_its_address_unless_the_text_is_the_address():
     assert plain_text('<a href="https://a.example/">site</a> <a href="https://b.example/">https://b.example/</a>') == (
         "site (https://a.example/) https://b.example/"
     )
+
+
+# Any input: the output stays in the subset.
+
+SUBSET_TAGS = {"p", "br", "strong", "em", "a", "h2", "h3", "ul", "ol", "li", "blockquote", "img"}
+SUBSET_ATTRIBUTES = {"a": {"href"}, "img": {"src", "alt"}}
+FRAGMENTS = [
+    "\n",
+    "\n\n",
+    " ",
+    "text",
+    "한국어 문장",
+    "&amp;",
+    "&nbsp;",
+    "&#8217;",
+    "<",
+    ">",
+    '"',
+    "'",
+    "<p>",
+    "</p>",
+    "<br />",
+    "<strong>",
+    "</strong>",
+    "<b>",
+    "<i>",
+    "</i>",
+    "<em>",
+    "</em>",
+    "<a href=\"https://a.example/?q=1&amp;r='2'\">",
+    '<a href="javascript:alert(1)">',
+    "<a>",
+    "</a>",
+    "<h1>",
+    "</h1>",
+    "<h4>",
+    "<ul>",
+    "<ol start='3'>",
+    "<li>",
+    "</li>",
+    "</ul>",
+    "<blockquote>",
+    "</blockquote>",
+    "<div>",
+    "</div>",
+    "<figure>",
+    "<figcaption>",
+    "</figcaption>",
+    "</figure>",
+    '<img src="https://e.example/wp-content/uploads/a b.jpg" alt=\'say "hi"\' class="wp-image-3">',
+    '<img src="data:image/png;base64,AAA">',
+    "<table><tr><td>",
+    "</td><td>",
+    "</table>",
+    "<pre>",
+    "</pre>",
+    "<script>x()</script>",
+    "<style>",
+    '<iframe src="https://www.youtube.com/embed/dQw4w9WgXcQ"></iframe>',
+    '<iframe src="https://evil.example/">',
+    "<!--more-->",
+    "<!-- wp:paragraph -->",
+    "<!-- wp:latest-posts /-->",
+    "[caption]",
+    "[/caption]",
+    '[caption id="attachment_3" caption="C"]',
+    '[gallery ids="1,2"]',
+    "[embed]",
+    "[/embed]",
+    "https://youtu.be/dQw4w9WgXcQ",
+    "https://twitter.com/a/status/1",
+    "[unknown a=1]",
+    "[/unknown]",
+    "[[escaped]]",
+    "[sic]",
+    "<newsroom-embed data-url='https://vimeo.com/1'>",
+    "<o:p>",
+    "<sup>",
+    "</",
+    "<!--",
+]
+
+
+class SubsetChecker(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.found = []
+
+    def handle_starttag(self, tag, attrs):
+        self.found.append((tag, {name for name, _ in attrs}, dict(attrs)))
+
+
+@settings(max_examples=150, deadline=None, database=None, derandomize=True)
+@given(st.lists(st.one_of(st.sampled_from(FRAGMENTS), st.text(max_size=8)), max_size=40))
+def test_any_input_converts_into_the_subset_and_nh3_leaves_it_unchanged(fragments):
+    html_text = "".join(fragments)
+    result = convert_post_content(html_text, attachments={}, post_id=1)
+    checker = SubsetChecker()
+    checker.feed(result.body_html)
+    for tag, attributes, values in checker.found:
+        assert tag in SUBSET_TAGS
+        assert attributes <= SUBSET_ATTRIBUTES.get(tag, set())
+        for name in ("href", "src"):
+            if name in values:
+                assert values[name].split(":", 1)[0] in ("https", "http", "mailto") or ":" not in values[name]
+    cleaned = nh3.clean(
+        result.body_html,
+        tags=SUBSET_TAGS,
+        attributes={tag: set(names) for tag, names in SUBSET_ATTRIBUTES.items()},
+        link_rel=None,
+    )
+    assert cleaned == result.body_html

@@ -30,12 +30,12 @@ frames other than YouTube/Vimeo players, and formatting we have no tag for (`<su
 `<del>`…, their text kept) are counted in `dropped`, keyed by what an editor reads in a report.
 """
 
-import html
 import re
 from collections import Counter
 from dataclasses import dataclass, field
 from urllib.parse import unquote, urljoin, urlsplit
 
+from ..text import clean_control_characters
 from ..video import VideoAddressError, parse_video_url
 from .html_tree import MAX_DEPTH, Element, parse_html, tag_names, text_content
 from .shortcodes import EMBED_TAG, expand_shortcodes, is_image_file, mark_own_line_urls
@@ -669,8 +669,23 @@ def links_to_the_file(address):
 # Writing the body.
 
 
+# Escaping as the HTML standard's serialisation does it, so that the site's cleaner (nh3, which
+# parses and serialises again) gives the body back unchanged.
+TEXT_ESCAPES = str.maketrans({"&": "&amp;", "\xa0": "&nbsp;", "<": "&lt;", ">": "&gt;"})
+ATTRIBUTE_ESCAPES = str.maketrans({"&": "&amp;", "\xa0": "&nbsp;", '"': "&quot;"})
+
+
+def escape_text(text):
+    return text.translate(TEXT_ESCAPES)
+
+
+def attribute(value):
+    """`value` escaped for a double-quoted attribute."""
+    return value.translate(ATTRIBUTE_ESCAPES)
+
+
 def opening_tag(mark):
-    return f'<a href="{html.escape(mark[1])}">' if mark[0] == "a" else f"<{mark[0]}>"
+    return f'<a href="{attribute(mark[1])}">' if mark[0] == "a" else f"<{mark[0]}>"
 
 
 def closing_tag(mark):
@@ -699,7 +714,7 @@ def render_inline(run):
         out.extend(closing_tag(mark) for mark in reversed(open_marks[shared:]))
         out.extend(opening_tag(mark) for mark in marks[shared:])
         open_marks = marks
-        out.append("<br>" if text is None else html.escape(text, quote=False))
+        out.append("<br>" if text is None else escape_text(text))
     out.extend(closing_tag(mark) for mark in reversed(open_marks))
     return "".join(out)
 
@@ -729,9 +744,8 @@ def render_block(block):
         return f"<blockquote>\n{inner}\n</blockquote>" if inner else ""
     if isinstance(block, ImageBlock):
         reference = block.reference
-        return f'<img src="{html.escape(reference.src)}" alt="{html.escape(reference.alt)}">'
-    address = html.escape(block.url)
-    return f'<p><a href="{address}">{address}</a></p>'
+        return f'<img src="{attribute(reference.src)}" alt="{attribute(reference.alt)}">'
+    return f'<p><a href="{attribute(block.url)}">{escape_text(block.url)}</a></p>'
 
 
 def render_blocks(blocks):
@@ -754,7 +768,8 @@ def convert_post_content(content, *, attachments=None, post_id=None, base_url=""
             f"the content is {len(content):,} characters long; at most {MAX_CONTENT_CHARS:,} are converted"
         )
     dropped = Counter()
-    text = content.replace("\r\n", "\n").replace("\r", "\n")
+    # What XML cannot carry (NUL, other controls) is not text anyone wrote; CR LF become LF.
+    text = clean_control_characters(content)
     autop = not BLOCK_MARKER.search(text)
     text = expand_shortcodes(text, dropped, attachments=attachments, post_id=post_id)
     text = mark_own_line_urls(text, dropped)
