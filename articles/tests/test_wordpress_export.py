@@ -527,3 +527,10 @@ def test_a_comment_without_an_id_is_refused():
 def test_an_unknown_zone_is_refused_before_reading():
     with pytest.raises(Exception, match="Mars/Olympus"):
         read_export(HARBOUR, "Mars/Olympus")
+
+
+def test_an_entity_a_doctype_would_define_elsewhere_is_refused_not_dropped():
+    text = wxr_text(post_item()).replace("<rss ", '<!DOCTYPE rss SYSTEM "https://evil.example/wxr.dtd">\n<rss ', 1)
+    text = text.replace("<title>Test</title>", "<title>&company;</title>")
+    with pytest.raises(WordPressExportError, match=r":\d+:\d+: undefined entity &company;$"):
+        read_text(text)
