@@ -36,9 +36,8 @@ from dataclasses import dataclass, field
 from urllib.parse import unquote, urljoin, urlsplit
 
 from ..text import clean_control_characters
-from ..video import VideoAddressError, parse_video_url
 from .html_tree import MAX_DEPTH, Element, parse_html, tag_names, text_content
-from .shortcodes import EMBED_TAG, expand_shortcodes, is_image_file, mark_own_line_urls
+from .shortcodes import EMBED_TAG, expand_shortcodes, is_image_file, mark_own_line_urls, video_at
 
 MAX_CONTENT_CHARS = 5_000_000
 
@@ -654,13 +653,6 @@ def address_scheme(address):
         return None
 
 
-def video_at(address):
-    try:
-        return parse_video_url(address)
-    except VideoAddressError:
-        return None
-
-
 def links_to_the_file(address):
     """Whether a link around an image goes to the image itself (its file or attachment page)."""
     return is_image_file(address) or "attachment_id=" in address or "/attachment/" in address
@@ -708,12 +700,13 @@ def trimmed(run):
 def render_inline(run):
     out, open_marks = [], ()
     for text, marks in trimmed(run):
-        shared = 0
-        while shared < min(len(open_marks), len(marks)) and open_marks[shared] == marks[shared]:
-            shared += 1
-        out.extend(closing_tag(mark) for mark in reversed(open_marks[shared:]))
-        out.extend(opening_tag(mark) for mark in marks[shared:])
-        open_marks = marks
+        if marks != open_marks:
+            shared = 0
+            while shared < min(len(open_marks), len(marks)) and open_marks[shared] == marks[shared]:
+                shared += 1
+            out.extend(closing_tag(mark) for mark in reversed(open_marks[shared:]))
+            out.extend(opening_tag(mark) for mark in marks[shared:])
+            open_marks = marks
         out.append("<br>" if text is None else escape_text(text))
     out.extend(closing_tag(mark) for mark in reversed(open_marks))
     return "".join(out)

@@ -77,6 +77,8 @@ class _TreeBuilder(HTMLParser):
         self.stack = [self.tree.root]
         # End tags still to come for start tags that were not opened (too deep), by tag.
         self.unopened = {}
+        # Text arrives in pieces (one per stray "<", entity…): joined once, not string by string.
+        self.text = []
 
     def handle_starttag(self, tag, attrs):
         attributes = {}
@@ -85,11 +87,14 @@ class _TreeBuilder(HTMLParser):
         element = Element(tag, attributes)
         self.close_implied_by(tag)
         if tag in VOID_ELEMENTS:
+            self.flush_text()
             self.stack[-1].children.append(element)
         elif len(self.stack) > MAX_DEPTH:
+            # The text around it continues the enclosing element's text.
             self.unopened[tag] = self.unopened.get(tag, 0) + 1
             self.tree.flattened += 1
         else:
+            self.flush_text()
             self.stack[-1].children.append(element)
             self.stack.append(element)
 
@@ -106,19 +111,28 @@ class _TreeBuilder(HTMLParser):
         if tag in VOID_ELEMENTS:
             if tag == "br":
                 # Browsers read a stray </br> as <br>.
+                self.flush_text()
                 self.stack[-1].children.append(Element("br", {}))
             return
         for index in range(len(self.stack) - 1, 0, -1):
             if self.stack[index].tag == tag:
+                self.flush_text()
                 del self.stack[index:]
                 return
 
     def handle_data(self, data):
-        children = self.stack[-1].children
-        if children and isinstance(children[-1], str):
-            children[-1] += data
-        else:
-            children.append(data)
+        self.text.append(data)
+
+    def flush_text(self):
+        """Put the text read since the last change of the tree into the current element."""
+        if self.text:
+            children = self.stack[-1].children
+            text = "".join(self.text)
+            self.text = []
+            if children and isinstance(children[-1], str):
+                children[-1] += text
+            else:
+                children.append(text)
 
     def handle_comment(self, data):
         self.tree.comments.append(data)
@@ -134,6 +148,7 @@ class _TreeBuilder(HTMLParser):
         for index in range(len(self.stack) - 1, 0, -1):
             open_tag = self.stack[index].tag
             if open_tag in tags:
+                self.flush_text()
                 del self.stack[index:]
                 return
             if open_tag in scope:
@@ -145,6 +160,7 @@ def parse_html(text):
     builder = _TreeBuilder()
     builder.feed(text)
     builder.close()
+    builder.flush_text()
     return builder.tree
 
 

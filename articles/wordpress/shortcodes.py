@@ -26,7 +26,7 @@ import html
 import re
 from urllib.parse import urlsplit
 
-from ..video import VideoAddressError, parse_video_url
+from ..video import VIMEO_HOSTS, VIMEO_PLAYER_HOSTS, YOUTU_BE_HOSTS, YOUTUBE_HOSTS, VideoAddressError, parse_video_url
 
 EMBED_TAG = "newsroom-embed"
 
@@ -40,8 +40,9 @@ ATTRIBUTE = re.compile(
 # An address alone on its line (perhaps alone in a <p> on that line), as WordPress auto-embeds it.
 OWN_LINE_URL = re.compile(r"^([ \t]*(?:<p>[ \t]*)?)(https?://[^\s<>\"'\[\]]+)([ \t]*(?:</p>[ \t]*)?)$", re.M | re.I)
 # [caption]'s image: an <img>, perhaps inside a link; the text after it is the caption.
-# (Bounded lengths: the search stays linear on any text.)
-CAPTIONED_IMAGE = re.compile(r"(?:<a\s[^>]{0,2000}>\s{0,100})?<img\s[^>]{0,4000}>(?:\s{0,100}</a>)?", re.I)
+CAPTION_IMAGE = re.compile(r"<img\s[^>]*>", re.I)
+CAPTION_LINK_OPENING = re.compile(r"<a\s[^>]*>\s*", re.I)
+CAPTION_LINK_CLOSING = re.compile(r"\s*</a>", re.I)
 
 KNOWN = frozenset({"caption", "wp_caption", "gallery", "embed", "video", "audio", "playlist"})
 MAX_NESTING = 3
@@ -103,14 +104,28 @@ def parse_attributes(text):
     return attributes
 
 
+VIDEO_HOSTS = YOUTUBE_HOSTS | YOUTU_BE_HOSTS | VIMEO_HOSTS | VIMEO_PLAYER_HOSTS
+
+
+def video_at(address):
+    """The `articles.video.Video` at `address` (str), None when it is not a YouTube or Vimeo video."""
+    try:
+        host = (urlsplit(address.strip()).hostname or "").rstrip(".")
+    except ValueError:
+        return None
+    if host not in VIDEO_HOSTS:
+        return None  # saves building the refusal's translated message, for every other address
+    try:
+        return parse_video_url(address)
+    except VideoAddressError:
+        return None
+
+
 def embed_html(address, dropped):
     """The marker for a video, a link for another http(s) address, the text otherwise."""
     address = html.unescape(address).strip()
-    try:
-        video = parse_video_url(address)
-    except VideoAddressError:
-        pass
-    else:
+    video = video_at(address)
+    if video:
         return f'<{EMBED_TAG} data-url="{html.escape(video.page_url)}"></{EMBED_TAG}>'
     try:
         parts = urlsplit(address)
@@ -148,9 +163,14 @@ def is_image_file(name):
 def caption_html(attributes, content, dropped, context, depth):
     if depth < MAX_NESTING:
         content = expand_shortcodes(content, dropped, depth=depth + 1, **context)
-    match = CAPTIONED_IMAGE.search(content)
+    match = CAPTION_IMAGE.search(content)
     if match:
-        image, caption = content[: match.end()], content[match.end() :]
+        end = match.end()
+        link_start = content.lower().rfind("<a", 0, match.start())
+        if link_start >= 0 and CAPTION_LINK_OPENING.fullmatch(content, link_start, match.start()):
+            closing = CAPTION_LINK_CLOSING.match(content, end)
+            end = closing.end() if closing else end
+        image, caption = content[:end], content[end:]
     else:
         image, caption = content, ""
     caption = attributes.get("caption", caption).strip()
@@ -202,9 +222,7 @@ def known_shortcode_html(name, attributes, content, dropped, context, depth):
         return embed_html(content, dropped) if content and content.strip() else ""
     if name == "video":
         address = attributes.get("src") or attributes.get(0) or ""
-        try:
-            parse_video_url(address)
-        except VideoAddressError:
+        if not video_at(html.unescape(address)):
             dropped[DROPPED_VIDEO_FILE] += 1
             return ""
         return embed_html(address, dropped)
