@@ -21,7 +21,7 @@ from articles.wordpress import (
     plain_text,
     read_export,
 )
-from articles.wordpress import export as wxr
+from articles.wordpress import items as wxr
 
 EXPORTS = Path(__file__).parent / "wordpress"
 HARBOUR = EXPORTS / "harbour-times-wxr-1.2.xml"

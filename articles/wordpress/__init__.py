@@ -1,25 +1,22 @@
 """Moving a WordPress site's posts into stories (issue 10): the pure half, reading and converting.
 
 - `export`: a WXR file (WordPress's Tools → Export) read as a stream of dataclasses
-  (`read_export`, `check_export`, `old_addresses`), errors as `WordPressExportError`.
+  (`read_export`, `check_export`), errors as `WordPressExportError`.
+- `items`: those dataclasses, the status mappings, the kinds of things skipped, `old_addresses`.
 - `content`: a post's HTML converted into our body subset (`convert_post_content`), with what was
-  dropped counted; `plain_line`/`plain_text` for titles, names, excerpts and comments.
-- `shortcodes` and `html_tree`: the two stages `content` runs (text-level shortcodes and
-  auto-embeds; a forgiving HTML tree).
+  dropped counted; `body` holds the body as it is built and writes it.
+- `shortcodes` and `html_tree`: the two stages `content` runs first (text-level shortcodes and
+  auto-embeds; a forgiving HTML tree, and `plain_line`/`plain_text` for titles, names, excerpts
+  and comments).
 
 Nothing here touches the database; the step that saves stories, photos and comments comes with
 the `import_wordpress` command.
 """
 
-from .content import (
-    ContentConversionError,
-    ConvertedContent,
-    ImageReference,
-    convert_post_content,
-    plain_line,
-    plain_text,
-)
-from .export import (
+from .content import ContentConversionError, ConvertedContent, ImageReference, convert_post_content
+from .export import WordPressExportError, check_export, read_export
+from .html_tree import plain_line, plain_text
+from .items import (
     Attachment,
     Author,
     Category,
@@ -29,11 +26,8 @@ from .export import (
     Skipped,
     Tag,
     TermRef,
-    WordPressExportError,
     WordPressSite,
-    check_export,
     old_addresses,
-    read_export,
 )
 
 __all__ = [

@@ -36,7 +36,25 @@ from dataclasses import dataclass, field
 from urllib.parse import unquote, urljoin, urlsplit
 
 from ..text import clean_control_characters
-from .html_tree import MAX_DEPTH, Element, parse_html, tag_names, text_content
+from .body import (
+    EM,
+    STRONG,
+    Blocks,
+    EmbedBlock,
+    Heading,
+    ImageBlock,
+    Inline,
+    ListBlock,
+    Paragraph,
+    Quote,
+    collapse,
+    has_text,
+    link_of,
+    render_blocks,
+    run_text,
+    with_mark,
+)
+from .html_tree import MAX_DEPTH, Element, parse_html, tag_names
 from .shortcodes import EMBED_TAG, expand_shortcodes, is_image_file, mark_own_line_urls, video_at
 
 MAX_CONTENT_CHARS = 5_000_000
@@ -45,13 +63,8 @@ BLOCK_MARKER = re.compile(r"<!--\s*/?wp:")
 # The text of a self-closing block comment: " wp:latest-posts {…} /".
 SELF_CLOSING_BLOCK = re.compile(r"^\s*wp:([a-z][a-z0-9_-]*(?:/[a-z][a-z0-9_-]*)?)(?:\s.*)?/\s*$", re.S)
 BLANK_LINE = re.compile(r"\n[ \t]*\n\s*")
-# Collapsible white space (HTML's: not the no-break space, which the text keeps).
-WHITESPACE = re.compile(r"[ \t\n\r\f]+")
 WP_IMAGE_CLASS = re.compile(r"(?:^|\s)wp-image-(\d+)(?:\s|$)")
 UPLOADS_FOLDER = "/wp-content/uploads/"
-
-STRONG = ("strong",)
-EM = ("em",)
 
 # Elements that hold blocks and mean nothing themselves: their content continues in place, as
 # its own paragraphs.
@@ -168,134 +181,6 @@ class ConvertedContent:
     dropped: Counter = field(default_factory=Counter)
     images: list = field(default_factory=list)
     embeds: list = field(default_factory=list)
-
-
-# The body while it is built: blocks, and runs of inline pieces. A piece is (text, marks), text None
-# for a line break; marks are the formatting around it, outermost first: ("strong",), ("em",),
-# ("a", address).
-
-
-@dataclass
-class Paragraph:
-    run: list
-    caption: bool = False
-
-
-@dataclass
-class Heading:
-    level: int
-    run: list
-
-
-@dataclass
-class ListBlock:
-    ordered: bool
-    items: list
-
-
-@dataclass
-class Quote:
-    blocks: list
-
-
-@dataclass
-class ImageBlock:
-    reference: ImageReference
-
-
-@dataclass
-class EmbedBlock:
-    url: str
-
-
-def collapse(text):
-    return WHITESPACE.sub(" ", text)
-
-
-def has_text(run):
-    return any(text and text.strip() for text, _ in run)
-
-
-def run_text(run):
-    return " ".join("".join(text if text is not None else " " for text, _ in run).split())
-
-
-def append_text(run, text, marks):
-    """Add collapsed `text`: a space is not doubled, nor kept at the start of a line."""
-    if text.startswith(" ") and (not run or run[-1][0] is None or run[-1][0].endswith(" ")):
-        text = text[1:]
-    if text:
-        run.append((text, marks))
-
-
-class Blocks:
-    """Where content in a block context goes (the body, a quote, a figure): paragraphs and blocks."""
-
-    def __init__(self):
-        self.blocks = []
-        self.run = []
-
-    def add_text(self, text, marks):
-        append_text(self.run, text, marks)
-
-    def add_break(self, marks, soft=False):
-        # A break opening a paragraph shows nothing; a newline after a <br> is the same line break.
-        if self.run and not (soft and self.run[-1][0] is None):
-            self.run.append((None, marks))
-
-    def end_paragraph(self):
-        if has_text(self.run):
-            self.blocks.append(Paragraph(self.run))
-        self.run = []
-
-    def add_block(self, block):
-        self.end_paragraph()
-        self.blocks.append(block)
-
-    add_list = add_block
-
-    def finish(self):
-        self.end_paragraph()
-        return self.blocks
-
-
-class Inline:
-    """One run of inline content: a list item (`item=True`: paragraphs inside it become line
-    breaks, lists inside it nest) or a heading or caption (paragraphs become spaces). Other
-    blocks met inside go to `deferred`, shown after the list or heading."""
-
-    def __init__(self, deferred, item):
-        self.run = []
-        self.lists = []
-        self.deferred = deferred
-        self.item = item
-
-    add_text = Blocks.add_text
-    add_break = Blocks.add_break
-
-    def end_paragraph(self):
-        if has_text(self.run) and self.run[-1][0] is not None:
-            if self.item:
-                self.run.append((None, ()))
-            else:
-                append_text(self.run, " ", ())
-
-    def add_block(self, block):
-        self.deferred.append(block)
-
-    def add_list(self, block):
-        (self.lists if self.item else self.deferred).append(block)
-
-
-def with_mark(marks, mark):
-    """`marks` with `mark` innermost; a link inside a link keeps the outer one."""
-    if mark in marks or (mark[0] == "a" and any(outer[0] == "a" for outer in marks)):
-        return marks
-    return (*marks, mark)
-
-
-def link_of(marks):
-    return next((mark[1] for mark in marks if mark[0] == "a"), None)
 
 
 class _Converter:
@@ -658,93 +543,6 @@ def links_to_the_file(address):
     return is_image_file(address) or "attachment_id=" in address or "/attachment/" in address
 
 
-# Writing the body.
-
-
-# Escaping as the HTML standard's serialisation does it, so that the site's cleaner (nh3, which
-# parses and serialises again) gives the body back unchanged.
-TEXT_ESCAPES = str.maketrans({"&": "&amp;", "\xa0": "&nbsp;", "<": "&lt;", ">": "&gt;"})
-ATTRIBUTE_ESCAPES = str.maketrans({"&": "&amp;", "\xa0": "&nbsp;", '"': "&quot;"})
-
-
-def escape_text(text):
-    return text.translate(TEXT_ESCAPES)
-
-
-def attribute(value):
-    """`value` escaped for a double-quoted attribute."""
-    return value.translate(ATTRIBUTE_ESCAPES)
-
-
-def opening_tag(mark):
-    return f'<a href="{attribute(mark[1])}">' if mark[0] == "a" else f"<{mark[0]}>"
-
-
-def closing_tag(mark):
-    return f"</{mark[0]}>"
-
-
-def trimmed(run):
-    """`run` without line breaks or spaces at its start and end."""
-    run = list(run)
-    while run and (run[0][0] is None or not run[0][0].strip()):
-        run.pop(0)
-    while run and (run[-1][0] is None or not run[-1][0].strip()):
-        run.pop()
-    if run:
-        run[0] = (run[0][0].lstrip(), run[0][1])
-        run[-1] = (run[-1][0].rstrip(), run[-1][1])
-    return run
-
-
-def render_inline(run):
-    out, open_marks = [], ()
-    for text, marks in trimmed(run):
-        if marks != open_marks:
-            shared = 0
-            while shared < min(len(open_marks), len(marks)) and open_marks[shared] == marks[shared]:
-                shared += 1
-            out.extend(closing_tag(mark) for mark in reversed(open_marks[shared:]))
-            out.extend(opening_tag(mark) for mark in marks[shared:])
-            open_marks = marks
-        out.append("<br>" if text is None else escape_text(text))
-    out.extend(closing_tag(mark) for mark in reversed(open_marks))
-    return "".join(out)
-
-
-def render_item(item):
-    lists = "".join(render_block(block) for block in item.lists)
-    if not has_text(item.run) and not lists:
-        return ""
-    return f"<li>{render_inline(item.run)}{lists}</li>"
-
-
-def render_block(block):
-    if isinstance(block, Paragraph):
-        run = block.run
-        if block.caption:
-            # The caption in italics: emphasis outermost, around its links and bold.
-            run = [(text, (EM, *(mark for mark in marks if mark != EM))) for text, marks in run]
-        return f"<p>{render_inline(run)}</p>"
-    if isinstance(block, Heading):
-        return f"<h{block.level}>{render_inline(block.run)}</h{block.level}>"
-    if isinstance(block, ListBlock):
-        items = [rendered for rendered in map(render_item, block.items) if rendered]
-        tag = "ol" if block.ordered else "ul"
-        return f"<{tag}>\n" + "\n".join(items) + f"\n</{tag}>" if items else ""
-    if isinstance(block, Quote):
-        inner = render_blocks(block.blocks)
-        return f"<blockquote>\n{inner}\n</blockquote>" if inner else ""
-    if isinstance(block, ImageBlock):
-        reference = block.reference
-        return f'<img src="{attribute(reference.src)}" alt="{attribute(reference.alt)}">'
-    return f'<p><a href="{attribute(block.url)}">{escape_text(block.url)}</a></p>'
-
-
-def render_blocks(blocks):
-    return "\n".join(rendered for rendered in map(render_block, blocks) if rendered)
-
-
 def convert_post_content(content, *, attachments=None, post_id=None, base_url=""):
     """`content` (str: a post's `content:encoded`, WordPress HTML) as a `ConvertedContent`.
 
@@ -780,45 +578,3 @@ def convert_post_content(content, *, attachments=None, post_id=None, base_url=""
     except RecursionError:
         raise ContentConversionError("the content is nested too deeply to convert") from None
     return ConvertedContent(render_blocks(body.finish()), dropped, converter.images, converter.embeds)
-
-
-# Plain text, for titles, names, excerpts and comments.
-
-TEXT_BLOCKS = tag_names(
-    "p div li ul ol blockquote h1 h2 h3 h4 h5 h6 pre table tr figure figcaption section article dd dt hr"
-)
-
-
-def plain_line(markup):
-    """`markup` (str: a title, a name, a caption, perhaps with tags and entities) as one line of
-    plain text: tags removed, entities decoded, white space collapsed."""
-    if "<" not in markup and "&" not in markup:
-        return " ".join(markup.split())
-    return " ".join(text_content(parse_html(markup).root).split())
-
-
-def plain_text(markup):
-    """`markup` (str: a comment or an excerpt as WordPress stores it: text with newlines, perhaps
-    some HTML) as plain text: paragraphs separated by one blank line, line breaks kept (newlines
-    and `<br>`), a link's address after its text in parentheses unless the text is the address."""
-    parts, pending = [], [parse_html(markup.replace("\r\n", "\n")).root]
-    while pending:
-        node = pending.pop()
-        if isinstance(node, str):
-            parts.append(node)
-        elif node.tag == "#end-link":
-            parts.append(node.attrs["text"])
-        elif node.tag == "br":
-            parts.append("\n")
-        elif node.tag in ("script", "style"):
-            continue
-        else:
-            if node.tag in TEXT_BLOCKS:
-                parts.append("\n\n")
-                pending.append("\n\n")
-            href = node.attrs.get("href", "").strip() if node.tag == "a" else ""
-            if href and address_scheme(href) in ("http", "https") and href not in text_content(node):
-                pending.append(Element("#end-link", {"text": f" ({href})"}))
-            pending.extend(reversed(node.children))
-    lines = (" ".join(line.split()) for line in "".join(parts).split("\n"))
-    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()

@@ -14,6 +14,7 @@ HTML comments are not in the tree; they are kept in `HtmlTree.comments` (block m
 WordPress editor, `<!--more-->`).
 """
 
+import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
@@ -176,3 +177,45 @@ def text_content(element):
         elif node.tag not in ("script", "style"):
             pending.extend(reversed(node.children))
     return "".join(parts)
+
+
+# Plain text, for titles, names, excerpts and comments.
+
+TEXT_BLOCKS = tag_names(
+    "p div li ul ol blockquote h1 h2 h3 h4 h5 h6 pre table tr figure figcaption section article dd dt hr"
+)
+
+
+def plain_line(markup):
+    """`markup` (str: a title, a name, a caption, perhaps with tags and entities) as one line of
+    plain text: tags removed, entities decoded, white space collapsed."""
+    if "<" not in markup and "&" not in markup:
+        return " ".join(markup.split())
+    return " ".join(text_content(parse_html(markup).root).split())
+
+
+def plain_text(markup):
+    """`markup` (str: a comment or an excerpt as WordPress stores it: text with newlines, perhaps
+    some HTML) as plain text: paragraphs separated by one blank line, line breaks kept (newlines
+    and `<br>`), a link's address after its text in parentheses unless the text is the address."""
+    parts, pending = [], [parse_html(markup.replace("\r\n", "\n")).root]
+    while pending:
+        node = pending.pop()
+        if isinstance(node, str):
+            parts.append(node)
+        elif node.tag == "#end-link":
+            parts.append(node.attrs["text"])
+        elif node.tag == "br":
+            parts.append("\n")
+        elif node.tag in ("script", "style"):
+            continue
+        else:
+            if node.tag in TEXT_BLOCKS:
+                parts.append("\n\n")
+                pending.append("\n\n")
+            href = node.attrs.get("href", "").strip() if node.tag == "a" else ""
+            if href.lower().startswith(("http://", "https://")) and href not in text_content(node):
+                pending.append(Element("#end-link", {"text": f" ({href})"}))
+            pending.extend(reversed(node.children))
+    lines = (" ".join(line.split()) for line in "".join(parts).split("\n"))
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
