@@ -2,6 +2,7 @@
 
 import datetime as dt
 import io
+import random
 from pathlib import Path
 
 import pytest
@@ -534,3 +535,28 @@ def test_an_entity_a_doctype_would_define_elsewhere_is_refused_not_dropped():
     text = text.replace("<title>Test</title>", "<title>&company;</title>")
     with pytest.raises(WordPressExportError, match=r":\d+:\d+: undefined entity &company;$"):
         read_text(text)
+
+
+def test_a_file_in_a_multi_byte_encoding_is_refused_with_what_to_do():
+    text = wxr_text(post_item()).replace('encoding="UTF-8"', 'encoding="EUC-KR"')
+    with pytest.raises(WordPressExportError) as caught:
+        list(read_export(io.BytesIO(text.encode("euc-kr"))))
+    assert (caught.value.line, caught.value.column) == (1, 1)
+    assert caught.value.reason.startswith("the file is in EUC-KR, which this reader cannot decode")
+    assert "iconv -f EUC-KR -t UTF-8" in caught.value.reason
+
+
+def test_a_file_cut_or_garbled_anywhere_fails_only_with_a_wordpress_export_error():
+    data = HARBOUR.read_bytes()
+    rng = random.Random(10)
+    damaged = [data[:offset] for offset in range(0, len(data), 211)]
+    for _ in range(200):
+        garbled = bytearray(data)
+        for _ in range(3):
+            garbled[rng.randrange(len(garbled))] = rng.choice(b"<>&;/\"'0123456789 ]x\n\x00\xff")
+        damaged.append(bytes(garbled))
+    for text in damaged:
+        try:
+            list(read_export(io.BytesIO(text), "Asia/Seoul"))
+        except WordPressExportError as error:
+            assert error.line >= 1 and error.column >= 1

@@ -92,6 +92,7 @@ NAMESPACES = {
 SITE_FIELDS = frozenset(
     {"title", "link", "description", "language", "wp:wxr_version", "wp:base_site_url", "wp:base_blog_url"}
 )
+XML_ENCODING = re.compile(rb"""\s*<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._-]+)["']""")
 WP_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2})(?::(\d{2}))?")
 
 
@@ -594,9 +595,24 @@ def _read(stream, path, zone):
             raise WordPressExportError(
                 path, position.CurrentLineNumber, position.CurrentColumnNumber + 1, refusal(error)
             ) from None
+        except (LookupError, ValueError) as error:
+            # expat decodes UTF-8, UTF-16, ISO-8859-1 and US-ASCII itself and one-byte encodings
+            # through Python; a multi-byte one (EUC-KR) or an unknown name is refused here.
+            if isinstance(error, ValueError) and "encoding" not in str(error):
+                raise
+            raise WordPressExportError(path, 1, 1, encoding_reason(chunk, error)) from None
         yield from reader.take_ready()
         if at_end:
             return
+
+
+def encoding_reason(chunk, error):
+    declared = XML_ENCODING.match(chunk) if isinstance(chunk, bytes) else None
+    name = declared.group(1).decode("ascii", "replace") if declared else "its declared encoding"
+    return (
+        f"the file is in {name}, which this reader cannot decode ({error}); WordPress writes UTF-8: "
+        f"convert the file to UTF-8 (iconv -f {name} -t UTF-8) and change its XML declaration to match"
+    )
 
 
 def expat_reason(error):
