@@ -6,7 +6,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from .forms import CleanTextModelForm
+from .forms import CleanTextModelForm, StoryBodyFormField
 from .models import (
     KOREAN_TEXT_FIELDS,
     Correction,
@@ -19,6 +19,7 @@ from .models import (
     StoryHashtag,
 )
 from .revisions_admin import StoryRevisionsAdminMixin
+from .rich_text import body_problems
 from .workflow import admin_time, may_publish, record_status_change, statuses_for
 
 
@@ -94,7 +95,8 @@ KOREAN_STALE_WARNING = _(
 
 
 class StoryAdminForm(CleanTextModelForm):
-    """The story form, with the editor's confirmation that the Korean text matches the English."""
+    """The story form: both bodies in the rich-text editor, and the editor's confirmation that the
+    Korean text matches the English."""
 
     korean_confirmed = forms.BooleanField(
         label=_("Korean text is up to date"),
@@ -105,6 +107,24 @@ class StoryAdminForm(CleanTextModelForm):
     class Meta:
         model = Story
         fields = "__all__"
+        field_classes = {"body": StoryBodyFormField, "body_ko": StoryBodyFormField}
+
+    def refuse_body_problems(self, name):
+        """The cleaned body `name`, or ValidationError when what was sent holds what cleaning would
+        drop unseen (a photo from elsewhere) or cannot read (`articles.rich_text.body_problems`).
+
+        Here and not in the field: autosave cleans with the field alone and keeps the rest of the text.
+        """
+        problems = body_problems(self.data.get(self.add_prefix(name)) or "")
+        if problems:
+            raise forms.ValidationError(problems)
+        return self.cleaned_data[name]
+
+    def clean_body(self):
+        return self.refuse_body_problems("body")
+
+    def clean_body_ko(self):
+        return self.refuse_body_problems("body_ko")
 
 
 class WorkflowFilter(admin.SimpleListFilter):

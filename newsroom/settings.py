@@ -115,6 +115,8 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     # Story revisions: every admin save and import kept, diffed and restorable (README "Revisions").
     "reversion",
+    # The story body's editor in admin, its script and styles from static/ (README "Story bodies").
+    "django_prose_editor",
     "articles",
     "comments",
     "resilience",
