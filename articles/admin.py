@@ -1,3 +1,4 @@
+from csp.constants import NONCE
 from django import forms
 from django.contrib import admin, messages
 from django.db.models import Count
@@ -108,6 +109,12 @@ class StoryAdminForm(CleanTextModelForm):
         model = Story
         fields = "__all__"
         field_classes = {"body": StoryBodyFormField, "body_ko": StoryBodyFormField}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "body_ko" in self.fields:
+            # The editor gives its editable area the textarea's language: the Korean spelling checker, a Korean voice.
+            self.fields["body_ko"].widget.attrs["lang"] = "ko"
 
     def refuse_body_problems(self, name):
         """The cleaned body `name`, or ValidationError when what was sent holds what cleaning would
@@ -258,6 +265,21 @@ class StoryAdmin(CleanTextAdminMixin, StoryRevisionsAdminMixin, admin.ModelAdmin
             '<ul class="status-history">{}</ul>',
             format_html_join("", "<li>{}: {} → {}, {}</li>", rows),
         )
+
+    def render_change_form(self, request, context, *args, **kwargs):
+        """The change form, its body editor's import map allowed by a nonce of this response only.
+
+        django-prose-editor loads its ES modules through an inline `<script type="importmap">`, which
+        the site's policy (script-src 'self') refuses. Its media (django-js-asset) renders each script
+        with the request's CSP nonce, and this response's policy adds that nonce to script-src; every
+        other page keeps the policy without one (story pages are cached, and no nonce may be).
+        """
+        media = context.get("media")
+        if hasattr(media, "with_nonce"):
+            context["media"] = media.with_nonce(request.csp_nonce)
+        response = super().render_change_form(request, context, *args, **kwargs)
+        response._csp_update = {"script-src": [NONCE]}
+        return response
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         """The form; on a story whose Korean text may be stale, each Korean field says so."""

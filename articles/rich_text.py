@@ -3,7 +3,7 @@
 The one home of the body format (README "Story bodies"). A body is HTML made of
 
     blocks   <p> <h2> <h3> <ul>/<ol> with <li> <blockquote>
-    inline   <strong> <em> <a href> <br> <img src alt>
+    inline   <strong> <em> <a href title> <br> <img src alt>
 
 with links to http, https and mailto addresses only (external ones get `rel="noopener noreferrer"`)
 and images only from our own photo library (a `src` under MEDIA_URL). No other tag, attribute,
@@ -117,7 +117,7 @@ URL_IGNORED = re.compile(r"[\t\n\r]")
 _READER = nh3.Cleaner(
     tags=set(ALLOWED_TAGS | set(RENAMED_TAGS) | BREAKING_TAGS),
     clean_content_tags={"script", "style"},
-    attributes={"a": {"href"}, "img": {"src", "alt"}},
+    attributes={"a": {"href", "title"}, "img": {"src", "alt"}},
     url_schemes=set(URL_SCHEMES),
     link_rel=None,
     strip_comments=True,
@@ -125,7 +125,7 @@ _READER = nh3.Cleaner(
 _FINISHER = nh3.Cleaner(
     tags=set(ALLOWED_TAGS),
     clean_content_tags={"script", "style"},
-    attributes={"a": {"href"}, "img": {"src", "alt"}},
+    attributes={"a": {"href", "title"}, "img": {"src", "alt"}},
     tag_attribute_values={"a": {"rel": {EXTERNAL_REL}}},
     url_schemes=set(URL_SCHEMES),
     link_rel=None,
@@ -211,16 +211,17 @@ def is_library_image(src, media_url):
     `media_url` is settings.MEDIA_URL: a path (`/media/`: `src` must be a path below it, on our own
     host) or an absolute URL (a separate media host: `src` must start with it). No query, fragment,
     `..` or `.` segment, doubled slash or backslash (which browsers read as a slash), also not
-    percent-encoded; an empty MEDIA_URL allows no image at all.
+    percent-encoded. An empty MEDIA_URL (which Django reads as "/") allows no image at all: the
+    whole site is no photo library.
     """
-    if not media_url or not src or URL_IGNORED.search(src) or "\\" in src or src != src.strip():
+    if media_url in ("", "/") or not src or URL_IGNORED.search(src) or "\\" in src or src != src.strip():
         return False
     parts, media = urlsplit(src), urlsplit(media_url)
     if parts.query or parts.fragment or "?" in src or "#" in src:
         return False
     if (parts.scheme.lower(), (parts.netloc or "").lower()) != (media.scheme.lower(), (media.netloc or "").lower()):
         return False
-    if not media.netloc and src.startswith("//"):
+    if not media.netloc and (src.startswith("//") or not src.startswith("/")):
         return False
     path = unquote(parts.path)
     base = media.path if media.path.endswith("/") else media.path + "/"
@@ -379,6 +380,8 @@ class _BodyBuilder(_SerialisedReader):
         if tag == "a" and attributes.get("href"):
             href = attributes["href"]
             markup = f' href="{html.escape(href, quote=True)}"'
+            if attributes.get("title"):
+                markup += f' title="{html.escape(attributes["title"], quote=True)}"'
             if is_external_link(href, self.own_host):
                 markup += f' rel="{EXTERNAL_REL}"'
         self.opened.append(self.push(_Frame(tag, markup)))
