@@ -83,8 +83,14 @@ POSTGRESQL_TRIGRAM_TEXT = (
 
 
 def postgresql_search(document, columns, trigram_text):
-    """The statements that make the stored document and the trigram index read `columns` as `document` says."""
+    """The statements that make the stored document and the trigram index read `columns` as `document` says.
+
+    First, the deferred foreign-key checks that the row updates of this migration queued run now:
+    PostgreSQL refuses CREATE INDEX, and ALTER TABLE on the way back, on a table with pending trigger
+    events (the checks of the rows that refer to the updated stories).
+    """
     return [
+        "SET CONSTRAINTS ALL IMMEDIATE",
         "DROP TRIGGER IF EXISTS articles_story_search_document ON articles_story",
         f"""
         CREATE OR REPLACE FUNCTION articles_story_search_document() RETURNS trigger LANGUAGE plpgsql AS $$
