@@ -461,8 +461,9 @@ class Story(models.Model):
         _("body"), help_text=_("The story's text: paragraphs, subheadings, lists, quotes, links and photos.")
     )
     body_ko = models.TextField(_("Korean body"), blank=True)
-    # The bodies as plain text (articles.rich_text.body_text), kept by every save: what search indexes,
-    # so that no tag or address in the markup is found. Nullable: adding them rebuilt no table on SQLite.
+    # The bodies as plain text (articles.rich_text.body_text), kept by every save (Story.store_bodies):
+    # what search indexes, so that no tag or address in the markup is found. update() and bulk_create()
+    # skip save(): their callers set these too. Nullable: adding them rebuilt no table on SQLite.
     body_plain = models.TextField(null=True, editable=False)  # noqa: DJ001
     body_ko_plain = models.TextField(null=True, editable=False)  # noqa: DJ001
     reporter = models.CharField(

@@ -111,12 +111,28 @@ HTML_START = re.compile(
 
 # HTML's white space (the space characters of the HTML standard), which a browser shows as one space.
 HTML_SPACE = re.compile(r"[ \t\n\f\r]+")
-# Tab and line breaks are taken out of URLs by browsers (WHATWG URL parser), and a backslash is a slash.
+# Tab and line breaks, which browsers take out of a URL (WHATWG URL parser; they read a backslash as a slash).
 URL_IGNORED = re.compile(r"[\t\n\r]")
+# Elements that go with everything inside them: scripts and styles, and what holds no story text
+# (a pasted page's <noscript> would otherwise leave its markup behind as text).
+DROPPED_WITH_CONTENT = {
+    "script",
+    "style",
+    "noscript",
+    "template",
+    "iframe",
+    "object",
+    "embed",
+    "textarea",
+    "select",
+    "title",
+    "svg",
+    "math",
+}
 
 _READER = nh3.Cleaner(
     tags=set(ALLOWED_TAGS | set(RENAMED_TAGS) | BREAKING_TAGS),
-    clean_content_tags={"script", "style"},
+    clean_content_tags=DROPPED_WITH_CONTENT,
     attributes={"a": {"href", "title"}, "img": {"src", "alt"}},
     url_schemes=set(URL_SCHEMES),
     link_rel=None,
@@ -124,7 +140,7 @@ _READER = nh3.Cleaner(
 )
 _FINISHER = nh3.Cleaner(
     tags=set(ALLOWED_TAGS),
-    clean_content_tags={"script", "style"},
+    clean_content_tags=DROPPED_WITH_CONTENT,
     attributes={"a": {"href", "title"}, "img": {"src", "alt"}},
     tag_attribute_values={"a": {"rel": {EXTERNAL_REL}}},
     url_schemes=set(URL_SCHEMES),
@@ -246,8 +262,8 @@ def is_external_link(href, own_host):
 
 # nh3's output, the only HTML the passes below read, is serialised by html5ever: attribute values in
 # double quotes with `"`, `&`, `<` and `>` escaped, and `<` escaped in text. So a `<` always starts a
-# tag and a `>` always ends one, and a regular expression tokenises it exactly (and ten times faster
-# than html.parser).
+# tag and a `>` always ends one, and a regular expression tokenises it exactly (three times faster
+# than html.parser: 1.6 ms against 4.8 ms for a 5,000-word body).
 TOKEN = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)([^>]*)>|([^<]+|<)")
 ATTRIBUTE = re.compile(r'([^\s="/]+)(?:="([^"]*)")?')
 

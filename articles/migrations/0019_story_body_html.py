@@ -10,8 +10,8 @@
    Korean intro, which it did not before. SQLite: the FTS5 table gets an `intro_ko` column (FTS5
    tables cannot gain columns: it is made again and filled), its triggers read the plain columns.
    PostgreSQL: the stored document's function and trigger, and the trigram index's expression.
-   Where a plain column is NULL (a row written by update() or bulk_create(), which skip save())
-   the index reads the body itself. Later migrations that rebuild articles_story on SQLite must
+   Where a plain column is NULL (a row made by bulk_create(), which skips save(), without it) the
+   index reads the body itself; update() and bulk_create() callers set the plain columns too. Later migrations that rebuild articles_story on SQLite must
    create the triggers again from SQLITE_TRIGGERS here (no longer from 0009).
 """
 

@@ -73,6 +73,10 @@ class TestHostileMarkup:
             "<p>a</p><p>b</p>"
         )
 
+    def test_what_holds_no_story_text_goes_with_its_content(self):
+        pasted = "<p>a</p><noscript><p>n</p></noscript><template><p>t</p></template><p>b<textarea>x</textarea></p>"
+        assert clean_body_html(pasted) == "<p>a</p><p>b</p>"
+
     def test_svg_and_math_go_with_their_content(self):
         assert clean_body_html("<p>ok</p><svg><a href='https://e.example'>s</a></svg><math><mi>x</mi></math>") == (
             "<p>ok</p>"
