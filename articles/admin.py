@@ -1,3 +1,4 @@
+from csp.constants import NONCE
 from django import forms
 from django.contrib import admin, messages
 from django.db.models import Count
@@ -6,7 +7,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from .forms import CleanTextModelForm
+from .forms import CleanTextModelForm, StoryBodyFormField
 from .models import (
     KOREAN_TEXT_FIELDS,
     Correction,
@@ -19,6 +20,7 @@ from .models import (
     StoryHashtag,
 )
 from .revisions_admin import StoryRevisionsAdminMixin
+from .rich_text import body_problems
 from .workflow import admin_time, may_publish, record_status_change, statuses_for
 
 
@@ -94,7 +96,8 @@ KOREAN_STALE_WARNING = _(
 
 
 class StoryAdminForm(CleanTextModelForm):
-    """The story form, with the editor's confirmation that the Korean text matches the English."""
+    """The story form: both bodies in the rich-text editor, and the editor's confirmation that the
+    Korean text matches the English."""
 
     korean_confirmed = forms.BooleanField(
         label=_("Korean text is up to date"),
@@ -105,6 +108,30 @@ class StoryAdminForm(CleanTextModelForm):
     class Meta:
         model = Story
         fields = "__all__"
+        field_classes = {"body": StoryBodyFormField, "body_ko": StoryBodyFormField}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "body_ko" in self.fields:
+            # The editor gives its editable area the textarea's language: the Korean spelling checker, a Korean voice.
+            self.fields["body_ko"].widget.attrs["lang"] = "ko"
+
+    def refuse_body_problems(self, name):
+        """The cleaned body `name`, or ValidationError when what was sent holds what cleaning would
+        drop unseen (a photo from elsewhere) or cannot read (`articles.rich_text.body_problems`).
+
+        Here and not in the field: autosave cleans with the field alone and keeps the rest of the text.
+        """
+        problems = body_problems(self.data.get(self.add_prefix(name)) or "")
+        if problems:
+            raise forms.ValidationError(problems)
+        return self.cleaned_data[name]
+
+    def clean_body(self):
+        return self.refuse_body_problems("body")
+
+    def clean_body_ko(self):
+        return self.refuse_body_problems("body_ko")
 
 
 class WorkflowFilter(admin.SimpleListFilter):
@@ -257,6 +284,21 @@ class StoryAdmin(CleanTextAdminMixin, StoryRevisionsAdminMixin, admin.ModelAdmin
             '<ul class="status-history">{}</ul>',
             format_html_join("", "<li>{}: {} → {}, {}</li>", rows),
         )
+
+    def render_change_form(self, request, context, *args, **kwargs):
+        """The change form, its body editor's import map allowed by a nonce of this response only.
+
+        django-prose-editor loads its ES modules through an inline `<script type="importmap">`, which
+        the site's policy (script-src 'self') refuses. Its media (django-js-asset) renders each script
+        with the request's CSP nonce, and this response's policy adds that nonce to script-src; every
+        other page keeps the policy without one (story pages are cached, and no nonce may be).
+        """
+        media = context.get("media")
+        if hasattr(media, "with_nonce"):
+            context["media"] = media.with_nonce(request.csp_nonce)
+        response = super().render_change_form(request, context, *args, **kwargs)
+        response._csp_update = {"script-src": [NONCE]}
+        return response
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         """The form; on a story whose Korean text may be stale, each Korean field says so."""

@@ -2,9 +2,33 @@
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django_prose_editor.fields import ProseEditorFormField
+from django_prose_editor.widgets import AdminProseEditorWidget, prose_editor_admin_media, prose_editor_js
+from js_asset import Media, Script
 
 from .models import HTTP_URL
+from .rich_text import clean_body_html
 from .text import clean_control_characters, is_blank, limit_combining_marks, visible_text
+
+# The body editor's tools (django-prose-editor 0.28 extensions): exactly the body format of
+# articles/rich_text.py, so the editor offers nothing the cleaner would take out (a test compares
+# the editor's own allowlist with ALLOWED_TAGS). Image keeps a photo of our library that a body
+# holds when it is edited; the form refuses one from elsewhere.
+BODY_EDITOR_EXTENSIONS = {
+    "Bold": True,
+    "Italic": True,
+    "Link": {"enableTarget": False, "protocols": ["http", "https", "mailto"]},
+    "Heading": {"levels": [2, 3]},
+    "BulletList": True,
+    "OrderedList": True,
+    "ListItem": True,
+    "Blockquote": True,
+    "HardBreak": True,
+    "Image": True,
+    "History": True,
+    # On by default in the package: it turns the browser's spelling checker off. Reporters want it.
+    "NoSpellCheck": False,
+}
 
 
 class HttpURLFormField(forms.URLField):
@@ -20,6 +44,39 @@ class HttpURLFormField(forms.URLField):
         """Refuse an address with invisible characters (U+200B…): it would look like another one."""
         super().validate(value)
         refuse_invisible(value)
+
+
+class StoryBodyEditorWidget(AdminProseEditorWidget):
+    """django-prose-editor's admin widget, started by static/js/story_body_editor.js (its "newsroom"
+    preset) rather than the package's "configurable" one, which is the same but for Tiptap's inline
+    `<style>` element: the site's policy refuses it, so static/css/story_body_editor.css carries
+    those rules. Scripts and styles come from static/ (the package's own files and ours), no CDN.
+
+    The media carries the package's import map, an inline script: the story admin renders it with
+    a nonce (`StoryAdmin.render_change_form`).
+    """
+
+    @property
+    def media(self):
+        return prose_editor_admin_media + Media(
+            js=[prose_editor_js, Script("js/story_body_editor.js", type="module")],
+            css={"all": ["css/story_body_editor.css"]},
+        )
+
+
+class StoryBodyFormField(ProseEditorFormField):
+    """A story body: edited with django-prose-editor (`StoryBodyEditorWidget`), the submitted HTML
+    cleaned to the body format (`articles.rich_text.clean_body_html`) before it is validated, so an
+    editor's empty `<p></p>` is an empty, required field."""
+
+    def __init__(self, **kwargs):
+        kwargs["config"] = {"extensions": BODY_EDITOR_EXTENSIONS}
+        kwargs["preset"] = "newsroom"  # the widget's data attribute: data-django-prose-editor-newsroom
+        kwargs["widget"] = StoryBodyEditorWidget
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        return clean_body_html(super().to_python(value))
 
 
 class VisibleEmailFormField(forms.EmailField):

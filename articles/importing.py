@@ -11,6 +11,7 @@ from django.db import transaction
 
 from . import revisions  # noqa: F401 - registers Story with reversion
 from .models import Hashtag, Outlet, Section, SocialLink, Story, StoryHashtag, hashtag_slug
+from .rich_text import paragraphs_to_html
 from .signals import story_imported
 from .story_format import (  # noqa: F401 - the importer's public names, in one place
     ParsedStory,
@@ -81,8 +82,9 @@ def save_story_revision(parsed, outlet):
     story.headline = parsed.headline
     story.headline_ko = parsed.headline_ko
     story.intro = parsed.intro
-    story.body = parsed.body
-    story.body_ko = parsed.body_ko
+    # The page's blocks are plain paragraphs; a story's body is rich text (articles.rich_text).
+    story.body = paragraphs_to_html(parsed.body)
+    story.body_ko = paragraphs_to_html(parsed.body_ko)
     story.reporter = parsed.reporter
     story.outlet = outlet
     story.source_url = parsed.source_url or story.source_url

@@ -8,9 +8,13 @@ tells the language of free text (comments, bylines) for `lang` attributes.
 
 import re
 from dataclasses import dataclass
+from functools import cached_property
 
 from django.utils import translation
+from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
+
+from .rich_text import body_text, clean_body_html, demote_headings, has_body_text
 
 KOREAN = "ko"
 ENGLISH = "en"
@@ -39,7 +43,8 @@ class StoryText:
     Made by `Story.text_for(language)` (see `story_text`). Each part says the language it
     is really in ("en" or "ko"), so templates can set `lang`: a Korean page shows the English
     headline, intro or body where the Korean one is missing. Strings are plain text (escape
-    them); `paragraphs` are the body's blocks, each a tuple of its lines.
+    them), but for `body_html` and `korean_body_html`, the bodies cleaned for the page
+    (articles.rich_text), computed when first asked for: a card never pays for them.
     """
 
     language: str  # the page's language, as asked
@@ -49,12 +54,32 @@ class StoryText:
     other_headline_language: str
     intro: str  # one line ("" when the story has no intro)
     intro_language: str
-    paragraphs: tuple
+    body_source: str  # the body field shown, as stored (rich-text HTML; plain text from before the format)
     body_language: str
     summary: str  # the opening words a listing, a feed item or a meta description shows
     summary_language: str
-    korean_paragraphs: tuple  # the Korean body an English page adds under its own; () on Korean pages
+    korean_body_source: str  # the Korean body an English page adds under its own; "" on Korean pages
     korean_may_be_stale: bool  # Korean text shown, and the English changed after it (see Story.korean_is_stale)
+
+    @cached_property
+    def body_html(self):
+        """The body as the page shows it (SafeString): cleaned by nh3 again now, whatever is stored."""
+        # mark_safe on what clean_body_html has just returned: nh3 output of the body subset
+        # (articles/rich_text.py), not the stored text. Cleaning again on the way out means a row
+        # written past save() (an update(), a restored revision, SQL) still cannot put script in a page.
+        return mark_safe(clean_body_html(self.body_source))  # noqa: S308
+
+    @cached_property
+    def korean_body_html(self):
+        """The Korean body under the English one (SafeString, "" when there is none), its subheadings
+        one level down: the section has a heading of its own ("The story in Korean")."""
+        # As body_html: clean_body_html's output, headings renamed by a pattern that only meets tags.
+        return mark_safe(demote_headings(clean_body_html(self.korean_body_source)))  # noqa: S308
+
+    @cached_property
+    def body_text(self):
+        """The body as plain text (blocks separated by a blank line), for JSON-LD's articleBody."""
+        return body_text(self.body_source)
 
     @property
     def english_only(self):
@@ -72,7 +97,7 @@ def story_text(story, language):
     korean_page = language == KOREAN
     korean_headline = korean_page and has_text(story.headline_ko)
     korean_intro = korean_page and has_text(story.intro_ko)
-    korean_body = korean_page and has_text(story.body_ko)
+    korean_body = korean_page and has_body_text(story.body_ko)
     if korean_headline:
         headline, other = (story.headline_ko, KOREAN), (story.headline, ENGLISH)
     elif has_text(story.headline_ko):
@@ -82,9 +107,9 @@ def story_text(story, language):
     if korean_intro:
         summary = (opening_words(story.intro_ko), KOREAN)
     elif korean_body:
-        summary = (opening_words(story.body_ko), KOREAN)
+        summary = (opening_words(body_text(story.body_ko)), KOREAN)
     else:
-        summary = (opening_words(story.intro or story.body), ENGLISH)
+        summary = (opening_words(story.intro if has_text(story.intro) else body_text(story.body)), ENGLISH)
     intro = story.intro_ko if korean_intro else story.intro
     body = story.body_ko if korean_body else story.body
     return StoryText(
@@ -95,19 +120,13 @@ def story_text(story, language):
         other_headline_language=other[1],
         intro=" ".join(intro.splitlines()),
         intro_language=KOREAN if korean_intro else ENGLISH,
-        paragraphs=tuple(tuple(block) for block in split_paragraphs(body)),
+        body_source=body,
         body_language=KOREAN if korean_body else ENGLISH,
         summary=summary[0],
         summary_language=summary[1],
-        korean_paragraphs=() if korean_page else tuple(tuple(block) for block in split_paragraphs(story.body_ko)),
+        korean_body_source="" if korean_page else story.body_ko,
         korean_may_be_stale=(korean_headline or korean_intro or korean_body) and story.korean_is_stale,
     )
-
-
-def split_paragraphs(text):
-    """Blank-line separated blocks of `text`, each a list of its stripped, non-empty lines."""
-    blocks = re.split(r"\n\s*\n", text.replace("\r\n", "\n").strip())
-    return [[line.strip() for line in block.splitlines() if line.strip()] for block in blocks if block.strip()]
 
 
 def written_language(text):

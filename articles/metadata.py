@@ -194,6 +194,8 @@ def news_article(story, page, *, comment_count):
     if text.other_headline:
         article["alternativeHeadline"] = {"@value": text.other_headline, "@language": text.other_headline_language}
     article["description"] = text.summary
+    # The body as plain text (paragraphs separated by a blank line), in the page's language.
+    article["articleBody"] = text.body_text
     # The language of the story's body, the bulk of what the page says.
     article["inLanguage"] = text.body_language
     image = share_image(story, page)

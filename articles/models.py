@@ -14,7 +14,8 @@ from django.utils.text import Truncator, slugify
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from .languages import has_text, split_paragraphs, story_text
+from .languages import has_text, story_text
+from .rich_text import body_text, clean_body_html, has_body_text
 from .text import clean_stored_text, comparable_text
 from .video import VideoAddressError, parse_video_url, validate_video_url
 
@@ -429,6 +430,8 @@ def ordered_hashtags():
 # The text of each language: what the stale-Korean rule compares (Story.stamp_text_edits).
 ENGLISH_TEXT_FIELDS = ("headline", "intro", "body")
 KOREAN_TEXT_FIELDS = ("headline_ko", "intro_ko", "body_ko")
+# The rich-text bodies (articles.rich_text) and the column keeping each one's plain text, for search.
+BODY_FIELDS = {"body": "body_plain", "body_ko": "body_ko_plain"}
 
 
 class Story(models.Model):
@@ -456,8 +459,15 @@ class Story(models.Model):
         blank=True,
         help_text=_("The standfirst in Korean; Korean pages show the English one without it."),
     )
-    body = models.TextField(_("body"), help_text=_("Paragraphs separated by a blank line."))
+    body = models.TextField(
+        _("body"), help_text=_("The story's text: paragraphs, subheadings, lists, quotes, links and photos.")
+    )
     body_ko = models.TextField(_("Korean body"), blank=True)
+    # The bodies as plain text (articles.rich_text.body_text), kept by every save (Story.store_bodies):
+    # what search indexes, so that no tag or address in the markup is found. update() and bulk_create()
+    # skip save(): their callers set these too. Nullable: adding them rebuilt no table on SQLite.
+    body_plain = models.TextField(null=True, editable=False)  # noqa: DJ001
+    body_ko_plain = models.TextField(null=True, editable=False)  # noqa: DJ001
     reporter = models.CharField(
         _("reporter"), max_length=120, blank=True, help_text=_("The byline, e.g. Choi Min-jung.")
     )
@@ -578,7 +588,9 @@ class Story(models.Model):
         self.reporter_slug = name_slug(self.reporter, self._meta.get_field("reporter_slug").max_length)
         stamped = self.stamp_text_edits(kwargs.get("update_fields"))
         if kwargs.get("update_fields") is not None:
-            kwargs["update_fields"] = {*kwargs["update_fields"], "reporter_slug", *stamped}
+            saved = set(kwargs["update_fields"])
+            plain = [BODY_FIELDS[name] for name in BODY_FIELDS if name in saved]
+            kwargs["update_fields"] = {*saved, "reporter_slug", *stamped, *plain}
         elif not self._state.adding and not kwargs.get("force_insert"):
             # Every field but the version: writing the one in memory would take the stored version back
             # to what it was when this object was read, and a page cached at that number would be served
@@ -648,11 +660,16 @@ class Story(models.Model):
         if self.pk is not None and (english or korean):
             stored = Story.objects.filter(pk=self.pk).values(*english, *korean).first()
 
+        def comparable(name, value):
+            # Both sides cleaned: a row stored before a cleaning rule (CR LF line breaks) is not an edit.
+            # A body compares as its text: bold, a link's address or a plain body made HTML changes no words.
+            value = clean_stored_text(value or "")
+            return body_text(value) if name in BODY_FIELDS else value
+
         def changed(names):
             if stored is None:
                 return bool(names)
-            # Both sides cleaned: a row stored before a cleaning rule (CR LF line breaks) is not an edit.
-            return any(clean_stored_text(getattr(self, name)) != clean_stored_text(stored[name]) for name in names)
+            return any(comparable(name, getattr(self, name)) != comparable(name, stored[name]) for name in names)
 
         now = timezone.now()
         stamped = []
@@ -664,10 +681,22 @@ class Story(models.Model):
             stamped.append("korean_edited_at")
         return stamped
 
+    def store_bodies(self):
+        """Clean both bodies into the rich-text format and fill their plain-text columns (`BODY_FIELDS`).
+
+        Called before every save, raw ones too (`receivers.store_clean_bodies`): the admin, the
+        importer, the shell and a revision written back all store cleaned HTML (a plain-text body,
+        as every body was before the format and old revisions still hold, becomes paragraphs).
+        """
+        for name, plain in BODY_FIELDS.items():
+            html = clean_body_html(getattr(self, name))
+            setattr(self, name, html)
+            setattr(self, plain, body_text(html))
+
     @property
     def has_korean_text(self):
         """True when any Korean field (headline, intro, body) holds more than white space."""
-        return any(has_text(getattr(self, name)) for name in KOREAN_TEXT_FIELDS)
+        return has_body_text(self.body_ko) or any(has_text(getattr(self, name)) for name in ("headline_ko", "intro_ko"))
 
     @property
     def korean_is_stale(self):
@@ -687,10 +716,6 @@ class Story(models.Model):
         summary), and says whether the Korean text may be stale. No query.
         """
         return story_text(self, language)
-
-    def paragraphs(self):
-        """The English body's blocks, each a list of its lines."""
-        return split_paragraphs(self.body)
 
     @property
     def video(self):

@@ -17,6 +17,15 @@ def clean_stored_text(sender, instance, **kwargs):
         clean_text_fields(instance)
 
 
+@receiver(pre_save, sender=Story)
+def store_clean_bodies(sender, instance, **kwargs):
+    """Whatever saves a story (a revision written back too) stores its bodies cleaned (`Story.store_bodies`).
+
+    After `clean_stored_text` (connected first): the bodies' text is already free of what no field may hold.
+    """
+    instance.store_bodies()
+
+
 @receiver([post_save, post_delete], sender=Outlet)
 def outlet_changed(sender, instance, **kwargs):
     Story.objects.filter(outlet_id=instance.pk).bump_page_version()

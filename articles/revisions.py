@@ -20,7 +20,8 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from reversion.models import Revision, Version
 
-from .models import Correction, Story, StoryHashtag
+from .models import BODY_FIELDS, Correction, Story, StoryHashtag
+from .rich_text import body_text
 
 STORY_FOLLOW = ("hashtag_links", "corrections")
 AUTOSAVE_COMMENT = "autosave"
@@ -111,15 +112,26 @@ def story_versions(story_id):
     return Version.objects.get_for_object_reference(Story, story_id).select_related("revision__user")
 
 
+def readable(name, value):
+    """A text field's value as the diff shows it: a body as editors read it (`body_text` with its
+    markup spelled out: ## subheadings, • items, > quotes, <addresses> of links), the rest as stored.
+
+    A body from before the rich format (plain paragraphs) reads the same way, so the diff of an old
+    revision against today's HTML shows only what changed for a reader.
+    """
+    value = value or ""
+    return body_text(value, show_markup=True) if name in BODY_FIELDS else value
+
+
 def version_text(version):
-    """{field name: text} of the story as `version` (a story `Version`) stored it."""
+    """{field name: text} of the story as `version` (a story `Version`) stored it, bodies readable."""
     data = version.field_dict
-    return {name: data.get(name, "") or "" for name, _label in TEXT_FIELDS}
+    return {name: readable(name, data.get(name, "")) for name, _label in TEXT_FIELDS}
 
 
 def story_text(story):
-    """{field name: text} of a `Story` as it is now."""
-    return {name: getattr(story, name) or "" for name, _label in TEXT_FIELDS}
+    """{field name: text} of a `Story` as it is now, bodies readable."""
+    return {name: readable(name, getattr(story, name)) for name, _label in TEXT_FIELDS}
 
 
 def _marked(text):
@@ -204,11 +216,12 @@ def save_autosave(story, text, user):
     Story.objects.select_for_update().filter(pk=story.pk).first()
     previous = autosaves_of(story.pk, user)
     last = previous.first()
-    if text == {name: story_text(story)[name] for name in text}:
+    # As stored, not as the diff reads them: a body's cleaned HTML is its one exact form.
+    if all((getattr(story, name) or "") == value for name, value in text.items()):
         return None
     if last is not None:
-        stored = version_text(last)
-        if all(stored[name] == value for name, value in text.items()):
+        stored = last.field_dict
+        if all((stored.get(name) or "") == value for name, value in text.items()):
             return None
     draft = Story.objects.get(pk=story.pk)
     for name, value in text.items():

@@ -1,4 +1,4 @@
-"""Search over published stories: headlines, intro and bodies, in English and Korean.
+"""Search over published stories: headlines, intros and bodies, in English and Korean.
 
 `parse_query` turns what a reader typed into plain terms (pure). `StorySearch` finds the
 stories that contain every term, best first, with the matches marked; it is what Django's
@@ -7,9 +7,12 @@ Paginator needs (`count()` and slices), and the one place that picks the databas
 - PostgreSQL: full-text search on a stored, GIN-indexed document (English stemming for English
   text, the `simple` configuration plus prefix matching for Korean, whose particles hang on the
   word: 우크라이나의), or, for a term of three characters or more, a substring match on a pg_trgm
-  index (the middle of a Korean compound). Both come with migration 0009.
+  index (the middle of a Korean compound). Both come with migration 0009, as 0019 left them.
 - SQLite: an FTS5 table with the trigram tokenizer (substrings in any language), kept in step
-  with `articles_story` by triggers (migration 0009), ranked by bm25.
+  with `articles_story` by triggers (migrations 0009 and 0019), ranked by bm25.
+
+Bodies are searched as plain text (`Story.body_plain`, `body_ko_plain`: articles.rich_text.body_text),
+never as their HTML: no tag or link address is found, and a word split by <em> is one word.
 
 A Korean word also matches its stem without particles (쿠르스크에서 finds 쿠르스크서; articles/korean.py).
 On both databases, stories where a term stands as a whole word (for Korean: starts a word, since
@@ -34,8 +37,9 @@ from django.contrib.postgres.search import (
 )
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
-from django.db.models import BooleanField, Case, Q, Value, When
+from django.db.models import BooleanField, Case, F, Q, Value, When
 from django.db.models.expressions import RawSQL
+from django.db.models.functions import Coalesce
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
@@ -50,9 +54,10 @@ EXCERPT_LENGTH = 240
 MARK_START, MARK_END = "\x02", "\x03"
 SQLITE_MIN_VERSION = (3, 34, 0)
 
-TEXT_FIELDS = ("headline", "headline_ko", "intro", "body", "body_ko")
+# What is searched, in the order of the SQLite index's columns (bodies: their plain text).
+TEXT_FIELDS = ("headline", "headline_ko", "intro", "intro_ko", "body", "body_ko")
 # Where the excerpt under a result comes from, in the reader's language first.
-EXCERPT_FIELDS = {"ko": ("body_ko", "intro", "body"), "en": ("intro", "body", "body_ko")}
+EXCERPT_FIELDS = {"ko": ("body_ko", "intro_ko", "intro", "body"), "en": ("intro", "body", "intro_ko", "body_ko")}
 
 WORD = re.compile(r"[^\W_]+")
 DROPPED_CATEGORIES = {"Cc", "Cf", "Cs", "Co", "Cn"}
@@ -358,11 +363,11 @@ def whole_word_globs(form):
 
 
 class SQLiteSearch:
-    """FTS5 with the trigram tokenizer: `articles_story_search`, rowid = story id."""
+    """FTS5 with the trigram tokenizer: `articles_story_search`, rowid = story id, columns TEXT_FIELDS."""
 
     TABLE = "articles_story_search"
-    # bm25 weights of headline, headline_ko, intro, body, body_ko.
-    WEIGHTS = "10.0, 10.0, 4.0, 1.0, 1.0"
+    # bm25 weights of headline, headline_ko, intro, intro_ko, body, body_ko.
+    WEIGHTS = "10.0, 10.0, 4.0, 4.0, 1.0, 1.0"
     # Every field of a story in one lower-case text with a space at each end, for whole-word patterns.
     PADDED_TEXT = "(' ' || {} || ' ')".format(
         " || ' ' || ".join(f"lower(articles_story_search.{field})" for field in TEXT_FIELDS)
@@ -455,23 +460,27 @@ class SQLiteSearch:
 class PostgreSQLSearch:
     """Full-text search on a stored document, and pg_trgm substrings for terms of three characters or more.
 
-    Migration 0009 keeps `articles_story.search_document` (a column the model does not list: no
-    page but this one should fetch it) up to date with a trigger and indexes it, and indexes the
-    SUBSTRING_TEXT expression with pg_trgm: change either and the indexes are no longer used
-    (the tests check the plans).
+    Migrations 0009 and 0019 keep `articles_story.search_document` (a column the model does not
+    list: no page but this one should fetch it) up to date with a trigger and index it, and index
+    the SUBSTRING_TEXT expression with pg_trgm: change either and the indexes are no longer used
+    (the tests check the plans). Both read the bodies' plain-text columns.
     """
 
     SUBSTRING_TEXT = (
         '"articles_story"."headline" || \' \' || "articles_story"."headline_ko" || \' \' || '
-        '"articles_story"."intro" || \' \' || "articles_story"."body" || \' \' || "articles_story"."body_ko"'
+        '"articles_story"."intro" || \' \' || "articles_story"."intro_ko" || \' \' || '
+        'COALESCE("articles_story"."body_plain", "articles_story"."body") || \' \' || '
+        'COALESCE("articles_story"."body_ko_plain", "articles_story"."body_ko")'
     )
-    # The text-search configuration of each field, as in the stored document.
-    CONFIGS = {
-        "headline": "english",
-        "headline_ko": "simple",
-        "intro": "english",
-        "body": "english",
-        "body_ko": "simple",
+    # Each field of TEXT_FIELDS: the column (a body's plain text, or the body where none is stored yet)
+    # and its text-search configuration, as in the stored document.
+    FIELDS = {
+        "headline": (F("headline"), "english"),
+        "headline_ko": (F("headline_ko"), "simple"),
+        "intro": (F("intro"), "english"),
+        "intro_ko": (F("intro_ko"), "simple"),
+        "body": (Coalesce("body_plain", "body"), "english"),
+        "body_ko": (Coalesce("body_ko_plain", "body_ko"), "simple"),
     }
 
     @staticmethod
@@ -524,9 +533,9 @@ class PostgreSQLSearch:
             any_term = any_term | cls.term_query(term)
         marked = {
             f"marked_{field}": SearchHeadline(
-                field, any_term, config=config, start_sel=MARK_START, stop_sel=MARK_END, highlight_all=True
+                column, any_term, config=config, start_sel=MARK_START, stop_sel=MARK_END, highlight_all=True
             )
-            for field, config in cls.CONFIGS.items()
+            for field, (column, config) in cls.FIELDS.items()
         }
         whole_words = sum(
             (

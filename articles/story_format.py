@@ -99,7 +99,7 @@ class ParsedStory:
     headline: str
     headline_ko: str
     intro: str
-    body: str
+    body: str  # plain paragraphs, as on the page (the importer makes them the story's rich text)
     body_ko: str
     reporter: str
     outlet: str

@@ -121,6 +121,8 @@ INSTALLED_APPS = [
     "imagekit",
     # The photo library; articles depends on it (a story's lead photo), never the other way.
     "photos",
+    # The story body's editor in admin, its script and styles from static/ (README "Story bodies").
+    "django_prose_editor",
     "articles",
     "comments",
     "resilience",

@@ -205,7 +205,7 @@ def test_edited_reimport_updates_the_body_and_the_hashtag_list(tmp_path):
     )
     import_story(edited)
     story = Story.objects.get()
-    assert story.paragraphs()[-1] == ["Printed timetables will be posted at both terminals this week."]
+    assert story.body.endswith("<p>Printed timetables will be posted at both terminals this week.</p>")
     assert hashtag_names(story) == ["Ferry", "Test_Gazette", "페리"]
 
 
@@ -333,7 +333,7 @@ def test_reimport_keeps_a_story_the_editor_returned_to_draft_hidden_but_updates_
     import_story(write_edited_page(tmp_path, "valid_minimal.txt", printed))
     story = Story.objects.get()
     assert story.status == Story.Status.DRAFT
-    assert story.paragraphs()[-1] == ["Printed timetables will be posted at both terminals this week."]
+    assert story.body.endswith("<p>Printed timetables will be posted at both terminals this week.</p>")
     assert client.get(story.get_absolute_url()).status_code == 404
 
 

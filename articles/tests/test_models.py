@@ -5,7 +5,8 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from articles.models import Hashtag, Outlet, SocialLink, Story, hashtag_slug, split_paragraphs
+from articles.models import Hashtag, Outlet, SocialLink, Story, hashtag_slug
+from articles.rich_text import split_paragraphs
 
 from .factories import make_hashtag, make_outlet, make_social_link, make_story
 

@@ -60,7 +60,7 @@ def test_an_admin_save_keeps_a_revision_with_the_editor_and_the_change(client, e
     [version] = versions_of(story)
     assert version.revision.user == editor
     assert "Body" in version.revision.get_comment() or "body" in version.revision.get_comment().lower()
-    assert version.field_dict["body"] == "A new body."
+    assert version.field_dict["body"] == "<p>A new body.</p>"
     links = Version.objects.filter(revision=version.revision, content_type__model="storyhashtag")
     assert sorted(link.field_dict["position"] for link in links) == [0, 1]
 
@@ -96,7 +96,8 @@ def test_the_diff_marks_changed_words_and_added_lines():
 def test_the_compare_page_shows_both_languages_escaped(client, editor):
     story = make_story(body="Old body.", body_ko="옛 본문.")
     save_story(client, story, body="Old body.", headline="First save")
-    save_story(client, story, body="<b>New</b> body.", body_ko="새 본문.", intro_ko="새 소개.")
+    # Typed into the editor as text: the diff reads the body as text, escaped like any other.
+    save_story(client, story, body="<p>&lt;b&gt;New&lt;/b&gt; body.</p>", body_ko="새 본문.", intro_ko="새 소개.")
     first = versions_of(story)[-1]
     response = client.get(f"/admin/articles/story/{story.pk}/history/compare/?from={first.pk}")
     assert response.status_code == 200
@@ -125,12 +126,12 @@ def test_restoring_a_revision_saves_it_as_a_new_one_and_moves_the_page_version(c
     before = Story.objects.get(pk=story.pk).page_version
 
     fields = open_form(client, f"/admin/articles/story/{story.pk}/history/{first.pk}/")
-    assert fields["body"] == "Version one."
+    assert fields["body"] == "<p>Version one.</p>"
     response = client.post(f"/admin/articles/story/{story.pk}/history/{first.pk}/", fields)
     assert response.status_code == 302
 
     story.refresh_from_db()
-    assert story.body == "Version one."
+    assert story.body == "<p>Version one.</p>"
     assert story.page_version > before
     assert [tag.name for tag in story.hashtags.order_by("story_links__position")] == ["First", "Second"]
     newest = versions_of(story)
@@ -167,7 +168,7 @@ def test_restoring_keeps_the_corrections_published_since(client, editor):
     url = f"/admin/articles/story/{story.pk}/history/{first.pk}/"
     assert client.post(url, open_form(client, url)).status_code == 302
     story.refresh_from_db()
-    assert story.body == "Version one."
+    assert story.body == "<p>Version one.</p>"
     assert list(story.corrections.values_list("pk", "text")) == [(correction.pk, "The figure was wrong.")]
 
 
@@ -180,7 +181,7 @@ def test_looking_at_a_revision_changes_nothing(client, editor):
     response = client.get(f"/admin/articles/story/{story.pk}/history/{first.pk}/")
     assert "Version one." in response.content.decode()
     story.refresh_from_db()
-    assert (story.body, story.page_version, len(versions_of(story))) == ("Version two.", before, 2)
+    assert (story.body, story.page_version, len(versions_of(story))) == ("<p>Version two.</p>", before, 2)
 
 
 def test_a_restore_is_an_edit_for_the_stale_korean_rule(client, editor):
@@ -192,7 +193,7 @@ def test_a_restore_is_an_edit_for_the_stale_korean_rule(client, editor):
     fields.pop("korean_confirmed", None)
     client.post(f"/admin/articles/story/{story.pk}/history/{first.pk}/", fields)
     story.refresh_from_db()
-    assert story.body == "English one."
+    assert story.body == "<p>English one.</p>"
     assert story.korean_is_stale
 
 
@@ -203,14 +204,14 @@ def autosave(client, story, **fields):
 def test_autosave_keeps_a_draft_revision_and_leaves_the_live_story_alone(client, editor):
     story = make_story(body="Live body.")
     version = Story.objects.get(pk=story.pk).page_version
-    response = autosave(client, story, headline=story.headline, body="Half-typed <b>draft")
+    response = autosave(client, story, headline=story.headline, body="<p>Half-typed <strong>draft")
     assert response.status_code == 200 and response.json()["saved"] is True
     story.refresh_from_db()
-    assert story.body == "Live body."
+    assert story.body == "<p>Live body.</p>"
     assert story.page_version == version
     [draft] = versions_of(story)
     assert draft.revision.comment == "autosave" and draft.revision.user == editor
-    assert draft.field_dict["body"] == "Half-typed <b>draft"
+    assert draft.field_dict["body"] == "<p>Half-typed <strong>draft</strong></p>"
 
 
 def test_a_second_autosave_replaces_the_first_and_unchanged_text_is_not_kept(client, editor):
@@ -220,7 +221,7 @@ def test_a_second_autosave_replaces_the_first_and_unchanged_text_is_not_kept(cli
     assert autosave(client, story, body="Draft one.").json()["saved"] is False
     autosave(client, story, body="Draft two.")
     [draft] = versions_of(story)
-    assert draft.field_dict["body"] == "Draft two."
+    assert draft.field_dict["body"] == "<p>Draft two.</p>"
 
 
 def test_autosave_needs_permission_to_change_stories(client, django_user_model):
@@ -279,12 +280,12 @@ def test_saving_over_a_newer_version_shows_a_conflict_instead_of_overwriting(cli
     assert response.status_code == 200
     assert "other saved this story" in response.content.decode()
     story.refresh_from_db()
-    assert story.body == "Their edit."
+    assert story.body == "<p>Their edit.</p>"
 
     again = read_form(response, "story_form")[1]
     assert client.post(change_url(story), again).status_code == 302
     story.refresh_from_db()
-    assert story.body == "My edit."
+    assert story.body == "<p>My edit.</p>"
 
 
 def test_an_editor_restores_an_autosave_from_the_history(client, editor):
@@ -295,7 +296,7 @@ def test_an_editor_restores_an_autosave_from_the_history(client, editor):
     url = f"/admin/articles/story/{story.pk}/history/{draft.pk}/"
     assert client.post(url, open_form(client, url)).status_code == 302
     story.refresh_from_db()
-    assert story.body == "The text of a closed tab."
+    assert story.body == "<p>The text of a closed tab.</p>"
 
 
 @pytest.mark.parametrize("object_id", ["999999999999999999999999999999", "0", "-1", "abc"])
@@ -354,4 +355,4 @@ def test_restoring_a_draft_revision_leaves_the_story_published(client, editor):
     assert fields["status"] == "published"
     assert client.post(url, fields).status_code == 302
     story.refresh_from_db()
-    assert (story.body, story.status) == ("Draft text.", "published")
+    assert (story.body, story.status) == ("<p>Draft text.</p>", "published")

@@ -42,7 +42,7 @@ def test_reporter_submits_editor_publishes_reader_sees_moderator_cannot_open(sit
     reporter = logged_in_page(browser, site, "reporter")
     reporter.goto(site.url + reverse("admin:articles_story_add"))
     reporter.fill("#id_headline", HEADLINE)
-    reporter.fill("#id_body", "The overnight crossing runs again from June.")
+    reporter.get_by_role("textbox", name="Body", exact=True).fill("The overnight crossing runs again from June.")
     reporter.select_option("#id_outlet", label="Harbour Times")
     assert reporter.locator("#id_status option").evaluate_all("options => options.map(o => o.value)") == [
         "draft",

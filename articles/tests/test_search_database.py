@@ -41,11 +41,19 @@ class TestSQLite:
             "create them again in that migration (see articles/migrations/0009_story_search.py)."
         )
 
-    def test_index_holds_the_text_of_each_story(self):
-        story = make_story(headline="Ferry", headline_ko="여객선", intro="Intro", body="Body", body_ko="본문")
+    def test_index_holds_the_text_of_each_story_and_its_bodies_without_markup(self):
+        story = make_story(
+            headline="Ferry",
+            headline_ko="여객선",
+            intro="Intro",
+            intro_ko="소개",
+            body='<p>Body <a href="https://e.example/">text</a></p><p>Two</p>',
+            body_ko="<p><strong>본문</strong></p>",
+        )
         assert rows(
-            "SELECT headline, headline_ko, intro, body, body_ko FROM articles_story_search WHERE rowid = %s", [story.pk]
-        ) == [("Ferry", "여객선", "Intro", "Body", "본문")]
+            "SELECT headline, headline_ko, intro, intro_ko, body, body_ko FROM articles_story_search WHERE rowid = %s",
+            [story.pk],
+        ) == [("Ferry", "여객선", "Intro", "소개", "Body text\n\nTwo", "본문")]
 
     def test_a_search_starts_from_the_full_text_index(self):
         from_where, params, _ = search.SQLiteSearch.from_where_clause(terms("ukraine 북한"))

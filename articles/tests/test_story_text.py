@@ -111,7 +111,7 @@ class TestTextFor:
         assert (text.headline, text.headline_language) == ("항구", "ko")
         assert (text.other_headline, text.other_headline_language) == ("Port", "en")
         assert (text.intro, text.intro_language) == ("소개.", "ko")
-        assert (text.paragraphs, text.body_language) == ((("본문.",),), "ko")
+        assert (text.body_html, text.body_language) == ("<p>본문.</p>", "ko")
         assert not text.english_only
 
     def test_korean_text_falls_back_on_english_part_by_part(self):
@@ -119,7 +119,7 @@ class TestTextFor:
         text = story.text_for("ko")
         assert (text.headline, text.headline_language, text.other_headline) == ("Port", "en", "")
         assert (text.intro, text.intro_language) == ("Intro.", "en")
-        assert (text.paragraphs, text.body_language) == ((("Body.",),), "en")
+        assert (text.body_html, text.body_language) == ("<p>Body.</p>", "en")
         assert text.english_only
 
     def test_intro_lines_become_one_line(self):
@@ -129,5 +129,24 @@ class TestTextFor:
 
     def test_english_text_carries_the_korean_body_for_its_korean_section(self):
         story = make_story(body_ko="첫째.\n\n둘째.")
-        assert story.text_for("en").korean_paragraphs == (("첫째.",), ("둘째.",))
-        assert story.text_for("ko").korean_paragraphs == ()
+        assert story.text_for("en").korean_body_html == "<p>첫째.</p><p>둘째.</p>"
+        assert story.text_for("ko").korean_body_html == ""
+
+    def test_the_korean_section_of_an_english_page_puts_its_subheadings_a_level_down(self):
+        story = make_story(body_ko="<h2>소제목</h2><p>본문.</p><h3>작은 제목</h3>")
+        assert story.text_for("en").korean_body_html == "<h3>소제목</h3><p>본문.</p><h4>작은 제목</h4>"
+        assert story.text_for("ko").body_html == "<h2>소제목</h2><p>본문.</p><h3>작은 제목</h3>"
+
+    def test_a_korean_body_of_empty_paragraphs_is_no_korean_body(self):
+        story = make_story(headline_ko="", body="<p>Body.</p>", body_ko="<p> </p><p><br></p>")
+        assert story.text_for("ko").english_only
+        assert not story.has_korean_text
+        assert story.body_ko == ""
+
+    def test_summary_and_body_text_carry_no_markup(self):
+        story = make_story(
+            intro="", body='<h2>Ferries</h2><p>Boats <a href="https://port.example/">left</a> <em>at</em> dawn.</p>'
+        )
+        text = story.text_for("en")
+        assert text.summary == "Ferries Boats left at dawn."
+        assert text.body_text == "Ferries\n\nBoats left at dawn."

@@ -79,13 +79,16 @@ def test_news_sitemap_is_well_formed_with_control_characters_in_a_headline(clien
 def test_any_save_of_a_story_stores_clean_text():
     story = make_story(headline="Night\x0bferries\x00", body="one\x0ctwo\u0085three\ufffe", reporter=f"{RLO}Kim")
     story.refresh_from_db()
-    assert (story.headline, story.body, story.reporter) == ("Night\nferries", "one\ntwo\nthree", "Kim")
+    assert (story.headline, story.body, story.reporter) == ("Night\nferries", "<p>one<br>two<br>three</p>", "Kim")
 
 
 def test_any_save_of_a_story_cuts_zalgo_text_to_thirty_marks_on_a_letter():
     story = make_story(headline="Zalgo" + "\u0301" * 3000, body="Việt Nam, 도박, בְּרֵאשִׁ֖ית" + "\u0316" * 100)
     story.refresh_from_db()
-    assert (story.headline, story.body) == ("Zalgo" + "\u0301" * 30, "Việt Nam, 도박, בְּרֵאשִׁ֖ית" + "\u0316" * 30)
+    assert (story.headline, story.body) == (
+        "Zalgo" + "\u0301" * 30,
+        "<p>Việt Nam, 도박, בְּרֵאשִׁ֖ית" + "\u0316" * 30 + "</p>",
+    )
 
 
 def test_any_save_of_an_outlet_and_its_links_stores_clean_text():

@@ -51,7 +51,15 @@ def import_demo_site():
     call_command("import_videos", str(DEMO_VIDEOS), stdout=StringIO(), stderr=StringIO())
     call_command("import_photos", str(DEMO_PHOTOS), stdout=StringIO(), stderr=StringIO())
     edited = Story.objects.get(slug=KOREAN_STALE_SLUG)
-    edited.body += "\n\nUpdated: the closing concert moves indoors."
+    # The update uses every part of the body format, so the validity and accessibility tests see each.
+    edited.body += (
+        "<h2>Update</h2>"
+        '<p>The closing concert moves <strong>indoors</strong>, the <a href="https://harbour.example/">harbour '
+        'office</a> said; see <a href="/en/corrections/">our corrections</a>.<br>Doors open at <em>seven</em>.</p>'
+        "<h3>What to bring</h3><ul><li><p>A ticket</p></li><li><p>An umbrella</p></li></ul>"
+        "<ol><li><p>Queue at the pier</p></li><li><p>Board the shuttle</p></li></ol>"
+        "<blockquote><p>We would rather keep everyone dry.</p></blockquote>"
+    )
     edited.save()
 
 
