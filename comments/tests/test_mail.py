@@ -8,6 +8,7 @@ in the test's own transaction.
 import datetime as dt
 import email
 import email.policy
+import logging
 import smtplib
 
 import pytest
@@ -64,8 +65,18 @@ def moderator(django_user_model):
 
 
 def run_worker():
-    """One worker run over what is due now, then it stops (as a restarted worker would begin)."""
-    call_command("db_worker", batch=True, reload=False, startup_delay=False, interval=0, verbosity=0)
+    """One worker run over what is due now, then it stops (as a restarted worker would begin).
+
+    The command sets the level of the task loggers for the whole process (CRITICAL at verbosity
+    0); their levels are put back, or later tests would no longer see a failed task's log.
+    """
+    loggers = [logging.getLogger(name) for name in ("django_tasks", "django_tasks_db")]
+    levels = [each.level for each in loggers]
+    try:
+        call_command("db_worker", batch=True, reload=False, startup_delay=False, interval=0, verbosity=0)
+    finally:
+        for each, level in zip(loggers, levels, strict=True):
+            each.setLevel(level)
 
 
 def post_held_comment(client, story, django_capture_on_commit_callbacks, text="Please check me."):
