@@ -19,9 +19,10 @@ from .notifications import notify_moderators
 REASON_LENGTH = 300
 
 
-def record_new_comment(comment, *, reason, actor=None):
+def record_new_comment(comment, *, reason, actor=None, notify=True):
     """Insert `comment` (an unsaved Comment whose status the rules or the importer set) with its
     first log entry (from no status; `reason` a str, `actor` the user or None for the rules).
+    `notify=False` sends the moderators no e-mail about it (comments imported from another site).
 
     Returns the comment. Raises IntegrityError when a database constraint refuses it (posting
     runs it in a savepoint and turns the same text twice into a refusal). The insert moves the
@@ -31,7 +32,8 @@ def record_new_comment(comment, *, reason, actor=None):
     ModerationLogEntry.objects.create(
         comment=comment, actor=actor, from_status="", to_status=comment.status, reason=reason[:REASON_LENGTH]
     )
-    after_status_change(comment, actor=actor)
+    if notify:
+        after_status_change(comment, actor=actor)
     return comment
 
 
