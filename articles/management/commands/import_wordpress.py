@@ -88,6 +88,8 @@ class Command(BaseCommand):
         except NotADirectoryError as error:
             raise CommandError(f"--uploads: {error}") from None
 
+        if dry_run:
+            self.stdout.write("Dry run, nothing written.")
         indexes = []
         for path in files:
             indexes.append(self.read_through(path, self.zone_of(zone, outlet)))
@@ -98,8 +100,7 @@ class Command(BaseCommand):
             indexes = [index_export(path, site_zone) for path in files]
         since_time = self.since(since, site_zone)
 
-        prefix = "Dry run, nothing written. " if dry_run else ""
-        self.stdout.write(f"{prefix}Outlet {outlet_object.name}, the WordPress site's time zone {site_zone}.")
+        self.stdout.write(f"Outlet {outlet_object.name}, the WordPress site's time zone {site_zone}.")
         total, failures = Tally(), []
         for path, index in zip(files, indexes, strict=True):
             photos = PhotoImporter(folder, index.site.title or outlet_object.name, dry_run=dry_run)
