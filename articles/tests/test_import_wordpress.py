@@ -2,14 +2,16 @@
 photos, re-runs, failures. Also run on PostgreSQL (README "Tests")."""
 
 import datetime as dt
+import shutil
 from pathlib import Path
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 from reversion.models import Version
 
 from articles.models import FrontPagePin, ImportedPost, Outlet, Section, Story
 from comments.models import Comment, ImportedComment, ModerationLogEntry
+from newsroom.tests.test_html_validity import nu_errors
 from photos.models import Photo
 
 from .wordpress_imports import (
@@ -105,6 +107,12 @@ def test_a_korean_post_fills_the_korean_intro_and_body_under_an_ascii_slug(harbo
     assert story.body == ""
     assert story.body_ko.startswith("<p>부산항이 월요일 문화 주간을 열었다.</p>")
     assert not story.korean_is_stale
+
+
+def test_a_body_that_starts_at_the_third_heading_level_moves_up_one(harbour):
+    # The page's headline is the h1: the post's only subheading (Heading 3 in WordPress) becomes an h2.
+    assert "<h2>행사 안내</h2>" in story_of(11).body_ko
+    assert "1 × subheading made second-level (the post had no second-level one)" in harbour
 
 
 def test_the_first_video_becomes_the_story_video_and_leaves_the_body(harbour):
@@ -406,3 +414,21 @@ def test_a_wxr_1_0_site_in_a_folder_imports_beside_the_first(harbour):
     assert story.video_url == "https://www.youtube.com/watch?v=dQw4w9WgXcQ"
     assert comment_of(1).author_name == "Mr WordPress"
     assert story.outlet.name == "Harbour Times"
+
+
+def test_imported_story_pages_are_valid_html(tmp_path, client):
+    if shutil.which("java") is None:
+        pytest.skip("no Java runtime for the Nu HTML Checker (apt-get install default-jre-headless; .ci/run does)")
+    uploads = tmp_path / "uploads"
+    draw_photo(uploads / "2024/05/quay.jpg")
+    draw_photo(uploads / "2024/05/항구.jpg", colour=(140, 60, 30))
+    import_wordpress(HARBOUR, zone="Asia/Seoul", uploads=uploads)
+    files = []
+    for post_id in (10, 11):
+        for language in ("en", "ko"):
+            with translation.override(language):
+                response = client.get(story_of(post_id).get_absolute_url(), HTTP_HOST="localhost")
+            assert response.status_code == 200
+            files.append(tmp_path / f"post-{post_id}-{language}.html")
+            files[-1].write_bytes(response.content)
+    assert nu_errors(files) == {}

@@ -19,7 +19,7 @@ from ..models import FrontPagePin, Section, StoryHashtag, hashtag_slug
 from ..rich_text import clean_body_html
 from ..text import clean_stored_text
 from ..video import VideoAddressError, parse_video_url
-from .body import EmbedBlock, ImageBlock, Paragraph, Quote, WrittenBlock, render_blocks, run_text
+from .body import EmbedBlock, Heading, ImageBlock, Paragraph, Quote, WrittenBlock, render_blocks, run_text
 
 # The story fields an import writes, in the fingerprint's order.
 IMPORTED_FIELDS = (
@@ -145,6 +145,26 @@ def rewrite_blocks(blocks, images, video_url):
         return out
 
     return rewrite(blocks)
+
+
+def promote_headings(blocks):
+    """Make the third-level subheadings of a body that has no second-level one second-level (in
+    place, quotes included); returns how many moved. A page's headings must not skip a level (the
+    story's headline is the h1): a post whose editor started at "Heading 3" would."""
+    headings = list(heading_blocks(blocks))
+    if any(heading.level == 2 for heading in headings):
+        return 0
+    for heading in headings:
+        heading.level = 2
+    return len(headings)
+
+
+def heading_blocks(blocks):
+    for block in blocks:
+        if isinstance(block, Heading):
+            yield block
+        elif isinstance(block, Quote):
+            yield from heading_blocks(block.blocks)
 
 
 def image_blocks(blocks):

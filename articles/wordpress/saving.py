@@ -53,7 +53,7 @@ from .content import convert_post_content
 from .html_tree import plain_text
 from .items import old_addresses
 from .photos import PhotoWords
-from .plan import StoryPlan, first_video, image_blocks, story_fingerprint, story_state
+from .plan import StoryPlan, first_video, image_blocks, promote_headings, story_fingerprint, story_state
 from .records import ImportedPost, ImportedSite, OldAddress, address_key
 from .tally import COMMENT, HASHTAG, IMPORTED, OLD_ADDRESS, PHOTO, POST, SECTION, UNCHANGED, UPDATED
 from .terms import DEFAULT_CATEGORY, SECTION_NAME_LENGTH, category_paths, hashtag_name, post_terms, tag_path
@@ -73,6 +73,7 @@ DROPPED_MISSING = "image not imported: its file is not in the uploads folder"
 DROPPED_REFUSED = "image not imported: the file was refused by the photo checks"
 DROPPED_ELSEWHERE = "image from another site (not in the uploads folder)"
 DROPPED_HEADLINE = f"headline shortened to {HEADLINE_LENGTH} characters"
+DROPPED_HEADINGS = "subheading made second-level (the post had no second-level one)"
 
 
 @dataclass
@@ -206,6 +207,7 @@ class SiteImport:
             post.content, attachments=self.index.attachments, post_id=post.id, base_url=self.site.link
         )
         dropped = Counter(converted.dropped)
+        dropped[DROPPED_HEADINGS] += promote_headings(converted.blocks)
         title = post.title.strip() or f"WordPress post {post.id}"
         if len(title) > HEADLINE_LENGTH:
             title = title[: HEADLINE_LENGTH - 1].rstrip() + "…"
