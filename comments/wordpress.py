@@ -8,7 +8,7 @@ one edited or moderated here since is kept (unless `--overwrite`), and nothing i
 - Threads from `wp:comment_parent`: a reply deeper than NEWSROOM_COMMENTS_MAX_DEPTH goes beside its
   parent as a posted reply does (`moderation.levels_to_climb`); a reply to a comment that is not in
   the export (a pingback, one deleted) is a top-level comment.
-- Status from WordPress (approved, pending, spam, removed), stored through `status.record_new_comment`
+- Status from WordPress (approved, pending, spam, removed), stored through `status.record_new_comments`
   with the moderation log's reason "imported", and no e-mail to the moderators: a held comment of an
   old site is in the queue, not news. A later change of status goes through `status.change_status`.
 - Text: WordPress's comment HTML as plain text (`articles.wordpress.plain_text`); an empty one is
@@ -35,7 +35,7 @@ from articles.wordpress.tally import COMMENT, IMPORTED, UNCHANGED, UPDATED
 from .addresses import parse_address
 from .models import Comment, ImportedComment, text_fingerprint
 from .moderation import levels_to_climb
-from .status import change_status, record_new_comment
+from .status import change_status, record_new_comments
 
 IMPORTED_RULE = "imported"
 LOG_REASON = "imported"
@@ -124,7 +124,11 @@ def reply_parent(parent):
 
 @receiver(wordpress_post_imported)
 def import_post_comments(sender, story, post, site, tally, dry_run, overwrite, **kwargs):
-    """Import the comments of `post` (articles.wordpress.Post) onto `story`, counting into `tally`."""
+    """Import the comments of `post` (articles.wordpress.Post) onto `story`, counting into `tally`.
+
+    New comments are inserted a level of the thread at a time (`status.record_new_comments`: a
+    few statements per level, whatever the number of comments), parents before their replies.
+    """
     items = list(post.comments)
     if not items:
         return
@@ -140,12 +144,14 @@ def import_post_comments(sender, story, post, site, tally, dry_run, overwrite, *
         copies = set(
             Comment.objects.filter(story=story).exclude(author_email="").values_list("author_email", "fingerprint")
         )
-    saved = {}  # WordPress comment id -> our Comment (a stand-in in a dry run)
+    comments = {}  # WordPress comment id -> our Comment (stored, or new in this post)
+    levels = {}  # id() of a new Comment -> its level among the new ones (0: its parent is stored, or none)
+    by_level = {}
     for item in thread_order(items):
         row = known.get(item.id)
         values = comment_values(item, story)
         if row is not None:
-            import_known(row, item, values, saved, tally, dry_run=dry_run, overwrite=overwrite)
+            import_known(row, item, values, comments, tally, dry_run=dry_run, overwrite=overwrite)
             continue
         if not values.text:
             tally.skip(COMMENT, SKIP_EMPTY)
@@ -155,27 +161,34 @@ def import_post_comments(sender, story, post, site, tally, dry_run, overwrite, *
             tally.skip(COMMENT, SKIP_REPEATED)
             continue
         copies.add(copy)
-        parent = saved.get(item.parent_id)
+        parent = comments.get(item.parent_id)
         values.parent = reply_parent(parent) if parent is not None else None
+        values.depth = values.parent.depth + 1 if values.parent is not None else 0
         values.reason = f"WordPress comment {item.id} on post {post.id}"[:300]
+        # A reply to a comment new in this post waits for the level of its parent to be stored.
+        level = levels.get(id(values.parent), -1) + 1
+        levels[id(values)] = level
+        by_level.setdefault(level, []).append((item.id, values))
+        comments[item.id] = values
         tally.add(COMMENT, IMPORTED)
-        if dry_run:
-            values.depth = values.parent.depth + 1 if values.parent else 0
-            saved[item.id] = values
-            continue
-        record_new_comment(values, reason=LOG_REASON, notify=False)
-        fingerprint = comment_fingerprint(values)
-        ImportedComment.objects.create(site=site, wordpress_id=item.id, comment=values, fingerprint=fingerprint)
-        saved[item.id] = values
+    if dry_run:
+        return
+    for level in sorted(by_level):
+        batch = by_level[level]
+        record_new_comments([values for _number, values in batch], reason=LOG_REASON)
+        ImportedComment.objects.bulk_create(
+            ImportedComment(site=site, wordpress_id=number, comment=values, fingerprint=comment_fingerprint(values))
+            for number, values in batch
+        )
 
 
-def import_known(row, item, values, saved, tally, *, dry_run, overwrite):
+def import_known(row, item, values, comments, tally, *, dry_run, overwrite):
     """A comment imported before (`row`, an ImportedComment): unchanged, updated or kept."""
     comment = row.comment
     if comment is None:
         tally.skip(COMMENT, SKIP_DELETED)
         return
-    saved[item.id] = comment
+    comments[item.id] = comment
     wanted = comment_fingerprint(values)
     if wanted == row.fingerprint and (not overwrite or comment_fingerprint(comment) == wanted):
         tally.add(COMMENT, UNCHANGED)
