@@ -90,14 +90,10 @@ class Command(BaseCommand):
 
         if dry_run:
             self.stdout.write("Dry run, nothing written.")
-        indexes = []
-        for path in files:
-            indexes.append(self.read_through(path, self.zone_of(zone, outlet)))
+        # The index keeps no dates, so the zone it is read in does not matter; the posts are read in the site's.
+        indexes = [self.read_through(path) for path in files]
         outlet_object = self.outlet(outlet or indexes[0].site.title or "WordPress", zone, dry_run)
         site_zone = self.zone_of(zone, outlet) or outlet_object.zone
-        # Indexed again in the outlet's zone when that is not the one the dates were first read in.
-        if self.zone_of(zone, outlet) is None and str(site_zone) != "UTC":
-            indexes = [index_export(path, site_zone) for path in files]
         since_time = self.since(since, site_zone)
 
         self.stdout.write(f"Outlet {outlet_object.name}, the WordPress site's time zone {site_zone}.")
@@ -132,7 +128,7 @@ class Command(BaseCommand):
         found = Outlet.objects.filter(name=outlet).first() if outlet else None
         return found.zone if found else None
 
-    def read_through(self, path, zone):
+    def read_through(self, path):
         """Read `path` through (an `ExportIndex`); CommandError, nothing written, when it is malformed."""
         try:
             with (
@@ -147,7 +143,7 @@ class Command(BaseCommand):
                     leave=False,
                 ) as bar,
             ):
-                index = index_export(CountingReader(handle, bar), zone or "UTC")
+                index = index_export(CountingReader(handle, bar))
         except WordPressExportError as error:
             raise CommandError(f"{error} (nothing was imported)") from None
         except OSError as error:
