@@ -2,10 +2,12 @@
 photos, re-runs, failures. Also run on PostgreSQL (README "Tests")."""
 
 import datetime as dt
+import io
 import shutil
 from pathlib import Path
 
 import pytest
+from django.core.management import call_command
 from django.utils import timezone, translation
 from reversion.models import Version
 
@@ -20,6 +22,7 @@ from .wordpress_imports import (
     HARBOUR,
     OLD_BLOG,
     TRUNCATED,
+    attachment_xml,
     comment_xml,
     draw_photo,
     edited_export,
@@ -403,6 +406,21 @@ def test_a_rerun_with_uploads_adds_the_photos_to_unchanged_stories(harbour, tmp_
     assert Photo.objects.count() == 1
 
 
+def test_a_site_exported_as_several_files_finds_photos_listed_in_another(tmp_path):
+    uploads = tmp_path / "uploads"
+    draw_photo(uploads / "2024/05/pier.jpg")
+    image = '<img class="wp-image-90" src="https://test-harbour.example/wp-content/uploads/2024/05/pier-300x200.jpg">'
+    thumbnail = "<wp:postmeta><wp:meta_key>_thumbnail_id</wp:meta_key><wp:meta_value>90</wp:meta_value></wp:postmeta>\n"
+    first = write_export(tmp_path / "part-1.xml", post_xml(70, "Pier reopens", f"<p>Open.</p>{image}", extra=thumbnail))
+    second = write_export(tmp_path / "part-2.xml", attachment_xml(90, "2024/05/pier.jpg", alt="The new pier"))
+    stdout, _, error = import_wordpress(first, second, uploads=uploads)
+    assert error is None
+    story = story_of(70)
+    assert story.lead_photo.alt_text == "The new pier"
+    assert f'<img src="{story.lead_photo.image.url}" alt="The new pier">' in story.body
+    assert "new: 1 photos" in stdout
+
+
 # Another site, another version.
 
 
@@ -432,3 +450,11 @@ def test_imported_story_pages_are_valid_html(tmp_path, client):
             files.append(tmp_path / f"post-{post_id}-{language}.html")
             files[-1].write_bytes(response.content)
     assert nu_errors(files) == {}
+
+
+def test_no_progress_bar_without_a_terminal(capsys):
+    stdout, stderr = io.StringIO(), io.StringIO()
+    call_command("import_wordpress", str(HARBOUR), stdout=stdout, stderr=stderr)
+    assert "posts: 7 imported" in stdout.getvalue()
+    assert stderr.getvalue() == ""
+    assert capsys.readouterr().err == ""

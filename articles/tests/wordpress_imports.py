@@ -109,3 +109,18 @@ def draw_photo(path, size=(600, 400), colour=(30, 90, 140)):
             image.putpixel((x, y), (250, 250, 250))
     image.save(path, "JPEG", quality=85)
     return path
+
+
+def attachment_xml(attachment_id, file, alt="", caption=""):
+    """One `<item>` of an image attachment, its file `file` inside the uploads folder."""
+    return f"""	<item>
+		<title><![CDATA[{file.rsplit("/", 1)[-1]}]]></title>
+		<excerpt:encoded><![CDATA[{caption}]]></excerpt:encoded>
+		<wp:post_id>{attachment_id}</wp:post_id>
+		<wp:status><![CDATA[inherit]]></wp:status>
+		<wp:post_type><![CDATA[attachment]]></wp:post_type>
+		<wp:attachment_url><![CDATA[https://test-harbour.example/wp-content/uploads/{file}]]></wp:attachment_url>
+		<wp:postmeta><wp:meta_key>_wp_attached_file</wp:meta_key><wp:meta_value><![CDATA[{file}]]></wp:meta_value></wp:postmeta>
+		<wp:postmeta><wp:meta_key>_wp_attachment_image_alt</wp:meta_key><wp:meta_value><![CDATA[{alt}]]></wp:meta_value></wp:postmeta>
+	</item>
+"""

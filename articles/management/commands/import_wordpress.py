@@ -24,7 +24,7 @@ from articles.models import Outlet
 from articles.wordpress import ContentConversionError, Post, Skipped, WordPressExportError, read_export
 from articles.wordpress.index import index_export
 from articles.wordpress.photos import PhotoImporter, uploads_folder
-from articles.wordpress.saving import ImportOptions, SiteImport
+from articles.wordpress.saving import ImportOptions, SiteImport, site_address
 from articles.wordpress.tally import (
     COMMENT,
     FAILED,
@@ -54,6 +54,24 @@ class CountingReader:
         chunk = self.handle.read(size)
         self.bar.update(len(chunk))
         return chunk
+
+
+def share_between_files(indexes):
+    """`indexes` with what the files of one site hold pooled: a site exported as several files
+    (`wp export` splits a large one) may show in one file an attachment listed in another."""
+    by_site = {}
+    for index in indexes:
+        by_site.setdefault(site_address(index.site), []).append(index)
+    for group in by_site.values():
+        if len(group) < 2:
+            continue
+        for name in ("authors", "categories", "tags", "attachments", "attachments_by_file"):
+            pooled = {}
+            for index in group:
+                pooled.update(getattr(index, name))
+            for index in group:
+                setattr(index, name, pooled)
+    return indexes
 
 
 class Command(BaseCommand):
@@ -91,7 +109,7 @@ class Command(BaseCommand):
         if dry_run:
             self.stdout.write("Dry run, nothing written.")
         # The index keeps no dates, so the zone it is read in does not matter; the posts are read in the site's.
-        indexes = [self.read_through(path) for path in files]
+        indexes = share_between_files([self.read_through(path) for path in files])
         outlet_object = self.outlet(outlet or indexes[0].site.title or "WordPress", zone, dry_run)
         site_zone = self.zone_of(zone, outlet) or outlet_object.zone
         since_time = self.since(since, site_zone)
