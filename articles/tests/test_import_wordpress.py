@@ -458,3 +458,16 @@ def test_no_progress_bar_without_a_terminal(capsys):
     assert "posts: 7 imported" in stdout.getvalue()
     assert stderr.getvalue() == ""
     assert capsys.readouterr().err == ""
+
+
+def test_sticky_posts_beyond_the_front_pages_places_are_not_pinned_and_counted(tmp_path, settings):
+    settings.NEWSROOM_FEATURED_STORIES = 1
+    sticky = "\t\t<wp:is_sticky>1</wp:is_sticky>\n"
+    items = [
+        post_xml(80 + number, f"Sticky {number}").replace("\t\t<wp:is_sticky>0</wp:is_sticky>\n", sticky)
+        for number in (0, 1)
+    ]
+    stdout, _, _ = import_wordpress(write_export(tmp_path / "sticky.xml", *items))
+    assert "posts: 2 imported, 0 updated, 0 unchanged, 0 skipped, 0 failed" in stdout
+    assert "1 sticky posts not pinned: the front page's featured places are taken" in stdout
+    assert list(FrontPagePin.objects.values_list("story__headline", flat=True)) == ["Sticky 0"]

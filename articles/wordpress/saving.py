@@ -55,7 +55,7 @@ from .items import old_addresses
 from .photos import PhotoWords
 from .plan import StoryPlan, first_video, image_blocks, promote_headings, story_fingerprint, story_state
 from .records import ImportedPost, ImportedSite, OldAddress, address_key
-from .tally import COMMENT, HASHTAG, IMPORTED, OLD_ADDRESS, PHOTO, POST, SECTION, UNCHANGED, UPDATED
+from .tally import COMMENT, HASHTAG, IMPORTED, OLD_ADDRESS, PHOTO, PIN, POST, SECTION, UNCHANGED, UPDATED
 from .terms import DEFAULT_CATEGORY, SECTION_NAME_LENGTH, category_paths, hashtag_name, post_terms, tag_path
 
 PAGE, FEED = OldAddress.Kind.PAGE, OldAddress.Kind.FEED
@@ -66,7 +66,7 @@ REPORTER_LENGTH = 120
 SKIP_SINCE = "older than --since"
 SKIP_DELETED = "its story was deleted here since the last import (--overwrite brings it back)"
 SKIP_EDITED = "its story was edited here since the last import (kept; --overwrite replaces it)"
-SKIP_NOT_PINNED = "sticky, but not pinned: the front page's featured places are taken"
+SKIP_NOT_PINNED = "sticky posts not pinned: the front page's featured places are taken"
 SKIP_ADDRESS_TAKEN = "the address leads to a page of another imported site already"
 DROPPED_NO_UPLOADS = "image not imported: no --uploads folder given"
 DROPPED_MISSING = "image not imported: its file is not in the uploads folder"
@@ -307,7 +307,7 @@ class SiteImport:
             models.Q(ends_at__isnull=True) | models.Q(ends_at__gt=now)
         )
         if current.count() + self.planned_pins >= settings.NEWSROOM_FEATURED_STORIES:
-            tally.skip(POST, SKIP_NOT_PINNED)
+            tally.skip(PIN, SKIP_NOT_PINNED)
             return False
         if self.options.dry_run:
             self.planned_pins += 1

@@ -9,6 +9,7 @@ from collections import Counter
 
 # What is counted, by kind (`Tally`); each kind is imported, updated, unchanged, skipped or failed.
 POST, COMMENT, PHOTO, SECTION, HASHTAG, OLD_ADDRESS = "post", "comment", "photo", "section", "hashtag", "old address"
+PIN = "front page pin"
 IMPORTED, UPDATED, UNCHANGED, FAILED = "imported", "updated", "unchanged", "failed"
 
 
