@@ -61,11 +61,11 @@ def address_key(email):
 def request_notifications(comment, *, language=None, now=None):
     """The author of `comment` (a stored Comment, not spam) ticked the box: returns their Subscriber.
 
-    Makes the row the first time (`language` "en"/"ko", default the active language: the page's),
-    follows the comment's thread when the comment is approved already, and enqueues a confirmation
-    e-mail when the address has not confirmed and no confirmation went to it in the last
-    COMMENTS_CONFIRMATION_EVERY_HOURS hours (claimed with one UPDATE, so two posts at once send
-    one). Runs inside the posting transaction; nothing is sent here.
+    Makes the row the first time and keeps `language` ("en"/"ko", default the active language: the
+    page's) as the language of its mail, follows the comment's thread when the comment is approved
+    already, and enqueues a confirmation e-mail when the address has not confirmed and no
+    confirmation went to it in the last COMMENTS_CONFIRMATION_EVERY_HOURS hours (claimed with one
+    UPDATE, so two posts at once send one). Runs inside the posting transaction; nothing is sent here.
     """
     now = now or timezone.now()
     language = language or translation.get_language() or settings.LANGUAGE_CODE
@@ -73,17 +73,18 @@ def request_notifications(comment, *, language=None, now=None):
         address_key=address_key(comment.author_email),
         defaults={"email": comment.author_email, "language": language, "token": secrets.token_urlsafe(32)},
     )
+    if subscriber.language != language:
+        # Mail follows the language of the page the address last asked from.
+        Subscriber.objects.filter(pk=subscriber.pk).update(language=language)
     if comment.status == Comment.Status.APPROVED:
         follow_thread(subscriber, comment)
     if subscriber.is_confirmed:
-        if subscriber.language != language:
-            Subscriber.objects.filter(pk=subscriber.pk).update(language=language)
         return subscriber
     cutoff = now - dt.timedelta(hours=settings.COMMENTS_CONFIRMATION_EVERY_HOURS)
     claimed = (
         Subscriber.objects.filter(pk=subscriber.pk, confirmed_at__isnull=True)
         .filter(Q(confirmation_sent_at__isnull=True) | Q(confirmation_sent_at__lte=cutoff))
-        .update(confirmation_sent_at=now, language=language)
+        .update(confirmation_sent_at=now)
     )
     if claimed:
         enqueue_with_transaction(mail_confirmation, subscriber.pk, comment.pk)
