@@ -154,7 +154,8 @@ def finish_batch(subscription_id, done_ids):
     """After a mail of replies: forget the queued rows `done_ids` (sent, or given up); when replies
     were queued meanwhile, schedule the next mail one batch window from now, else none waits."""
     with transaction.atomic():
-        if not ThreadSubscription.objects.select_for_update().filter(pk=subscription_id).exists():
+        locked = ThreadSubscription.objects.select_for_update().filter(pk=subscription_id).values_list("pk")
+        if not list(locked):
             return
         QueuedReply.objects.filter(pk__in=done_ids).delete()
         if QueuedReply.objects.filter(subscription_id=subscription_id).exists():
