@@ -72,6 +72,12 @@ class Comment(models.Model):
     source_number = models.PositiveIntegerField(
         null=True, blank=True, editable=False, help_text=_("Its number on an imported story page.")
     )
+    notify_author = models.BooleanField(
+        _("notify the author"),
+        default=False,
+        editable=False,
+        help_text=_("The author ticked “Tell me when someone replies” (comments/subscriptions.py)."),
+    )
 
     objects = CommentQuerySet.as_manager()
 
@@ -206,3 +212,68 @@ class PostingGate(models.Model):
 
     def __str__(self):
         return f"{self.key[:12]}… until {self.closed_until:%H:%M:%S}"
+
+
+class Subscriber(models.Model):
+    """An e-mail address that asked for reply notifications (comments/subscriptions.py).
+
+    One row per address as `comparable_text` sees it (`address_key`, a SHA-256 of that form): the
+    address itself is kept only to send to. Nothing is mailed to it before `confirmed_at` (double
+    opt-in); unsubscribing clears `confirmed_at` and deletes its thread subscriptions.
+    """
+
+    email = models.EmailField(_("email"), max_length=254)
+    address_key = models.CharField(max_length=64, unique=True, editable=False)
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES)
+    # The unsubscribe link's secret, and inside the signed confirmation link: never changes.
+    token = models.CharField(max_length=43, unique=True, editable=False)
+    created_at = models.DateTimeField(_("asked"), auto_now_add=True)
+    confirmation_sent_at = models.DateTimeField(_("confirmation e-mailed"), null=True, blank=True)
+    confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
+    unsubscribed_at = models.DateTimeField(_("unsubscribed"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notification subscriber")
+        verbose_name_plural = _("notification subscribers")
+
+    def __str__(self):
+        return self.email
+
+    @property
+    def is_confirmed(self):
+        return self.confirmed_at is not None
+
+
+class ThreadSubscription(models.Model):
+    """A subscriber follows one thread: the replies approved in it are e-mailed, batched."""
+
+    subscriber = models.ForeignKey(Subscriber, on_delete=models.CASCADE, related_name="threads")
+    thread = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    # Set while a mail of replies waits for its time (a task is queued); empty when none waits.
+    mail_due_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("thread subscription")
+        constraints = [
+            models.UniqueConstraint(fields=["subscriber", "thread"], name="one_subscription_per_thread"),
+        ]
+
+    def __str__(self):
+        return f"{self.subscriber_id} → thread {self.thread_id}"
+
+
+class QueuedReply(models.Model):
+    """An approved reply waiting for the next mail to one thread subscription; deleted once mailed."""
+
+    subscription = models.ForeignKey(ThreadSubscription, on_delete=models.CASCADE, related_name="queued")
+    reply = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        verbose_name = _("queued reply")
+        constraints = [
+            models.UniqueConstraint(fields=["subscription", "reply"], name="one_queued_copy_of_a_reply"),
+        ]
+
+    def __str__(self):
+        return f"reply {self.reply_id} for {self.subscription_id}"

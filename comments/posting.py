@@ -3,7 +3,9 @@
 `submit_comment` is the one way a visitor's comment enters the database. It either
 stores the comment (approved, pending or spam, through `comments.status`, which also
 logs it and has the moderators e-mailed about a held one) or raises `Refusal`, which
-the view shows next to the form with the visitor's text intact.
+the view shows next to the form with the visitor's text intact. A visitor who ticked
+"Tell me when someone replies" is handed to `comments.subscriptions` in the same
+transaction (unless the rules called the comment spam).
 """
 
 import datetime as dt
@@ -26,6 +28,7 @@ from .moderation import (
     levels_to_climb,
 )
 from .status import record_new_comment
+from .subscriptions import request_notifications
 
 
 class Refusal(Exception):
@@ -145,10 +148,14 @@ def submit_comment(*, story, form, ip_address, user_agent, user=None, now=None):
             ip_address=ip_address,
             user_agent=(user_agent or "")[:500],
             user=user if is_staff else None,
+            notify_author=bool(data.get("notify")),
         )
         try:
             with transaction.atomic():
                 record_new_comment(comment, reason=f"{decision.rule}: {decision.reason}")
+                # Spam asks for nothing: whoever typed the address would have it mailed.
+                if comment.notify_author and comment.status != Comment.Status.SPAM:
+                    request_notifications(comment)
         except IntegrityError:
             raise Refusal(_("You have already posted this comment on this story."), field="text", status=409) from None
     return comment

@@ -471,6 +471,12 @@ COMMENTS_REPORTS_TO_HOLD = env_int("NEWSROOM_COMMENTS_REPORTS_TO_HOLD", 3)
 COMMENTS_HELD_VISIBLE_HOURS = env_int("NEWSROOM_COMMENTS_HELD_VISIBLE_HOURS", 24)
 COMMENTS_KEEP_IP_DAYS = env_int("NEWSROOM_COMMENTS_KEEP_IP_DAYS", 30)
 COMMENTS_MODERATOR_EMAILS = env_list("NEWSROOM_COMMENTS_MODERATOR_EMAILS")
+# Reply notifications (comments/subscriptions.py): replies approved within this many minutes of the
+# first go into one mail per subscriber and thread; one confirmation mail per address per N hours;
+# a confirmation link works this many days, and unconfirmed addresses are purged after it.
+COMMENTS_NOTIFY_BATCH_MINUTES = env_int("NEWSROOM_COMMENTS_NOTIFY_BATCH_MINUTES", 60)
+COMMENTS_CONFIRMATION_EVERY_HOURS = env_int("NEWSROOM_COMMENTS_CONFIRMATION_EVERY_HOURS", 24)
+COMMENTS_CONFIRMATION_DAYS = env_int("NEWSROOM_COMMENTS_CONFIRMATION_DAYS", 7)
 # Behind a proxy, the client address is the last hop it appended to X-Forwarded-For.
 COMMENTS_TRUST_X_FORWARDED_FOR = env_bool("NEWSROOM_TRUST_X_FORWARDED_FOR", False)
 SITE_URL = os.environ.get("NEWSROOM_SITE_URL", "").strip().rstrip("/") or ("http://127.0.0.1:8000" if DEBUG else "")

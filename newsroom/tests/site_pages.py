@@ -9,10 +9,11 @@ from pathlib import Path
 
 from django.core.management import call_command
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from articles.models import Hashtag, Section, Story
-from comments.models import Comment
+from comments.models import Comment, Subscriber
+from comments.subscriptions import address_key, confirmation_path, unsubscribe_path
 
 DEMO_STORIES = Path(__file__).resolve().parents[2] / "demo" / "stories"
 DEMO_CORRECTIONS = DEMO_STORIES.parent / "corrections.json"
@@ -61,6 +62,30 @@ def import_demo_site():
         "<blockquote><p>We would rather keep everyone dry.</p></blockquote>"
     )
     edited.save()
+    make_demo_subscribers()
+
+
+# Addresses in each state the confirmation and unsubscribe pages show: (address, confirmed, unsubscribed).
+DEMO_SUBSCRIBERS = {
+    "waiting": ("waiting@example.org", False, False),
+    "confirmed": ("confirmed@example.org", True, False),
+    "unsubscribed": ("unsubscribed@example.org", False, True),
+}
+
+
+def make_demo_subscribers():
+    """One notification subscriber per state of DEMO_SUBSCRIBERS, for their confirm and unsubscribe pages."""
+    for name, (email, confirmed, unsubscribed) in DEMO_SUBSCRIBERS.items():
+        Subscriber.objects.get_or_create(
+            address_key=address_key(email),
+            defaults={
+                "email": email,
+                "language": "en",
+                "token": f"demo-{name}-token",
+                "confirmed_at": timezone.now() if confirmed else None,
+                "unsubscribed_at": timezone.now() if unsubscribed else None,
+            },
+        )
 
 
 def reader_pages(language):
@@ -86,4 +111,18 @@ def reader_pages(language):
             "outlet": reverse("articles:outlet", kwargs={"slug": story.outlet.slug}),
             "section": story.section.get_absolute_url(),
             "reporter": reverse("articles:reporter", kwargs={"slug": story.reporter_slug}),
+            "privacy": reverse("comments:privacy"),
+            **notification_pages(),
         }
+
+
+def notification_pages():
+    """{name: path} of the confirmation and unsubscribe pages in each state, in the active language."""
+    subscribers = {name: Subscriber.objects.get(email=email) for name, (email, *_) in DEMO_SUBSCRIBERS.items()}
+    return {
+        "confirm": confirmation_path(subscribers["waiting"]),
+        "confirm-done": confirmation_path(subscribers["confirmed"]),
+        "confirm-invalid": reverse("comments:confirm_notifications", kwargs={"token": "not-a-signed-token"}),
+        "unsubscribe": unsubscribe_path(subscribers["confirmed"]),
+        "unsubscribe-done": unsubscribe_path(subscribers["unsubscribed"]),
+    }
