@@ -155,7 +155,7 @@ def test_restoring_a_revision_whose_lead_photo_was_deleted_since_restores_it_wit
     assert not fields.get("lead_photo")
     assert client.post(url, fields).status_code == 302
     story.refresh_from_db()
-    assert (story.body, story.lead_photo) == ("With the old photo.", None)
+    assert (story.body, story.lead_photo) == ("<p>With the old photo.</p>", None)
 
 
 def test_restoring_keeps_the_corrections_published_since(client, editor):
