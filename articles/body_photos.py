@@ -67,20 +67,13 @@ def without_photos(body, ids):
     return place_photos(clean_body_html(body), lambda photo_id: "" if photo_id in ids else None)
 
 
-def photo_words(bodies):
-    """{photo id: words} naming each photo the `bodies` place, for the revisions diff.
-
-    `bodies` is [(body value, language)]; the words are the photo's caption in that body's language,
-    else its alternative text (`Photo.text_for`). One query for all the bodies, none without photos.
-    A photo placed in bodies of both languages is named in the language of the first.
-    """
-    photos = photos_in(*(body for body, _language in bodies))
+def photo_words(photos, language):
+    """{photo id: words} naming each of `photos` ({photo id: Photo}, from `photos_in`) in a body in
+    `language`, for the revisions diff: its caption, else its alternative text (`Photo.text_for`)."""
     words = {}
-    for body, language in bodies:
-        for photo_id in photo_ids(body or ""):
-            if photo_id in photos and photo_id not in words:
-                text = photos[photo_id].text_for(language)
-                words[photo_id] = text.caption or text.alt
+    for photo_id, photo in photos.items():
+        text = photo.text_for(language)
+        words[photo_id] = text.caption or text.alt
     return words
 
 

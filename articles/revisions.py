@@ -132,8 +132,9 @@ BODY_LANGUAGES = {"body": "en", "body_ko": "ko"}
 def readable_texts(values):
     """{field name: text} of `values` ({field name: stored value}), bodies readable, each photo placed in a
     body named by its caption in that body's language (one query, none without photos)."""
-    words = body_photos.photo_words([(values.get(name) or "", language) for name, language in BODY_LANGUAGES.items()])
-    return {name: readable(name, values.get(name, ""), words) for name, _label in TEXT_FIELDS}
+    photos = body_photos.photos_in(*(values.get(name) for name in BODY_LANGUAGES))
+    words = {name: body_photos.photo_words(photos, language) for name, language in BODY_LANGUAGES.items()}
+    return {name: readable(name, values.get(name, ""), words.get(name)) for name, _label in TEXT_FIELDS}
 
 
 def version_text(version):
