@@ -80,8 +80,8 @@ def photo_words(photos, language):
 def for_the_editor(body, language):
     """The body value `body` cleaned, each photo's `src` and `alt` those of its row now (str), for the editor.
 
-    The editor shows what `src` names (the photo's 800 px rendition) and keeps an image only with
-    one, and the stored `src` may be gone (renditions moved to another host). `alt` is the photo's
+    The editor shows what `src` names (the photo's 800 px rendition), nothing without it, and the
+    stored `src` may be gone (renditions moved to another host, or dropped by the cleaner). `alt` is the photo's
     alternative text in the body's `language`. A photo missing from the library keeps what it had.
     One query, none without photos.
     """

@@ -52,7 +52,7 @@ class PhotoAdmin(CleanTextAdminMixin, admin.ModelAdmin):
         rendition the editor shows), "alt": {"en", "ko"}, "words": {"en": {"text", "lang"}, "ko": …}
         (caption, else alternative text, and its language), "credit"}], "message"}`: `message` says
         how many were found, in the user's language. Staff who may view photos (reporters and
-        editors); others get 403. Two queries.
+        editors); others get 403. One query for the photos.
         """
         if not self.has_view_permission(request):
             raise PermissionDenied
