@@ -12,8 +12,10 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from articles.models import Hashtag, Section, Story
+from articles.rich_text import photo_reference
 from comments.models import Comment, Subscriber
 from comments.subscriptions import address_key, confirmation_path, unsubscribe_path
+from photos.models import Photo
 
 DEMO_STORIES = Path(__file__).resolve().parents[2] / "demo" / "stories"
 DEMO_CORRECTIONS = DEMO_STORIES.parent / "corrections.json"
@@ -37,11 +39,23 @@ MISTYPED_COMMENT = {
 }
 
 
+def place_photo(slug, field, photo):
+    """Put `photo` in the body `field` ("body", "body_ko") of the story `slug`, after its first paragraph,
+    as the editor's "Insert photo" does, and save."""
+    story = Story.objects.get(slug=slug)
+    first, rest = getattr(story, field).split("</p>", 1)
+    alt = photo.text_for("ko" if field == "body_ko" else "en").alt
+    setattr(story, field, first + "</p>" + photo_reference(photo.pk, photo.w800.url, alt) + rest)
+    story.save()
+
+
 def import_demo_site():
     """The demo stories with their outlets, sections, hashtags and comments (both languages, replies),
     the correction of the story with a Korean body, the video of the film-night story and the lead photos.
 
     The English of one (KOREAN_STALE_SLUG) is then edited, so its Korean page carries the stale-Korean notice.
+    Photos are placed in two bodies: the metro map in the English-only story (its Korean page shows it in
+    English), the reading room in the Korean body of the library story (in Korean on both its pages).
     """
     # A migration makes the first sections; a transactional test before this one flushed them.
     Section.objects.get_or_create(
@@ -62,6 +76,8 @@ def import_demo_site():
         "<blockquote><p>We would rather keep everyone dry.</p></blockquote>"
     )
     edited.save()
+    place_photo(ENGLISH_ONLY_SLUG, "body", Photo.objects.get(caption__startswith="Line 9 and its connections"))
+    place_photo(KOREAN_BODY_SLUG, "body_ko", Photo.objects.get(caption__startswith="The reading room"))
     make_demo_subscribers()
 
 
