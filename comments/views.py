@@ -1,4 +1,4 @@
-"""Posting a comment, following a comment's permalink, reporting a comment."""
+"""Posting a comment, following a comment's permalink, reporting a comment, the privacy page."""
 
 from django.conf import settings
 from django.contrib import messages
@@ -69,6 +69,8 @@ def post_comment(request, slug):
     except Refusal as refusal:
         if refusal.code == "parent":
             form.forget_parent()
+        # A moderation rule's reason: the form's summary adds how to appeal (the privacy page).
+        form.refused = refusal.code == "refused"
         form.add_error(refusal.field if refusal.field in form.fields else None, refusal.message)
         return story_page_with_form(request, story, form, status=refusal.status)
 
@@ -122,3 +124,16 @@ def report(request, pk):
             messages.success(request, _("Thank you. A moderator will look at this comment."))
         return redirect(reverse("articles:story", kwargs={"slug": comment.story.slug}) + "#comments")
     return render(request, "comments/report.html", {"comment": comment, "form": form})
+
+
+def privacy(request):
+    """What the site keeps about readers and commenters, for how long, and how to appeal a moderation decision."""
+    return render(
+        request,
+        "comments/privacy.html",
+        {
+            "keep_ip_days": settings.COMMENTS_KEEP_IP_DAYS,
+            "held_visible_hours": settings.COMMENTS_HELD_VISIBLE_HOURS,
+            "appeals_email": settings.COMMENTS_APPEALS_EMAIL,
+        },
+    )
