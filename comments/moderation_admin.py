@@ -109,7 +109,7 @@ class CommenterAdmin(CleanTextAdminMixin, admin.ModelAdmin):
         "spam_count",
         "removed_count",
         "standing_shown",
-        "last_comment_at",
+        "last_comment",
     ]
     list_filter = [StandingFilter]
     search_fields = ["email", "comments__author_name"]
@@ -127,10 +127,11 @@ class CommenterAdmin(CleanTextAdminMixin, admin.ModelAdmin):
         css = {"all": ["css/admin.css"]}
 
     def get_queryset(self, request):
+        """Commenters with their counts by status, last comment and last name: one query (annotated
+        before the admin orders by them)."""
         latest_name = Comment.objects.filter(commenter=OuterRef("pk")).order_by("-created_at", "-pk")
-        return (
-            super().get_queryset(request).with_counts().annotate(latest=Subquery(latest_name.values("author_name")[:1]))
-        )
+        commenters = Commenter.objects.with_counts().annotate(latest=Subquery(latest_name.values("author_name")[:1]))
+        return commenters.order_by(*self.get_ordering(request))
 
     def get_search_results(self, request, queryset, search_term):
         """As the admin's; an address also finds its commenter however it is written (`Troll+x@EXAMPLE.org`)."""
@@ -187,7 +188,7 @@ class CommenterAdmin(CleanTextAdminMixin, admin.ModelAdmin):
         return self.count_link(commenter, Comment.Status.REMOVED)
 
     @admin.display(description=_("last comment"), ordering="last_comment_at")
-    def last_comment_at(self, commenter):
+    def last_comment(self, commenter):
         return admin_time(commenter.last_comment_at) if commenter.last_comment_at else "–"
 
     @admin.display(description=_("standing"), ordering="standing")
