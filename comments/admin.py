@@ -161,7 +161,8 @@ class CommentAdmin(CleanTextAdminMixin, admin.ModelAdmin):
             columns.index("author_name") + 1, commenter_column(request.user.has_perm("comments.view_commenter"))
         )
         if self.has_moderate_permission(request):
-            columns.append(moderate_buttons_column(request.get_full_path()))
+            # Beside the comment, where the eye is, not past the edge of a narrow screen.
+            columns.insert(columns.index("excerpt") + 1, moderate_buttons_column(request.get_full_path()))
         return columns
 
     def get_ordering(self, request):
@@ -200,7 +201,7 @@ class CommentAdmin(CleanTextAdminMixin, admin.ModelAdmin):
         return format_html(
             '<span class="queue-parent"><bdi>{}</bdi>: {}</span>',
             comment.parent.author_name,
-            Truncator(comment.parent.text).chars(80),
+            Truncator(comment.parent.text).chars(60),
         )
 
     @admin.display(description=_("why"))

@@ -21,33 +21,21 @@ from articles.workflow import admin_time
 
 from .commenters import set_standing
 from .lists import SITE_ROW
-from .models import Comment, Commenter, ModerationListEntry, SiteModeration, StandingChange
+from .models import Comment, Commenter, ModerationListEntry, SiteModeration
 
 HISTORY_LENGTH = 50
 
 
-class StandingChangeInline(CleanTextAdminMixin, admin.TabularInline):
-    """The commenter's standing log, newest first: read-only, like the comments' moderation log."""
-
-    model = StandingChange
-    extra = 0
-    can_delete = False
-    fields = ["created_at", "actor", "standing", "standing_until", "reason", "public_reason"]
-    readonly_fields = fields
-    verbose_name_plural = _("Changes of standing")
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 class StandingForm(CleanTextModelForm):
     """A commenter's standing, with its end (in the admin's zone) and the reasons."""
+
+    # One labelled input (the browser's date and time picker), not the admin's split pair of unlabelled ones.
+    standing_until = forms.DateTimeField(
+        label=_("Until"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"],
+    )
 
     class Meta:
         model = Commenter
@@ -115,11 +103,10 @@ class CommenterAdmin(CleanTextAdminMixin, admin.ModelAdmin):
     search_fields = ["email", "comments__author_name"]
     ordering = ["-last_comment_at", "email"]
     list_per_page = 50
-    inlines = [StandingChangeInline]
-    readonly_fields = ["email", "names", "record", "history"]
+    readonly_fields = ["email", "names", "record", "standing_log", "history"]
     fieldsets = [
         (None, {"fields": ["email", "names", "record"]}),
-        (_("Standing"), {"fields": ["standing", "standing_until", "standing_reason", "public_reason"]}),
+        (_("Standing"), {"fields": ["standing", "standing_until", "standing_reason", "public_reason", "standing_log"]}),
         (_("Latest comments"), {"fields": ["history"]}),
     ]
 
@@ -216,10 +203,32 @@ class CommenterAdmin(CleanTextAdminMixin, admin.ModelAdmin):
             for status, label in Comment.Status.choices
         ]
         return format_html(
-            '{} · <a href="{}">{}</a>',
-            format_html_join(" · ", '<a href="{}">{}</a> {}', parts),
+            '<ul class="commenter-record">{}<li><a href="{}">{}</a></li></ul>',
+            format_html_join("", '<li><a href="{}">{} {}</a></li>', parts),
             self.queue_url(commenter),
             _("all in the queue"),
+        )
+
+    @admin.display(description=_("changes of standing"))
+    def standing_log(self, commenter):
+        """The append-only log of the standing, newest first: when, who, to what, until when, why, what was told."""
+        changes = commenter.standing_changes.select_related("actor")
+        rows = [
+            (
+                admin_time(change.created_at),
+                change.actor.get_username() if change.actor else "–",
+                change.get_standing_display(),
+                admin_time(change.standing_until) if change.standing_until else "–",
+                change.reason,
+                change.public_reason or "–",
+            )
+            for change in changes
+        ]
+        if not rows:
+            return _("No changes yet.")
+        return table(
+            [_("when"), _("by"), _("standing"), _("until"), _("reason"), _("told")],
+            format_html_join("", "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>", rows),
         )
 
     @admin.display(description=_("latest comments"))
@@ -239,21 +248,22 @@ class CommenterAdmin(CleanTextAdminMixin, admin.ModelAdmin):
         ]
         if not rows:
             return _("No comments.")
-        header = format_html(
-            "<thead><tr><th scope='col'>{}</th><th scope='col'>{}</th><th scope='col'>{}</th>"
-            "<th scope='col'>{}</th><th scope='col'>{}</th></tr></thead>",
-            _("posted"),
-            _("story"),
-            _("status"),
-            _("rule"),
-            _("comment"),
+        return table(
+            [_("posted"), _("story"), _("status"), _("rule"), _("comment")],
+            format_html_join(
+                "",
+                '<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td class="user-text"><a href="{}">{}</a></td></tr>',
+                rows,
+            ),
         )
-        body = format_html_join(
-            "",
-            '<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td class="user-text"><a href="{}">{}</a></td></tr>',
-            rows,
-        )
-        return format_html('<table class="commenter-history">{}<tbody>{}</tbody></table>', header, body)
+
+
+def table(headings, body):
+    """A read-only table of the commenter's page: `headings` (str) and `body` (safe HTML rows)."""
+    header = format_html_join("", '<th scope="col">{}</th>', ((heading,) for heading in headings))
+    return format_html(
+        '<table class="commenter-table"><thead><tr>{}</tr></thead><tbody>{}</tbody></table>', header, body
+    )
 
 
 class ListEntryForm(CleanTextModelForm):

@@ -173,8 +173,7 @@ def test_blocking_a_commenter_logs_who_when_what_until_and_why(client, moderator
         client,
         commenter,
         standing="blocked",
-        standing_until_0="2099-01-31",
-        standing_until_1="18:00:00",
+        standing_until="2099-01-31T18:00",
         standing_reason="Threats in two threads.",
         public_reason="Your comments are refused until February.",
     )
@@ -216,8 +215,7 @@ def test_an_end_in_the_past_is_refused(client, moderator, story):
         commenter_of("ann@example.com"),
         standing="held",
         standing_reason="Check them.",
-        standing_until_0="2020-01-01",
-        standing_until_1="00:00:00",
+        standing_until="2020-01-01T00:00",
     )
     assert "The end must be in the future." in response.content.decode()
 
@@ -228,8 +226,7 @@ def test_the_end_date_is_read_in_the_admin_s_zone_and_says_so(client, moderator,
     commenter = commenter_of("ann@example.com")
     page = client.get(f"{COMMENTERS}{commenter.pk}/change/").content.decode()
     assert "in the admin's time zone (Asia/Seoul)" in page
-    standing_form(client, commenter, standing="held", standing_reason="Check.", standing_until_0="2099-03-01",
-                  standing_until_1="09:00:00")  # fmt: skip
+    standing_form(client, commenter, standing="held", standing_reason="Check.", standing_until="2099-03-01T09:00")
     commenter.refresh_from_db()
     assert commenter.standing_until == dt.datetime(2099, 3, 1, 0, 0, tzinfo=dt.UTC)
 

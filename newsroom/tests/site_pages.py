@@ -78,4 +78,5 @@ def reader_pages(language):
             "outlet": reverse("articles:outlet", kwargs={"slug": story.outlet.slug}),
             "section": story.section.get_absolute_url(),
             "reporter": reverse("articles:reporter", kwargs={"slug": story.reporter_slug}),
+            "privacy": reverse("comments:privacy"),
         }
