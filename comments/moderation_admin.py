@@ -101,7 +101,6 @@ class CommenterAdmin(CleanTextAdminMixin, admin.ModelAdmin):
     ]
     list_filter = [StandingFilter]
     search_fields = ["email", "comments__author_name"]
-    ordering = ["-last_comment_at", "email"]
     list_per_page = 50
     readonly_fields = ["email", "names", "record", "standing_log", "history"]
     fieldsets = [
@@ -119,6 +118,10 @@ class CommenterAdmin(CleanTextAdminMixin, admin.ModelAdmin):
         latest_name = Comment.objects.filter(commenter=OuterRef("pk")).order_by("-created_at", "-pk")
         commenters = Commenter.objects.with_counts().annotate(latest=Subquery(latest_name.values("author_name")[:1]))
         return commenters.order_by(*self.get_ordering(request))
+
+    def get_ordering(self, request):
+        # Most recently active first: an annotation, which the admin's static `ordering` may not name.
+        return ["-last_comment_at", "email"]
 
     def get_search_results(self, request, queryset, search_term):
         """As the admin's; an address also finds its commenter however it is written (`Troll+x@EXAMPLE.org`)."""

@@ -111,9 +111,29 @@ def submit_comment(*, story, form, ip_address, user_agent, user=None, now=None):
     if not is_staff and closed_for_quiet_hours(story.outlet.zone, now):
         raise Refusal(quiet_hours_message(story.outlet.zone, now), status=403, code="quiet_hours")
 
+    email = data["author_email"].strip().lower()
+    # What the rules read is read before the write transaction: on SQLite it holds the one write
+    # lock from BEGIN, and every query inside it makes concurrent posts wait longer.
+    commenter, history = history_for_post(email)
+    decision = decide_comment_status(
+        Candidate(
+            text=data["text"],
+            author_name=data["author_name"],
+            author_email=email,
+            author_url=data.get("author_url", ""),
+            ip_address=ip_address,
+            honeypot=data.get("fax_number", ""),
+            seconds_to_post=form.seconds_to_post(now.timestamp()),
+            is_staff=is_staff,
+            posted_at=now,
+            zone=story.outlet.zone,
+            story_premoderated=not is_staff and story_is_premoderated(story),
+        ),
+        history,
+        posting_rules(),
+    )
     with transaction.atomic():
         parent = find_parent(story, data.get("parent"))
-        email = data["author_email"].strip().lower()
         fingerprint = text_fingerprint(data["text"])
         if Comment.objects.filter(story=story, author_email=email, fingerprint=fingerprint).exists():
             raise Refusal(_("You have already posted this comment on this story."), field="text", status=409)
@@ -128,24 +148,6 @@ def submit_comment(*, story, form, ip_address, user_agent, user=None, now=None):
                 status=429,
             )
 
-        commenter, history = history_for_post(email)
-        decision = decide_comment_status(
-            Candidate(
-                text=data["text"],
-                author_name=data["author_name"],
-                author_email=email,
-                author_url=data.get("author_url", ""),
-                ip_address=ip_address,
-                honeypot=data.get("fax_number", ""),
-                seconds_to_post=form.seconds_to_post(now.timestamp()),
-                is_staff=is_staff,
-                posted_at=now,
-                zone=story.outlet.zone,
-                story_premoderated=not is_staff and story_is_premoderated(story),
-            ),
-            history,
-            posting_rules(),
-        )
         comment = Comment(
             story=story,
             parent=parent,
