@@ -13,6 +13,7 @@ from articles.models import HttpURLField, Story, http_url_constraint
 from articles.text import comparable_text, isolate_bidi
 
 from .emails import email_key
+from .moderation import standing_in_force
 
 
 def text_fingerprint(text):
@@ -291,10 +292,8 @@ class Commenter(models.Model):
         return email_key(address)[: Commenter._meta.get_field("email").max_length]
 
     def standing_in_force(self, now):
-        """The standing at `now` (aware): "" once `standing_until` has passed."""
-        if self.standing and self.standing_until is not None and now >= self.standing_until:
-            return ""
-        return self.standing
+        """The standing at `now` (aware): "" once `standing_until` has passed (`moderation.standing_in_force`)."""
+        return standing_in_force(self.standing, self.standing_until, now)
 
 
 class StandingChange(models.Model):

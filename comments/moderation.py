@@ -64,12 +64,16 @@ class AuthorHistory:
     public_reason: str = ""
 
     def standing_at(self, moment):
-        """The standing in force at `moment` (aware, or None for "now, whatever the end date")."""
-        if not self.standing:
-            return ""
-        if self.standing_until is not None and moment is not None and moment >= self.standing_until:
-            return ""
-        return self.standing
+        """The standing in force at `moment` (aware, or None for "whatever the end date")."""
+        return standing_in_force(self.standing, self.standing_until, moment)
+
+
+def standing_in_force(standing, until, moment):
+    """`standing` (str) while `moment` (aware, or None: no end applies) is before `until` (aware or
+    None for no end), else "": a standing ends by itself at its end date, with no one to act."""
+    if standing and until is not None and moment is not None and moment >= until:
+        return ""
+    return standing
 
 
 @dataclass(frozen=True)
@@ -292,6 +296,7 @@ def time_is_staffed(local_time, hours):
 
 
 def quiet_hours_decision(candidate, hours):
+    """The held Decision of a comment posted outside `hours` (start, end): the local time and the hours."""
     local = candidate.posted_at.astimezone(candidate.zone)
     start, end = (f"{moment:%H:%M}" for moment in hours)
     return Decision(
