@@ -1,5 +1,5 @@
 """Posting a comment, following a comment's permalink, reporting a comment; the confirmation and
-unsubscribe links of reply notifications."""
+unsubscribe links of reply notifications; the privacy page."""
 
 from django.conf import settings
 from django.contrib import messages
@@ -73,6 +73,8 @@ def post_comment(request, slug):
     except Refusal as refusal:
         if refusal.code == "parent":
             form.forget_parent()
+        # A moderation rule's reason: the form's summary adds how to appeal (the privacy page).
+        form.refused = refusal.code == "refused"
         form.add_error(refusal.field if refusal.field in form.fields else None, refusal.message)
         return story_page_with_form(request, story, form, status=refusal.status)
 
@@ -167,13 +169,14 @@ def unsubscribe_notifications(request, token):
 
 
 def privacy(request):
-    """`/privacy/`: what the site keeps about readers, commenters and subscribers, and for how long
-    (the numbers come from the settings that enforce them)."""
+    """`/privacy/`: what the site keeps about readers, commenters and subscribers, for how long (the
+    numbers come from the settings that enforce them), and how to appeal a moderation decision."""
     context = {
         "keep_ip_days": settings.COMMENTS_KEEP_IP_DAYS,
         "held_visible_hours": settings.COMMENTS_HELD_VISIBLE_HOURS,
         "author_cookie_days": AUTHOR_COOKIE_DAYS,
         "confirmation_every_hours": settings.COMMENTS_CONFIRMATION_EVERY_HOURS,
         "confirmation_days": settings.COMMENTS_CONFIRMATION_DAYS,
+        "appeals_email": settings.COMMENTS_APPEALS_EMAIL,
     }
     return render(request, "comments/privacy.html", context)
