@@ -5,6 +5,7 @@ import datetime as dt
 from io import StringIO
 
 import pytest
+import reversion
 from django.contrib.auth.models import Group
 from django.core.management import call_command
 from reversion.models import Version
@@ -105,6 +106,43 @@ def test_the_compare_page_shows_both_languages_escaped(client, editor):
     assert "&lt;b&gt;New&lt;/b&gt;" in page and "<b>New</b>" not in page
     assert "<del>옛</del>" in page and "<ins>새</ins>" in page
     assert "<ins>새 소개.</ins>" in page
+
+
+def test_a_reporter_cannot_compare_the_revisions_of_a_story_that_is_not_theirs(client, editor, django_user_model):
+    story = make_story(status=Story.Status.DRAFT, published_at=None, body="Embargoed until noon.")
+    save_story(client, story, body="Embargoed until noon, second draft.")
+    first = versions_of(story)[-1]
+    reporter = staff_in(django_user_model, "Reporters", "reporter")
+    client.force_login(reporter)
+    response = client.get(f"/admin/articles/story/{story.pk}/history/compare/?from={first.pk}")
+    assert response.status_code == 404
+    assert "Embargoed" not in response.content.decode()
+
+
+def test_a_reporter_compares_the_revisions_of_their_own_story(client, editor, django_user_model):
+    reporter = staff_in(django_user_model, "Reporters", "reporter")
+    story = make_story(status=Story.Status.DRAFT, published_at=None, body="My first draft.", created_by=reporter)
+    save_story(client, story, body="My first draft, edited.")
+    first = versions_of(story)[-1]
+    client.force_login(reporter)
+    response = client.get(f"/admin/articles/story/{story.pk}/history/compare/?from={first.pk}")
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("group", ["Reporters", "Editors"])
+def test_only_superusers_see_and_recover_deleted_stories(client, django_user_model, group):
+    story = make_story(headline="Secret draft about a merger")
+    with reversion.create_revision():
+        story.save()
+    story.delete()
+    version = Version.objects.get_deleted(Story).get()
+    client.force_login(staff_in(django_user_model, group, "staff"))
+    assert client.get("/admin/articles/story/recover/").status_code == 403
+    assert client.get(f"/admin/articles/story/recover/{version.pk}/").status_code == 403
+    client.force_login(django_user_model.objects.create_superuser("chief", "chief@example.com", "x"))
+    page = client.get("/admin/articles/story/recover/")
+    assert page.status_code == 200
+    assert "Secret draft about a merger" in page.content.decode()
 
 
 def test_the_history_lists_revisions_with_compare_and_restore_links(client, editor):
