@@ -756,11 +756,13 @@ class FrontPagePinQuerySet(models.QuerySet):
     def showing(self, now=None):
         """Pins readers see at `now` (aware; default the clock's): not lapsed, their story public.
 
-        Lead first, then the featured pins by position; each pin's story with what a card shows.
+        Lead first, then the featured pins by position; each pin's story with what a card shows
+        (`story_has_corrections`: the card's "Corrected" mark; see `stories()`).
         """
         now = now or timezone.now()
         return (
             self.filter(models.Q(ends_at__isnull=True) | models.Q(ends_at__gt=now))
+            .annotate(story_has_corrections=models.Exists(Correction.objects.filter(story=models.OuterRef("story_id"))))
             .filter(story__in=Story.objects.published(now).values("pk"))
             .select_related("story__outlet", "story__lead_photo")
             .prefetch_related(
@@ -771,6 +773,16 @@ class FrontPagePinQuerySet(models.QuerySet):
             )
             .order_by("-slot", "position", "id")
         )
+
+
+def pinned_stories(pins):
+    """The stories of `pins` (FrontPagePin rows from `showing()`), each with `has_corrections` set
+    as `StoryQuerySet.with_correction_flag` sets it on the other cards. No query."""
+    stories = []
+    for pin in pins:
+        pin.story.has_corrections = pin.story_has_corrections
+        stories.append(pin.story)
+    return stories
 
 
 class FrontPagePin(models.Model):
