@@ -78,7 +78,7 @@ serve: install .secret_key
 # (both are committed; the suite checks that every string is translated and compiled).
 messages: export DJANGO_DEBUG ?= 1
 messages: install
-	$(MANAGE) makemessages -l ko --no-location --ignore=.venv --ignore=staticfiles --ignore=artifacts
+	$(MANAGE) makemessages -l ko --no-obsolete --no-location --ignore=.venv --ignore=staticfiles --ignore=artifacts
 	$(MANAGE) compilemessages -l ko --ignore=.venv
 
 bench: install

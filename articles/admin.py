@@ -7,7 +7,8 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from .forms import CleanTextModelForm, StoryBodyFormField
+from . import body_photos
+from .forms import CleanTextModelForm, StoryBodyFormField, photo_picker_attribute
 from .models import (
     KOREAN_TEXT_FIELDS,
     Correction,
@@ -110,22 +111,49 @@ class StoryAdminForm(CleanTextModelForm):
         fields = "__all__"
         field_classes = {"body": StoryBodyFormField, "body_ko": StoryBodyFormField}
 
+    # Each body and its language: what the editor's spelling checker and "Insert photo" use.
+    BODY_LANGUAGES = {"body": "en", "body_ko": "ko"}
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if "body_ko" in self.fields:
             # The editor gives its editable area the textarea's language: the Korean spelling checker, a Korean voice.
             self.fields["body_ko"].widget.attrs["lang"] = "ko"
+        for name, language in self.BODY_LANGUAGES.items():
+            if name not in self.fields:
+                continue
+            self.fields[name].widget.attrs["data-photo-picker"] = photo_picker_attribute()
+            if not self.is_bound:
+                # The photos as the library has them now: the editor shows each one from its `src`.
+                self.initial[name] = body_photos.for_the_editor(self.initial.get(name) or "", language)
 
     def refuse_body_problems(self, name):
         """The cleaned body `name`, or ValidationError when what was sent holds what cleaning would
-        drop unseen (a photo from elsewhere) or cannot read (`articles.rich_text.body_problems`).
+        drop unseen (a photo from elsewhere) or cannot read (`articles.rich_text.body_problems`), or
+        places a photo that is no longer in the library: that one is taken out of the form's text,
+        so that saving again keeps the rest.
 
         Here and not in the field: autosave cleans with the field alone and keeps the rest of the text.
         """
         problems = body_problems(self.data.get(self.add_prefix(name)) or "")
         if problems:
             raise forms.ValidationError(problems)
-        return self.cleaned_data[name]
+        body = self.cleaned_data[name]
+        missing = body_photos.missing_photos(body)
+        if missing:
+            self.data[self.add_prefix(name)] = body_photos.without_photos(body, set(missing))
+            raise forms.ValidationError(
+                ngettext(
+                    "Photo %(numbers)s is no longer in the photo library: it was taken out of the text. "
+                    "Check the text and save again.",
+                    "Photos %(numbers)s are no longer in the photo library: they were taken out of the text. "
+                    "Check the text and save again.",
+                    len(missing),
+                )
+                % {"numbers": ", ".join(str(number) for number in missing)},
+                code="photo_missing",
+            )
+        return body
 
     def clean_body(self):
         return self.refuse_body_problems("body")

@@ -1,6 +1,10 @@
 """Form fields and form bases shared by the apps."""
 
+import json
+
 from django import forms
+from django.urls import reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_prose_editor.fields import ProseEditorFormField
 from django_prose_editor.widgets import AdminProseEditorWidget, prose_editor_admin_media, prose_editor_js
@@ -12,8 +16,9 @@ from .text import clean_control_characters, is_blank, limit_combining_marks, vis
 
 # The body editor's tools (django-prose-editor 0.28 extensions): exactly the body format of
 # articles/rich_text.py, so the editor offers nothing the cleaner would take out (a test compares
-# the editor's own allowlist with ALLOWED_TAGS). Image keeps a photo of our library that a body
-# holds when it is edited; the form refuses one from elsewhere.
+# the editor's own allowlist with ALLOWED_TAGS). Image is the photo of our library placed in a body
+# (static/js/story_body_editor.js gives it the photo's id and the "Insert photo" button); the form
+# refuses an image from elsewhere.
 BODY_EDITOR_EXTENSIONS = {
     "Bold": True,
     "Italic": True,
@@ -62,6 +67,24 @@ class StoryBodyEditorWidget(AdminProseEditorWidget):
             js=[prose_editor_js, Script("js/story_body_editor.js", type="module")],
             css={"all": ["css/story_body_editor.css"]},
         )
+
+
+def photo_picker_attribute():
+    """The body editor's "Insert photo" (static/js/story_body_editor.js): the textarea's `data-photo-picker`
+    value, JSON with the address of the photo library's search (`PhotoAdmin.picker_view`) and the
+    dialog's words in the active language (str)."""
+    labels = {
+        "button": gettext("Insert photo"),
+        "title": gettext("Insert a photo from the library"),
+        "search": gettext("Search the photo library"),
+        "help": gettext(
+            "Words of the caption, the alternative text or the credit. Choose a photo to place it at the cursor."
+        ),
+        "loading": gettext("Looking for photos…"),
+        "failed": gettext("The photo library could not be searched. Try again."),
+        "cancel": gettext("Cancel"),
+    }
+    return json.dumps({"url": reverse("admin:photos_photo_picker"), "labels": labels}, ensure_ascii=False)
 
 
 class StoryBodyFormField(ProseEditorFormField):

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from .languages import has_text, story_text
-from .rich_text import body_text, clean_body_html, has_body_text
+from .rich_text import body_text, clean_body_html, has_body_text, photo_ids
 from .text import clean_stored_text, comparable_text
 from .video import VideoAddressError, parse_video_url, validate_video_url
 
@@ -587,6 +587,9 @@ class Story(models.Model):
     def save(self, *args, **kwargs):
         self.reporter_slug = name_slug(self.reporter, self._meta.get_field("reporter_slug").max_length)
         stamped = self.stamp_text_edits(kwargs.get("update_fields"))
+        saved_fields = kwargs.get("update_fields")
+        bodies_saved = saved_fields is None or bool(set(BODY_FIELDS) & set(saved_fields))
+        adding = self._state.adding
         if kwargs.get("update_fields") is not None:
             saved = set(kwargs["update_fields"])
             plain = [BODY_FIELDS[name] for name in BODY_FIELDS if name in saved]
@@ -602,6 +605,8 @@ class Story(models.Model):
             ]
         super().save(*args, **kwargs)
         self.korean_confirmed = False
+        if bodies_saved:
+            self.link_body_photos(adding)
         # In the database, not in memory: two saves at once still give two new versions. Stories
         # sharing a hashtag list this one among their related stories, so their pages move on too.
         Story.objects.filter(pk=self.pk).with_related().bump_page_version()
@@ -693,6 +698,27 @@ class Story(models.Model):
             setattr(self, name, html)
             setattr(self, plain, body_text(html))
 
+    def link_body_photos(self, adding=False):
+        """Make the story's `StoryBodyPhoto` rows the photos its bodies place (of those in the library).
+
+        Called by every save() that writes a body: the rows keep a placed photo from being deleted
+        and say whose pages move on when it is edited. The page itself reads the bodies
+        (articles/body_photos.py), so a photo missing from the library shows nothing there. One query
+        when nothing changed, none for a new story without photos. `adding`: the story was just inserted.
+        """
+        placed = {photo_id for name in BODY_FIELDS for photo_id in photo_ids(getattr(self, name))}
+        linked = set() if adding else set(self.body_photo_links.values_list("photo_id", flat=True))
+        if placed == linked:
+            return
+        if linked - placed:
+            self.body_photo_links.filter(photo_id__in=linked - placed).delete()
+        if placed - linked:
+            photo_model = StoryBodyPhoto._meta.get_field("photo").related_model
+            in_library = photo_model.objects.filter(pk__in=placed - linked).values_list("pk", flat=True)
+            StoryBodyPhoto.objects.bulk_create(
+                [StoryBodyPhoto(story=self, photo_id=photo_id) for photo_id in in_library], ignore_conflicts=True
+            )
+
     @property
     def has_korean_text(self):
         """True when any Korean field (headline, intro, body) holds more than white space."""
@@ -730,11 +756,13 @@ class FrontPagePinQuerySet(models.QuerySet):
     def showing(self, now=None):
         """Pins readers see at `now` (aware; default the clock's): not lapsed, their story public.
 
-        Lead first, then the featured pins by position; each pin's story with what a card shows.
+        Lead first, then the featured pins by position; each pin's story with what a card shows
+        (`story_has_corrections`: the card's "Corrected" mark; see `stories()`).
         """
         now = now or timezone.now()
         return (
             self.filter(models.Q(ends_at__isnull=True) | models.Q(ends_at__gt=now))
+            .annotate(story_has_corrections=models.Exists(Correction.objects.filter(story=models.OuterRef("story_id"))))
             .filter(story__in=Story.objects.published(now).values("pk"))
             .select_related("story__outlet", "story__lead_photo")
             .prefetch_related(
@@ -745,6 +773,16 @@ class FrontPagePinQuerySet(models.QuerySet):
             )
             .order_by("-slot", "position", "id")
         )
+
+
+def pinned_stories(pins):
+    """The stories of `pins` (FrontPagePin rows from `showing()`), each with `has_corrections` set
+    as `StoryQuerySet.with_correction_flag` sets it on the other cards. No query."""
+    stories = []
+    for pin in pins:
+        pin.story.has_corrections = pin.story_has_corrections
+        stories.append(pin.story)
+    return stories
 
 
 class FrontPagePin(models.Model):
@@ -841,6 +879,27 @@ class StoryHashtag(models.Model):
 
     def __str__(self):
         return str(self.hashtag)
+
+
+class StoryBodyPhoto(models.Model):
+    """A photo of the library placed in a story's body (either language), kept by `Story.link_body_photos`.
+
+    PROTECT, as for the lead photo: a photo a story shows cannot be deleted under it (the admin names
+    the story). `articles.receivers.photo_changed` moves these stories' pages on when the photo changes.
+    """
+
+    story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="body_photo_links")
+    photo = models.ForeignKey(
+        "photos.Photo", on_delete=models.PROTECT, related_name="body_story_links", verbose_name=_("photo")
+    )
+
+    class Meta:
+        verbose_name = _("photo in a story's body")
+        verbose_name_plural = _("photos in stories' bodies")
+        constraints = [models.UniqueConstraint(fields=["story", "photo"], name="unique_body_photo_per_story")]
+
+    def __str__(self):
+        return str(self.story)
 
 
 class StoryStatusChange(models.Model):

@@ -58,9 +58,11 @@ def correction_changed(sender, instance, **kwargs):
 @receiver(post_save, sender=Photo)
 def photo_changed(sender, instance, **kwargs):
     # A story page shows its lead photo's words (alternative text, caption, credit) and its related
-    # stories' card pictures: the pages of the stories it leads, and of those listing them, move on.
-    # (A photo a story uses cannot be deleted: Story.lead_photo protects it.)
+    # stories' card pictures: the pages of the stories it leads, and of those listing them, move on;
+    # and the figures of the photos placed in its bodies: the pages of those stories (no card shows them).
+    # (A photo a story uses cannot be deleted: Story.lead_photo and StoryBodyPhoto protect it.)
     Story.objects.filter(lead_photo=instance).with_related().bump_page_version()
+    Story.objects.filter(body_photo_links__photo=instance).bump_page_version()
 
 
 @receiver([post_save, post_delete], sender=Section)

@@ -20,6 +20,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from reversion.models import Revision, Version
 
+from . import body_photos
 from .models import BODY_FIELDS, Correction, Story, StoryHashtag
 from .rich_text import body_text
 
@@ -112,26 +113,38 @@ def story_versions(story_id):
     return Version.objects.get_for_object_reference(Story, story_id).select_related("revision__user")
 
 
-def readable(name, value):
+def readable(name, value, photo_words=None):
     """A text field's value as the diff shows it: a body as editors read it (`body_text` with its
-    markup spelled out: ## subheadings, • items, > quotes, <addresses> of links), the rest as stored.
+    markup spelled out: ## subheadings, • items, > quotes, <addresses> of links, a photo as
+    "[photo 12: its caption]" from `photo_words`, {photo id: words}), the rest as stored.
 
     A body from before the rich format (plain paragraphs) reads the same way, so the diff of an old
     revision against today's HTML shows only what changed for a reader.
     """
     value = value or ""
-    return body_text(value, show_markup=True) if name in BODY_FIELDS else value
+    return body_text(value, show_markup=True, photo_words=photo_words) if name in BODY_FIELDS else value
+
+
+# The language of each body, for the words that name its photos in the diff.
+BODY_LANGUAGES = {"body": "en", "body_ko": "ko"}
+
+
+def readable_texts(values):
+    """{field name: text} of `values` ({field name: stored value}), bodies readable, each photo placed in a
+    body named by its caption in that body's language (one query, none without photos)."""
+    photos = body_photos.photos_in(*(values.get(name) for name in BODY_LANGUAGES))
+    words = {name: body_photos.photo_words(photos, language) for name, language in BODY_LANGUAGES.items()}
+    return {name: readable(name, values.get(name, ""), words.get(name)) for name, _label in TEXT_FIELDS}
 
 
 def version_text(version):
     """{field name: text} of the story as `version` (a story `Version`) stored it, bodies readable."""
-    data = version.field_dict
-    return {name: readable(name, data.get(name, "")) for name, _label in TEXT_FIELDS}
+    return readable_texts(version.field_dict)
 
 
 def story_text(story):
     """{field name: text} of a `Story` as it is now, bodies readable."""
-    return {name: readable(name, getattr(story, name)) for name, _label in TEXT_FIELDS}
+    return readable_texts({name: getattr(story, name) for name, _label in TEXT_FIELDS})
 
 
 def _marked(text):

@@ -210,8 +210,12 @@ class StoryRevisionsAdminMixin(VersionAdmin):
         return response
 
     def compare_view(self, request, object_id):
-        """A side-by-side diff of the text of two revisions (`from`, `to`: version ids; `to` "current" by default)."""
-        story = get_object_or_404(Story, pk=object_id) if object_id.isdigit() else None
+        """A side-by-side diff of the text of two revisions (`from`, `to`: version ids; `to` "current" by default).
+
+        The story is looked up among those the user may see in the admin (`get_queryset`: a
+        reporter sees only their own), so another's unpublished text is a 404, as on its change page.
+        """
+        story = get_object_or_404(self.get_queryset(request), pk=object_id) if object_id.isdigit() else None
         if story is None:
             raise Http404
         if not self.has_view_or_change_permission(request, story):
@@ -237,6 +241,19 @@ class StoryRevisionsAdminMixin(VersionAdmin):
             "restore_url": reverse("admin:articles_story_revision", args=[story.pk, old_version.pk]),
         }
         return TemplateResponse(request, "admin/articles/story/revision_compare.html", context)
+
+    def recoverlist_view(self, request, extra_context=None):
+        """reversion's list of deleted stories, for superusers only (README "Revisions"): their
+        headlines and text are nobody else's to read."""
+        if not request.user.is_superuser:
+            raise PermissionDenied
+        return super().recoverlist_view(request, extra_context)
+
+    def recover_view(self, request, version_id, extra_context=None):
+        """Recovering a deleted story: superusers only, as its list."""
+        if not request.user.is_superuser:
+            raise PermissionDenied
+        return super().recover_view(request, version_id, extra_context)
 
     def _version_or_404(self, versions, version_id):
         if not (version_id or "").isdigit():

@@ -3,11 +3,14 @@
 The one home of the body format (README "Story bodies"). A body is HTML made of
 
     blocks   <p> <h2> <h3> <ul>/<ol> with <li> <blockquote>
-    inline   <strong> <em> <a href title> <br> <img src alt>
+    inline   <strong> <em> <a href title> <br>
+    photos   <img data-photo src alt>, a block of its own (in the body, a quote or a list item)
 
-with links to http, https and mailto addresses only (external ones get `rel="noopener noreferrer"`)
-and images only from our own photo library (a `src` under MEDIA_URL). No other tag, attribute,
-style, class, event handler or comment survives.
+with links to http, https and mailto addresses only (external ones get `rel="noopener noreferrer"`).
+A photo is a reference to a photo of our library: `data-photo` is its id (digits only); `src` (only
+under MEDIA_URL) and `alt` are what the editor showed when it was placed, for the editor alone: the
+page draws the photo from its row (`place_photos`, articles/body_photos.py). No other tag,
+attribute, style, class, event handler or comment survives.
 
 - `clean_body_html(value)` makes any value (what the editor posts, a plain-text body from before
   the rich format, hostile HTML) into that subset; the story's save and the page both call it.
@@ -15,13 +18,16 @@ style, class, event handler or comment survives.
   between paragraphs, single line breaks inside one) to the format and back (data migration 0019,
   the story-page importer).
 - `body_text(value)` is the body as plain text, blocks separated by blank lines: what feeds, search,
-  summaries, JSON-LD and the revisions diff read.
+  summaries, JSON-LD and the revisions diff read. Photos have no text there (the diff names them).
+- `photo_ids(value)` are the ids of the photos a body places; `place_photos(cleaned, figure)` puts
+  markup of the caller's (the figure) where each one stands.
 
 Cleaning is nh3 (the Rust `ammonia` sanitiser over the html5ever parser, the browsers' own parsing
 algorithm) twice around a small tree pass of ours: nh3 first reads whatever came in into well-formed
 HTML of a few more tags than the subset; our pass maps those onto the subset (h1 → h2, div → block),
-wraps loose text in paragraphs, drops empty blocks, images from elsewhere and links without an
-address, and sets `rel`; nh3 then has the last word with the subset alone.
+wraps loose text in paragraphs, moves a photo out of the paragraph (heading, link…) it stands in,
+drops empty blocks, images that are no photo of the library and links without an address, and sets
+`rel`; nh3 then has the last word with the subset alone.
 """
 
 import functools
@@ -39,8 +45,10 @@ from .text import is_invisible
 
 # The format: block elements, and inline (phrasing) elements.
 BLOCK_TAGS = frozenset({"p", "h2", "h3", "ul", "ol", "li", "blockquote"})
-INLINE_TAGS = frozenset({"strong", "em", "a", "br", "img"})
-ALLOWED_TAGS = BLOCK_TAGS | INLINE_TAGS
+INLINE_TAGS = frozenset({"strong", "em", "a", "br"})
+# A photo placed in the body: a block of its own, so that its figure never ends up inside a <p>.
+PHOTO_TAG = "img"
+ALLOWED_TAGS = BLOCK_TAGS | INLINE_TAGS | {PHOTO_TAG}
 URL_SCHEMES = frozenset({"http", "https", "mailto"})
 # The one value `rel` may have, set by us on links that leave the site (see `is_external_link`).
 EXTERNAL_REL = "noopener noreferrer"
@@ -130,10 +138,16 @@ DROPPED_WITH_CONTENT = {
     "math",
 }
 
+# A photo's id in `data-photo`: ASCII digits only (`\d` would take other scripts' digits too), no more
+# than a 64-bit primary key holds.
+PHOTO_ID = re.compile(r"[0-9]{1,18}")
+# A photo of a cleaned body, as this module writes it: `data-photo` first (nh3 keeps the order).
+PLACED_PHOTO = re.compile(r'<img data-photo="([0-9]+)"[^>]*>')
+
 _READER = nh3.Cleaner(
     tags=set(ALLOWED_TAGS | set(RENAMED_TAGS) | BREAKING_TAGS),
     clean_content_tags=DROPPED_WITH_CONTENT,
-    attributes={"a": {"href", "title"}, "img": {"src", "alt"}},
+    attributes={"a": {"href", "title"}, "img": {"data-photo", "src", "alt"}},
     url_schemes=set(URL_SCHEMES),
     link_rel=None,
     strip_comments=True,
@@ -141,7 +155,7 @@ _READER = nh3.Cleaner(
 _FINISHER = nh3.Cleaner(
     tags=set(ALLOWED_TAGS),
     clean_content_tags=DROPPED_WITH_CONTENT,
-    attributes={"a": {"href", "title"}, "img": {"src", "alt"}},
+    attributes={"a": {"href", "title"}, "img": {"data-photo", "src", "alt"}},
     tag_attribute_values={"a": {"rel": {EXTERNAL_REL}}},
     url_schemes=set(URL_SCHEMES),
     link_rel=None,
@@ -242,6 +256,16 @@ def is_library_image(src, media_url):
     path = unquote(parts.path)
     base = media.path if media.path.endswith("/") else media.path + "/"
     return path.startswith(base) and len(path) > len(base) and posixpath.normpath(path) == path and "\\" not in path
+
+
+def photo_id_of(value):
+    """The photo id (int) a `data-photo` value (str or None) names, or None when it names none.
+
+    1 to 18 ASCII digits, not all zeros: "12" and "012" are photo 12; "1e3", "١٢", " 12", "-1" are none.
+    """
+    if value is None or not PHOTO_ID.fullmatch(value) or int(value) == 0:
+        return None
+    return int(value)
 
 
 def is_external_link(href, own_host):
@@ -368,6 +392,29 @@ class _BodyBuilder(_SerialisedReader):
             self.stack[-1].parts.append(markup)
             self.stack[-1].visible = self.stack[-1].visible or visible
 
+    def place_photo(self, attributes):
+        """A photo of the library (`data-photo`), as a block: the paragraph, heading, link or emphasis it
+        stands in ends before it and goes on after it. An image naming no photo is dropped."""
+        photo_id = photo_id_of(attributes.get("data-photo"))
+        if photo_id is None:
+            return
+        src = attributes.get("src") or ""
+        markup = photo_reference(
+            photo_id, src if is_library_image(src, self.media_url) else "", attributes.get("alt") or ""
+        )
+        left = []  # the elements the photo stood in, innermost first, to open again after it
+        while self.model() != "flow":
+            if not self.stack[-1].implicit:
+                left.append(self.stack[-1])
+            self.close_frame()
+        self.stack[-1].parts.append(markup)
+        self.stack[-1].visible = True
+        for frame in reversed(left):
+            # Emphasis that stood in an implicit paragraph opens a new one (make_room).
+            again = self.push(_Frame(frame.tag, frame.attributes)) if self.make_room(frame.tag) else None
+            # Its end tag, still to come, now ends the part after the photo.
+            self.opened = [again if item is frame else item for item in self.opened]
+
     # --- the serialised HTML's events ----------------------------------------------------------
 
     def handle_starttag(self, tag, attrs):
@@ -381,11 +428,8 @@ class _BodyBuilder(_SerialisedReader):
         if tag == "br":
             self.emit_inline("<br>", False)
             return
-        if tag == "img":
-            src = attributes.get("src") or ""
-            if is_library_image(src, self.media_url):
-                alt = html.escape(attributes.get("alt") or "", quote=True)
-                self.emit_inline(f'<img src="{html.escape(src, quote=True)}" alt="{alt}">', True)
+        if tag == PHOTO_TAG:
+            self.place_photo(attributes)
             return
         # A link inside a link (the parser builds one around a misplaced table): its text joins the outer link.
         nested_link = tag == "a" and any(frame.tag == "a" for frame in self.stack)
@@ -432,9 +476,11 @@ class _BodyBuilder(_SerialisedReader):
 class _TextExtractor(_SerialisedReader):
     """The text of a cleaned body: blocks, and the lines of each block (see `body_text`)."""
 
-    def __init__(self, collapse, photo_label):
+    def __init__(self, collapse, photo_label, photo_words=()):
         # photo_label: None for plain text; the word shown for a photo when showing markup.
+        # photo_words: (photo id, what names it) pairs, for those shown.
         self.collapse, self.show_markup, self.photo_label = collapse, photo_label is not None, photo_label
+        self.photo_words = dict(photo_words)
         self.blocks, self.lines, self.line = [], [], []
         self.prefixes = []  # what each open list or quote puts before its lines, when showing markup
         self.numbers = []  # the next number of each open ordered list (None for a bullet list)
@@ -481,8 +527,14 @@ class _TextExtractor(_SerialisedReader):
                 self.marker = "#" * int(tag[1]) + " "
         elif tag == "a" and self.show_markup:
             self.link = attributes.get("href")
-        elif tag == "img" and self.show_markup:
-            self.line.append(f"[{self.photo_label}: {attributes.get('alt') or ''}]")
+        elif tag == PHOTO_TAG and self.show_markup:
+            photo_id = photo_id_of(attributes.get("data-photo"))
+            words = self.photo_words.get(photo_id) or attributes.get("alt") or ""
+            self.end_block()  # a block of its own
+            self.line.append(
+                f"[{self.photo_label} {photo_id}: {words}]" if words else f"[{self.photo_label} {photo_id}]"
+            )
+            self.end_block()
 
     def handle_endtag(self, tag):
         if tag in BLOCK_TAGS:
@@ -504,22 +556,27 @@ class _TextExtractor(_SerialisedReader):
 
 
 @functools.lru_cache(maxsize=512)
-def _text(cleaned, collapse, photo_label):
-    extractor = _TextExtractor(collapse, photo_label)
+def _text(cleaned, collapse, photo_label, photo_words=()):
+    extractor = _TextExtractor(collapse, photo_label, photo_words)
     extractor.feed(cleaned)
     return extractor.text()
 
 
-def body_text(value, show_markup=False):
+def body_text(value, show_markup=False, photo_words=None):
     """The body `value` (any body value, as `clean_body_html` takes) as plain text (str).
 
     Blocks (paragraphs, subheadings, list items, quoted paragraphs) are separated by a blank line,
-    line breaks kept; white space runs as one space, as a browser shows it; no markup. What feeds,
-    search, excerpts, summaries and JSON-LD read. With `show_markup` (the revisions diff, read by
-    editors), subheadings start with `## ` / `### `, list items with `• ` or their number, quoted
-    lines with `> `, a link's address follows its text in <…>, a photo shows as [photo: its alt text].
+    line breaks kept; white space runs as one space, as a browser shows it; no markup, and nothing
+    of its photos. What feeds, search, excerpts, summaries and JSON-LD read. With `show_markup` (the
+    revisions diff, read by editors), subheadings start with `## ` / `### `, list items with `• ` or
+    their number, quoted lines with `> `, a link's address follows its text in <…>, and a photo is a
+    block "[photo 12: words]": `photo_words` ({photo id: str}, e.g. its caption) names it, else the
+    alternative text it was placed with.
     """
-    return _text(clean_body_html(value), True, _("photo") if show_markup else None)
+    if not show_markup:
+        return _text(clean_body_html(value), True, None)
+    words = tuple(sorted((photo_words or {}).items()))
+    return _text(clean_body_html(value), True, _("photo"), words)
 
 
 def html_to_paragraphs(value):
@@ -540,38 +597,79 @@ def has_body_text(value):
 def body_problems(value):
     """What the story form refuses in a submitted body (str): a list of messages, [] when it is fine.
 
-    Images from outside our photo library (cleaning would drop them silently) and more markup than
-    `MAX_NESTABLE_TAGS`. Plain text is never refused.
+    Images that are not a photo of our library placed with the editor's "Insert photo" (cleaning would
+    drop them silently: one from elsewhere, one copied from a page of ours), and more markup than
+    `MAX_NESTABLE_TAGS`. Plain text is never refused. Whether each photo is still in the library
+    is the form's question (it needs the database).
     """
     if not value or is_plain_text_body(value):
         return []
     if has_too_much_markup(value):
         return [_("This text has too much markup (more than %(count)d elements).") % {"count": MAX_NESTABLE_TAGS}]
     media_url = settings.MEDIA_URL or ""
-    foreign = [src for src in image_sources(value) if not is_library_image(src, media_url)]
-    return [
-        _("Only photos from our photo library can be in a story: %(address)s is not one of them.") % {"address": src}
-        for src in foreign
-    ]
+    problems = []
+    for src, photo in images_as_sent(value):
+        if photo_id_of(photo) is not None:
+            continue  # a photo of the library: the page draws it from its row, whatever `src` says
+        if not is_library_image(src, media_url):
+            problems.append(
+                _("Only photos from our photo library can be in a story: %(address)s is not one of them.")
+                % {"address": src}
+            )
+        else:
+            problems.append(
+                _("The image %(address)s is not placed from the photo library: remove it and use “Insert photo”.")
+                % {"address": src}
+            )
+    return problems
 
 
-def image_sources(value):
-    """The `src` of every image in `value` (HTML as sent, str), whatever its address: for messages only.
+def images_as_sent(value):
+    """(`src`, `data-photo`) of every image in `value` (HTML as sent, str), "" for a missing one: for messages only.
 
     Python's own tokeniser (html.parser) on the text as sent: nh3 would drop the addresses worth
     naming (`data:`, `javascript:`).
     """
-    sources = []
+    images = []
 
     class Finder(HTMLParser):
         def handle_starttag(self, tag, attrs):
             if tag == "img":
-                sources.append(dict(attrs).get("src") or "")
+                attributes = dict(attrs)
+                images.append((attributes.get("src") or "", attributes.get("data-photo") or ""))
 
     finder = Finder(convert_charrefs=True)
     finder.feed(value)
     finder.close()
-    return sources
+    return images
+
+
+def photo_ids(value):
+    """The ids (int) of the photos the body `value` (any body value) places, in body order, repeats included."""
+    return [int(found) for found in PLACED_PHOTO.findall(clean_body_html(value))]
+
+
+def place_photos(cleaned, figure):
+    """The cleaned body `cleaned` (str, from `clean_body_html`) with each photo replaced by `figure(photo_id)`.
+
+    `figure` takes the photo's id (int) and returns the markup to put there (str; "" to put nothing),
+    or None to leave that photo's reference as it is. nh3 escapes `<` and `>` in text and attribute
+    values, so the pattern meets the body's own photos only. Returns a str: whoever marks it safe
+    answers for what `figure` returned.
+    """
+
+    def replaced(match):
+        markup = figure(int(match.group(1)))
+        return match.group(0) if markup is None else markup
+
+    return PLACED_PHOTO.sub(replaced, cleaned)
+
+
+def photo_reference(photo_id, src="", alt=""):
+    """The body format's reference to photo `photo_id` (int): `<img data-photo src alt>` (str), `src`
+    left out when empty, values escaped. What the editor inserts; `clean_body_html` keeps it as it is."""
+    source = f' src="{html.escape(src, quote=True)}"' if src else ""
+    return f'<{PHOTO_TAG} data-photo="{int(photo_id)}"{source} alt="{html.escape(alt, quote=True)}">'
 
 
 HEADING_TAG = re.compile(r"<(/?)h([23])>")

@@ -17,7 +17,17 @@ from django.views.generic import DetailView, ListView
 from resilience.outages import is_database_outage
 
 from . import page_cache, search
-from .models import Correction, FrontPagePin, Hashtag, Outlet, Section, Story, hashtag_slug, name_slug
+from .models import (
+    Correction,
+    FrontPagePin,
+    Hashtag,
+    Outlet,
+    Section,
+    Story,
+    hashtag_slug,
+    name_slug,
+    pinned_stories,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -50,8 +60,8 @@ class FrontPageView(StoryListView):
 
     def get(self, request, *args, **kwargs):
         pins = list(FrontPagePin.objects.showing())
-        self.lead = [pin.story for pin in pins if pin.slot == FrontPagePin.Slot.LEAD][:1]
-        self.featured = [pin.story for pin in pins if pin.slot == FrontPagePin.Slot.FEATURED][
+        self.lead = pinned_stories(pin for pin in pins if pin.slot == FrontPagePin.Slot.LEAD)[:1]
+        self.featured = pinned_stories(pin for pin in pins if pin.slot == FrontPagePin.Slot.FEATURED)[
             : settings.NEWSROOM_FEATURED_STORIES
         ]
         return super().get(request, *args, **kwargs)

@@ -1,13 +1,18 @@
-"""The moderation queue in Django admin, pending counts on the story list, and the e-mail tasks."""
+"""The moderation queue in Django admin, pending counts and the pre-moderation switch on stories, and
+the e-mail tasks. Commenters, the block and hold lists and the site-wide switch: `moderation_admin`."""
 
+from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Case, Count, IntegerField, Q, Value, When
+from django.db.models import Case, Count, IntegerField, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce
+from django.http import QueryDict
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -17,7 +22,8 @@ from django_tasks_db.models import DBTaskResult
 from articles.admin import CleanTextAdminMixin, StoryAdmin
 from articles.models import Story
 
-from .models import Comment, CommentReport, ModerationLogEntry
+from . import moderation_admin  # noqa: F401 - registers commenters, the lists and the site-wide switch
+from .models import Comment, CommentReport, ModerationLogEntry, StoryModeration
 from .status import change_status
 
 # Actions a moderator can take: (status it sets, label, past tense for the message).
@@ -27,6 +33,26 @@ MODERATION_ACTIONS = {
     "remove": (Comment.Status.REMOVED, _("Remove"), _("removed")),
     "hold": (Comment.Status.PENDING, _("Hold for moderation"), _("held for moderation")),
 }
+
+
+# The one-click buttons of each row of the queue: (action, label, key in moderation_queue.js, accessible name).
+ROW_ACTIONS = [
+    ("approve", _("Approve"), "a", _("Approve the comment by %(name)s")),
+    ("spam", _("Spam"), "s", _("Mark the comment by %(name)s as spam")),
+]
+COUNTED_STATUSES = [Comment.Status.APPROVED, Comment.Status.PENDING, Comment.Status.SPAM, Comment.Status.REMOVED]
+
+
+def commenter_count(status):
+    """How many comments of the row's commenter have `status`: a subquery, so the queue stays one query."""
+    counted = (
+        Comment.objects.filter(commenter=OuterRef("commenter"), status=status)
+        .order_by()
+        .values("commenter")
+        .annotate(count=Count("pk"))
+        .values("count")[:1]
+    )
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
 
 PENDING_FIRST = Case(
@@ -75,9 +101,25 @@ class HeldByRuleFilter(admin.SimpleListFilter):
 
 @admin.register(Comment)
 class CommentAdmin(CleanTextAdminMixin, admin.ModelAdmin):
-    list_display = ["excerpt", "author_name", "story_link", "status", "rule", "report_count", "created_at"]
+    """The queue. Each row carries what a moderator decides on: the comment and the one it answers,
+    the story, the rule and its reason, the commenter's record, and one-click Approve and Spam
+    buttons (keys A and S in `static/js/moderation_queue.js`). One query for the rows, whatever
+    their number: the parent, story and commenter are joined, the commenter's counts subqueries."""
+
+    list_display = [
+        "excerpt",
+        "in_reply_to",
+        "author_name",
+        "story_link",
+        "status",
+        "rule",
+        "why",
+        "report_count",
+        "created_at",
+    ]
     list_filter = ["status", ("story", admin.RelatedOnlyFieldListFilter), "created_at", HeldByRuleFilter]
-    list_select_related = ["story"]
+    list_select_related = ["story", "parent", "commenter"]
+    change_list_template = "admin/comments/comment/change_list.html"
     search_fields = ["text", "author_name", "author_email", "ip_address"]
     date_hierarchy = "created_at"
     actions = ["approve", "mark_spam", "remove", "hold"]
@@ -85,6 +127,7 @@ class CommentAdmin(CleanTextAdminMixin, admin.ModelAdmin):
     class Media:
         # Clips what a reader's text draws outside its cell (stacked combining marks).
         css = {"all": ["css/admin.css"]}
+        js = ["js/moderation_queue.js"]
 
     inlines = [ModerationLogInline, ReportInline]
     fields = [
@@ -105,6 +148,22 @@ class CommentAdmin(CleanTextAdminMixin, admin.ModelAdmin):
     # Only what the commenter wrote may be corrected; status changes go through the logged actions.
     readonly_fields = [name for name in fields if name not in ("author_name", "author_url", "text")]
     list_per_page = 50
+
+    def get_queryset(self, request):
+        counts = {f"commenter_{status}": commenter_count(status) for status in COUNTED_STATUSES}
+        return super().get_queryset(request).annotate(**counts)
+
+    def get_list_display(self, request):
+        """The columns; the commenter's record links to their page for those who may open it, and the
+        one-click buttons are there for those who may moderate (each needs the request: made per request)."""
+        columns = list(super().get_list_display(request))
+        columns.insert(
+            columns.index("author_name") + 1, commenter_column(request.user.has_perm("comments.view_commenter"))
+        )
+        if self.has_moderate_permission(request):
+            # Beside the comment, where the eye is, not past the edge of a narrow screen.
+            columns.insert(columns.index("excerpt") + 1, moderate_buttons_column(request.get_full_path()))
+        return columns
 
     def get_ordering(self, request):
         # The queue: comments waiting for a moderator first, newest first within each group.
@@ -134,6 +193,28 @@ class CommentAdmin(CleanTextAdminMixin, admin.ModelAdmin):
     @admin.display(description=_("comment"))
     def excerpt(self, comment):
         return Truncator(comment.text).chars(80)
+
+    @admin.display(description=_("in reply to"))
+    def in_reply_to(self, comment):
+        if comment.parent is None:
+            return "–"
+        return format_html(
+            '<span class="queue-parent"><bdi>{}</bdi>: {}</span>',
+            comment.parent.author_name,
+            Truncator(comment.parent.text).chars(60),
+        )
+
+    @admin.display(description=_("why"))
+    def why(self, comment):
+        """The rule's reason for the moderators, and what the author was told, if anything."""
+        if not comment.public_reason:
+            return Truncator(comment.reason).chars(120)
+        return format_html(
+            '{}<br><span class="queue-told">{} {}</span>',
+            Truncator(comment.reason).chars(120),
+            _("Told:"),
+            Truncator(comment.public_reason).chars(120),
+        )
 
     @admin.display(description=_("story"), ordering="story__headline")
     def story_link(self, comment):
@@ -180,7 +261,8 @@ class CommentAdmin(CleanTextAdminMixin, admin.ModelAdmin):
         ]
 
     def moderate_view(self, request, pk, action):
-        """One comment, one action: the e-mail's links land here. GET asks, POST does it."""
+        """One comment, one action: the e-mail's links and the queue's buttons land here. GET asks,
+        POST does it, then goes back to `?next=` (a queue address) or to the pending comments."""
         if action not in MODERATION_ACTIONS:
             raise PermissionDenied
         if not self.has_moderate_permission(request):
@@ -192,7 +274,7 @@ class CommentAdmin(CleanTextAdminMixin, admin.ModelAdmin):
                 self.message_user(request, _("The comment was %(done)s.") % {"done": done}, messages.SUCCESS)
             else:
                 self.message_user(request, _("The comment was already %(done)s.") % {"done": done}, messages.INFO)
-            return redirect(reverse("admin:comments_comment_changelist") + "?status__exact=pending")
+            return redirect(self.queue_address(request))
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
@@ -201,6 +283,72 @@ class CommentAdmin(CleanTextAdminMixin, admin.ModelAdmin):
             "title": _("%(action)s this comment?") % {"action": label},
         }
         return TemplateResponse(request, "admin/comments/comment/moderate.html", context)
+
+    def queue_address(self, request):
+        """Where a moderation POST goes back to: `next` if it is a queue address, else the pending comments."""
+        queue = reverse("admin:comments_comment_changelist")
+        wanted = request.GET.get("next", "")
+        if wanted.startswith(queue) and url_has_allowed_host_and_scheme(wanted, allowed_hosts={request.get_host()}):
+            return wanted
+        return queue + "?status__exact=pending"
+
+
+def commenter_column(may_open):
+    """The queue's column of the commenter's record: standing and counts by status, linked to their page
+    when `may_open` (the user may view commenters)."""
+
+    @admin.display(description=_("commenter's record"))
+    def commenter_record(comment):
+        if comment.commenter_id is None:
+            return "–"
+        parts = [
+            (count, label)
+            for count, label in [
+                (comment.commenter_approved, _("approved")),
+                (comment.commenter_pending, _("pending")),
+                (comment.commenter_spam, _("spam")),
+                (comment.commenter_removed, _("removed")),
+            ]
+            if count
+        ]
+        counts = format_html_join(" · ", "{} {}", parts)
+        standing = comment.commenter.get_standing_display() if comment.commenter.standing else ""
+        record = format_html("<strong>{}</strong> {}", standing, counts) if standing else counts
+        if not may_open:
+            return record
+        url = reverse("admin:comments_commenter_change", args=[comment.commenter_id])
+        return format_html('<a href="{}">{}</a>', url, record)
+
+    return commenter_record
+
+
+def moderate_buttons_column(queue_address):
+    """The queue's one-click buttons. They submit the changelist form (which carries the CSRF token) to
+    the moderate view with `formaction`: a form inside the changelist form would not be valid HTML."""
+
+    @admin.display(description=_("moderate"))
+    def moderate_buttons(comment):
+        buttons = []
+        for action, label, key, description in ROW_ACTIONS:
+            if comment.status == MODERATION_ACTIONS[action][0]:
+                continue
+            url = reverse("admin:comments_comment_moderate", args=[comment.pk, action])
+            buttons.append(
+                (
+                    f"{url}?{QueryDict.fromkeys(['next'], queue_address).urlencode()}",
+                    key,
+                    description % {"name": comment.author_name},
+                    label,
+                )
+            )
+        return format_html_join(
+            " ",
+            '<button type="submit" class="button queue-button" formaction="{}" formmethod="post" '
+            'data-queue-key="{}" aria-label="{}">{}</button>',
+            buttons,
+        )
+
+    return moderate_buttons
 
 
 admin.site.unregister(Story)
@@ -211,6 +359,36 @@ class StoryWithCommentsAdmin(StoryAdmin):
     """The story list, with how many comments of each story wait for a moderator."""
 
     list_display = [*StoryAdmin.list_display, "pending_comments"]
+    premoderation_field = "premoderate_comments"
+
+    def may_switch_premoderation(self, request):
+        return request.user.has_perm("comments.change_storymoderation")
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        """The story form, with "pre-moderate comments" for those who may switch it."""
+        if self.may_switch_premoderation(request):
+            kwargs["form"] = with_premoderation_switch(kwargs.get("form", self.form))
+        return super().get_form(request, obj, change=change, **kwargs)
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = [
+            (name, {**options, "fields": list(options["fields"])})
+            for name, options in super().get_fieldsets(request, obj)
+        ]
+        if self.may_switch_premoderation(request):
+            for _name, options in fieldsets:
+                if "comments_enabled" in options["fields"]:
+                    position = options["fields"].index("comments_enabled") + 1
+                    options["fields"].insert(position, self.premoderation_field)
+        return fieldsets
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if self.premoderation_field in form.changed_data:
+            StoryModeration.objects.update_or_create(
+                story=obj,
+                defaults={"premoderate": form.cleaned_data[self.premoderation_field], "changed_by": request.user},
+            )
 
     def get_queryset(self, request):
         return (
@@ -228,6 +406,30 @@ class StoryWithCommentsAdmin(StoryAdmin):
             return 0
         url = reverse("admin:comments_comment_changelist") + f"?status__exact=pending&story__id__exact={story.pk}"
         return format_html('<a href="{}">{}</a>', url, story.pending_count)
+
+
+def with_premoderation_switch(base):
+    """A subclass of the story form class `base` with the story's pre-moderation switch (StoryModeration)."""
+
+    class PremoderationSwitchForm(base):
+        premoderate_comments = forms.BooleanField(
+            label=_("Pre-moderate comments"),
+            required=False,
+            help_text=_(
+                "Every new comment on this story waits for a moderator: court cases, elections, tragedies. "
+                "Its author is told so."
+            ),
+        )
+
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            if self.instance.pk is not None:
+                self.fields["premoderate_comments"].initial = StoryModeration.objects.filter(
+                    story=self.instance, premoderate=True
+                ).exists()
+
+    PremoderationSwitchForm.__name__ = base.__name__
+    return PremoderationSwitchForm
 
 
 admin.site.unregister(DBTaskResult)

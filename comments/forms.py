@@ -54,6 +54,14 @@ class CommentForm(CleanTextFormMixin, forms.Form):
     remember = forms.BooleanField(
         label=_("Save my name, email, and website in this browser for the next time I comment."), required=False
     )
+    notify = forms.BooleanField(
+        label=_("Tell me when someone replies"),
+        required=False,
+        help_text=_(
+            "Replies in this conversation by e-mail, gathered into one message, and a note when your comment "
+            "is published. We first e-mail you a link to confirm your address; every e-mail has a link to stop them."
+        ),
+    )
     parent = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=1)
     token = forms.CharField(
         widget=forms.HiddenInput,
@@ -83,6 +91,7 @@ class CommentForm(CleanTextFormMixin, forms.Form):
             Field("author_email"),
             Field("author_url"),
             Field("remember"),
+            Field("notify"),
             Field("parent"),
             Field("token"),
             Div(Field("fax_number"), css_class="comment-trap", aria_hidden="true"),

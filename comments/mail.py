@@ -27,7 +27,7 @@ class MailNotSent(Exception):
     """The last attempt at a message failed: nothing will try it again."""
 
 
-def enqueue_with_transaction(task, *args):
+def enqueue_with_transaction(task, *args, run_after=None):
     """Enqueue `task` (a django-tasks Task) with `args` as part of the current transaction.
 
     The database queue writes the task's row inside this transaction: the task exists exactly
@@ -35,7 +35,12 @@ def enqueue_with_transaction(task, *args):
     waits for the one lock). Another backend (Redis) could run the task before the commit, so
     there it is enqueued once the transaction commits; `robust`: a queue that cannot be reached
     is logged and the commit stands. The immediate backend of the tests takes that path too.
+
+    `run_after` (an aware datetime, or None for now): the task waits until then on a backend
+    that can run a task later (`supports_defer`); one that cannot (immediate) runs it at once.
     """
+    if run_after is not None and task.get_backend().supports_defer:
+        task = task.using(run_after=run_after)
     if isinstance(task.get_backend(), DatabaseBackend):
         task.enqueue(*args)
     else:

@@ -1,4 +1,5 @@
-"""Comments on stories, the reports readers file, and the moderation log."""
+"""Comments on stories, the reports readers file, the moderation log, and what the moderation rules
+read from the database: commenters and their standing, the block and hold lists, the switches."""
 
 import hashlib
 
@@ -10,6 +11,9 @@ from django.utils.translation import gettext_lazy as _
 
 from articles.models import HttpURLField, Story, http_url_constraint
 from articles.text import comparable_text, isolate_bidi
+
+from .emails import email_key
+from .moderation import standing_in_force
 
 
 def text_fingerprint(text):
@@ -65,12 +69,33 @@ class Comment(models.Model):
     created_at = models.DateTimeField(_("posted"), db_index=True)
     ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
     user_agent = models.CharField(_("user agent"), max_length=500, blank=True)
+    commenter = models.ForeignKey(
+        "Commenter",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="comments",
+        verbose_name=_("commenter"),
+        db_index=False,  # the (commenter, status) index below serves lookups by commenter
+    )
+    public_reason = models.CharField(
+        _("reason given to the author"),
+        max_length=200,
+        blank=True,
+        help_text=_("What the rule that held or refused the comment told its author."),
+    )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     report_count = models.PositiveIntegerField(_("reports"), default=0)
     source_number = models.PositiveIntegerField(
         null=True, blank=True, editable=False, help_text=_("Its number on an imported story page.")
+    )
+    notify_author = models.BooleanField(
+        _("notify the author"),
+        default=False,
+        editable=False,
+        help_text=_("The author ticked “Tell me when someone replies” (comments/subscriptions.py)."),
     )
 
     objects = CommentQuerySet.as_manager()
@@ -96,6 +121,7 @@ class Comment(models.Model):
         indexes = [
             models.Index(fields=["story", "status", "created_at"], name="comment_listing_idx"),
             models.Index(fields=["ip_address", "created_at"], name="comment_ip_idx"),
+            models.Index(fields=["commenter", "status"], name="comment_commenter_idx"),
         ]
 
     def __str__(self):
@@ -104,6 +130,8 @@ class Comment(models.Model):
 
     def save(self, *args, **kwargs):
         self.fingerprint = text_fingerprint(self.text)
+        if self.commenter_id is None and self.author_email:
+            self.commenter = Commenter.objects.for_address(self.author_email)
         if self.parent_id and self.thread_id is None:
             self.thread_id = self.parent.thread_id or self.parent_id
             self.depth = self.parent.depth + 1
@@ -240,3 +268,279 @@ class ImportedComment(models.Model):
 
     def __str__(self):
         return f"{self.site}: comment {self.wordpress_id}"
+
+
+class Subscriber(models.Model):
+    """An e-mail address that asked for reply notifications (comments/subscriptions.py).
+
+    One row per address as `comparable_text` sees it (`address_key`, a SHA-256 of that form): the
+    address itself is kept only to send to. Nothing is mailed to it before `confirmed_at` (double
+    opt-in); unsubscribing clears `confirmed_at` and deletes its thread subscriptions.
+    """
+
+    email = models.EmailField(_("email"), max_length=254)
+    address_key = models.CharField(max_length=64, unique=True, editable=False)
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES)
+    # The unsubscribe link's secret, and inside the signed confirmation link: never changes.
+    token = models.CharField(max_length=43, unique=True, editable=False)
+    created_at = models.DateTimeField(_("asked"), auto_now_add=True)
+    confirmation_sent_at = models.DateTimeField(_("confirmation e-mailed"), null=True, blank=True)
+    confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
+    unsubscribed_at = models.DateTimeField(_("unsubscribed"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notification subscriber")
+        verbose_name_plural = _("notification subscribers")
+
+    def __str__(self):
+        return self.email
+
+    @property
+    def is_confirmed(self):
+        return self.confirmed_at is not None
+
+
+class ThreadSubscription(models.Model):
+    """A subscriber follows one thread: the replies approved in it are e-mailed, batched."""
+
+    subscriber = models.ForeignKey(Subscriber, on_delete=models.CASCADE, related_name="threads")
+    thread = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    # Set while a mail of replies waits for its time (a task is queued); empty when none waits.
+    mail_due_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("thread subscription")
+        constraints = [
+            models.UniqueConstraint(fields=["subscriber", "thread"], name="one_subscription_per_thread"),
+        ]
+
+    def __str__(self):
+        return f"{self.subscriber_id} → thread {self.thread_id}"
+
+
+class QueuedReply(models.Model):
+    """An approved reply waiting for the next mail to one thread subscription; deleted once mailed."""
+
+    subscription = models.ForeignKey(ThreadSubscription, on_delete=models.CASCADE, related_name="queued")
+    reply = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        verbose_name = _("queued reply")
+        constraints = [
+            models.UniqueConstraint(fields=["subscription", "reply"], name="one_queued_copy_of_a_reply"),
+        ]
+
+    def __str__(self):
+        return f"reply {self.reply_id} for {self.subscription_id}"
+
+
+class CommenterQuerySet(models.QuerySet):
+    def for_address(self, address):
+        """The Commenter of the e-mail `address` (a str, as typed), made when it has none yet."""
+        commenter, _created = self.get_or_create(email=Commenter.key_for(address))
+        return commenter
+
+    def with_counts(self):
+        """Each commenter with `approved_count`, `pending_count`, `spam_count`, `removed_count` and
+        `last_comment_at` (one query, grouped)."""
+        counts = {
+            f"{status}_count": models.Count("comments", filter=models.Q(comments__status=status))
+            for status in Comment.Status.values
+        }
+        return self.annotate(**counts, last_comment_at=models.Max("comments__created_at"))
+
+
+class Commenter(models.Model):
+    """One e-mail address that has commented, as the rules compare it, and a moderator's standing for it.
+
+    `email` is `comments.emails.email_key` of the address (plus-addressing, quotes, case and IDN
+    spellings are one commenter); each comment points here. The standing (trusted, always held,
+    blocked) holds until `standing_until` (None: until a moderator changes it). It changes only
+    through `comments.commenters.set_standing`, which logs each change (StandingChange).
+    """
+
+    class Standing(models.TextChoices):
+        NONE = "", _("None: the rules decide")
+        TRUSTED = "trusted", _("Trusted: always approve")
+        HELD = "held", _("Always hold for a moderator")
+        BLOCKED = "blocked", _("Blocked: new comments are spam")
+
+    email = models.CharField(
+        _("e-mail address"),
+        max_length=320,
+        unique=True,
+        help_text=_("As the rules compare it: lower case, without a +tag, quotes or Punycode."),
+    )
+    standing = models.CharField(_("standing"), max_length=10, choices=Standing.choices, blank=True, default="")
+    standing_until = models.DateTimeField(_("until"), null=True, blank=True)
+    standing_reason = models.CharField(_("reason"), max_length=300, blank=True)
+    public_reason = models.CharField(_("reason told to the commenter"), max_length=200, blank=True)
+    standing_changed_at = models.DateTimeField(_("standing changed"), null=True, blank=True)
+    standing_changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    objects = CommenterQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["email"]
+        verbose_name = _("commenter")
+        verbose_name_plural = _("commenters")
+
+    def __str__(self):
+        return isolate_bidi(self.email)
+
+    @staticmethod
+    def key_for(address):
+        """The `email` a commenter with this address (str) has."""
+        return email_key(address)[: Commenter._meta.get_field("email").max_length]
+
+    def standing_in_force(self, now):
+        """The standing at `now` (aware): "" once `standing_until` has passed (`moderation.standing_in_force`)."""
+        return standing_in_force(self.standing, self.standing_until, now)
+
+
+class StandingChange(models.Model):
+    """One change of a commenter's standing: who, when, to what, until when and why. Append-only."""
+
+    commenter = models.ForeignKey(
+        Commenter, on_delete=models.PROTECT, related_name="standing_changes", verbose_name=_("commenter")
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    standing = models.CharField(_("standing"), max_length=10, choices=Commenter.Standing.choices, blank=True)
+    standing_until = models.DateTimeField(_("until"), null=True, blank=True)
+    reason = models.CharField(_("reason"), max_length=300, blank=True)
+    public_reason = models.CharField(_("reason told to the commenter"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("change of standing")
+        verbose_name_plural = _("changes of standing")
+
+    def __str__(self):
+        return self.get_standing_display()
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValueError("The standing log is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("The standing log is append-only.")
+
+
+class ModerationListEntry(models.Model):
+    """One entry of the block list (comments are spam) or the hold list (comments wait for a moderator).
+
+    Read on every post through `comments.lists`, which caches them until one changes; the
+    environment's lists (NEWSROOM_COMMENTS_BLOCKED_*, _MODERATION_KEYWORDS) apply as well.
+    """
+
+    class Kind(models.TextChoices):
+        KEYWORD = "keyword", _("Keyword")
+        EMAIL = "email", _("E-mail address or @domain")
+        IP = "ip", _("IP address or network")
+
+    class Action(models.TextChoices):
+        BLOCK = "block", _("Block: the comment is spam")
+        HOLD = "hold", _("Hold for a moderator")
+
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    action = models.CharField(_("action"), max_length=10, choices=Action.choices)
+    value = models.CharField(
+        _("entry"),
+        max_length=254,
+        help_text=_(
+            "A keyword (whole words in English; press* or *press for longer ones), an address, "
+            "@domain, or an IP address or network such as 198.51.100.0/24."
+        ),
+    )
+    subdomains = models.BooleanField(
+        _("subdomains too"), default=True, help_text=_("For @domain: also every subdomain (@mx.spam.example).")
+    )
+    public_reason = models.CharField(
+        _("reason told to the commenter"),
+        max_length=200,
+        blank=True,
+        help_text=_("Shown to the author of a comment this entry refuses or holds. Empty: they are told nothing."),
+    )
+    note = models.CharField(_("note"), max_length=300, blank=True, help_text=_("Why, for the moderators."))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False
+    )
+    created_at = models.DateTimeField(_("added"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("changed"), auto_now=True)
+
+    class Meta:
+        ordering = ["kind", "value"]
+        verbose_name = _("block or hold list entry")
+        verbose_name_plural = _("block and hold lists")
+        constraints = [models.UniqueConstraint(fields=["kind", "action", "value"], name="one_list_entry_per_value")]
+
+    def __str__(self):
+        return isolate_bidi(self.value)
+
+    def clean(self):
+        """Refuse what cannot be an entry of its kind; keep an IP entry as its canonical network."""
+        from .lists import entry_problem, stored_value
+
+        if not self.kind or not self.value:
+            return
+        problem = entry_problem(self.kind, self.value)
+        if problem:
+            raise ValidationError({"value": problem})
+        self.value = stored_value(self.kind, self.value)
+
+
+class SiteModeration(models.Model):
+    """The site-wide switches of moderation: one row (id 1), made when first needed.
+
+    `lists_version` changes with every change of a list entry; `comments.lists` caches the lists
+    under it, so every process sees a change at its next post without a restart.
+    """
+
+    premoderate_all = models.BooleanField(
+        _("pre-moderate every comment"),
+        default=False,
+        help_text=_("Every new comment on the site waits for a moderator (staff excepted)."),
+    )
+    lists_version = models.CharField(max_length=32, blank=True, editable=False)
+    changed_at = models.DateTimeField(_("changed"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("site-wide moderation")
+        verbose_name_plural = _("site-wide moderation")
+        constraints = [models.CheckConstraint(condition=models.Q(id=1), name="one_site_moderation_row")]
+
+    def __str__(self):
+        return str(self._meta.verbose_name)
+
+
+class StoryModeration(models.Model):
+    """A story's own moderation switch: its comments all wait for a moderator (court cases, elections,
+    tragedies). Kept here so that `articles` needs nothing of comments."""
+
+    story = models.OneToOneField(
+        Story, on_delete=models.CASCADE, primary_key=True, related_name="comment_moderation", verbose_name=_("story")
+    )
+    premoderate = models.BooleanField(_("pre-moderate comments"), default=False)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    changed_at = models.DateTimeField(_("changed"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("story's moderation")
+        verbose_name_plural = _("stories' moderation")
+
+    def __str__(self):
+        return str(self.story)

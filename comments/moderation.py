@@ -2,12 +2,14 @@
 
 Pure: `decide_comment_status` takes plain values (the candidate, what is known of
 its author, the rules) and returns a `Decision`. No request, no database, no
-settings lookups inside, so every rule is tested with plain values. Views read
-the settings with `ModerationRules.from_settings()` and store the decision with
-the comment.
+settings lookups inside, so every rule is tested with plain values. The posting
+code gathers those values (`comments.lists` reads the block and hold lists and the
+site's switches from the database, `comments.commenters` the author's standing) and
+stores the decision with the comment.
 """
 
 import datetime as dt
+import functools
 import ipaddress
 import re
 import unicodedata
@@ -15,12 +17,18 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from articles.text import comparable_text
 
 from .addresses import parse_address, parse_network
+from .emails import email_key, email_matches
 
 PENDING, APPROVED, SPAM = "pending", "approved", "spam"
+# A commenter's standing, set by a moderator (comments.models.Commenter.Standing).
+TRUSTED, HELD, BLOCKED = "trusted", "held", "blocked"
+# What happens outside the staffed hours: new comments are held, or the form is closed.
+HOLD, CLOSE = "hold", "close"
 
 # One link: from its scheme or "www." to the next white space.
 URL_PATTERN = re.compile(r"(?:https?://|www\.)[^\s<>\"']+", re.IGNORECASE)
@@ -28,6 +36,9 @@ URL_PATTERN = re.compile(r"(?:https?://|www\.)[^\s<>\"']+", re.IGNORECASE)
 
 @dataclass(frozen=True)
 class Candidate:
+    """The comment being posted. `posted_at` is aware (UTC or any zone), `zone` the story's outlet's
+    `tzinfo` (staffed hours are read in it); `story_premoderated` is the story's own switch."""
+
     text: str
     author_name: str
     author_email: str
@@ -36,45 +47,120 @@ class Candidate:
     honeypot: str = ""
     seconds_to_post: float | None = None
     is_staff: bool = False
+    posted_at: dt.datetime | None = None
+    zone: dt.tzinfo | None = None
+    story_premoderated: bool = False
 
 
 @dataclass(frozen=True)
 class AuthorHistory:
+    """What is known of the author's e-mail address: an approved comment, and the standing a
+    moderator gave it (`standing` one of TRUSTED, HELD, BLOCKED or ""; `standing_until` aware or
+    None for no end; `public_reason` what the author may be told, or "")."""
+
     has_approved_comment: bool = False
+    standing: str = ""
+    standing_until: dt.datetime | None = None
+    public_reason: str = ""
+
+    def standing_at(self, moment):
+        """The standing in force at `moment` (aware, or None for "whatever the end date")."""
+        return standing_in_force(self.standing, self.standing_until, moment)
+
+
+def standing_in_force(standing, until, moment):
+    """`standing` (str) while `moment` (aware, or None: no end applies) is before `until` (aware or
+    None for no end), else "": a standing ends by itself at its end date, with no one to act."""
+    if standing and until is not None and moment is not None and moment >= until:
+        return ""
+    return standing
 
 
 @dataclass(frozen=True)
-class Decision:
-    status: str
-    rule: str
-    reason: str
+class ListEntry:
+    """One entry of a block or hold list: a keyword, an e-mail address or `@domain`, or an IP address
+    or network. `public_reason` is told to the author of a comment it refuses or holds ("" for
+    nothing); `subdomains` says whether `@domain` also covers its subdomains."""
+
+    value: str
+    public_reason: str = ""
+    subdomains: bool = True
+
+
+def as_entries(values):
+    """A tuple of ListEntry from strings (the environment's lists) or ListEntry values."""
+    return tuple(value if isinstance(value, ListEntry) else ListEntry(value) for value in values)
+
+
+LIST_FIELDS = ("moderation_keywords", "blocked_keywords", "blocked_emails", "held_emails", "blocked_ips", "held_ips")
 
 
 @dataclass(frozen=True)
 class ModerationRules:
+    """Every setting the rules read. Lists take strings or `ListEntry` values (stored as ListEntry).
+
+    `staffed_hours` is (start, end) as `datetime.time` in the story outlet's zone, or None for
+    "always staffed"; an end before the start spans midnight. `outside_hours` is HOLD or CLOSE.
+    """
+
     min_seconds: float = 3.0
     max_links: int = 1
-    moderation_keywords: tuple[str, ...] = ()
-    blocked_keywords: tuple[str, ...] = ()
-    blocked_emails: tuple[str, ...] = ()
-    blocked_ips: tuple[str, ...] = ()
+    moderation_keywords: tuple = ()
+    blocked_keywords: tuple = ()
+    blocked_emails: tuple = ()
+    held_emails: tuple = ()
+    blocked_ips: tuple = ()
+    held_ips: tuple = ()
     hold_first_comments: bool = True
+    premoderate_all: bool = False
+    staffed_hours: tuple[dt.time, dt.time] | None = None
+    outside_hours: str = HOLD
+
+    def __post_init__(self):
+        for name in LIST_FIELDS:
+            object.__setattr__(self, name, as_entries(getattr(self, name)))
 
     @classmethod
-    def from_settings(cls):
-        return cls(
-            min_seconds=settings.COMMENTS_MIN_SECONDS,
-            max_links=settings.COMMENTS_MAX_LINKS,
-            moderation_keywords=tuple(settings.COMMENTS_MODERATION_KEYWORDS),
-            blocked_keywords=tuple(settings.COMMENTS_BLOCKED_KEYWORDS),
-            blocked_emails=tuple(settings.COMMENTS_BLOCKED_EMAILS),
-            blocked_ips=tuple(settings.COMMENTS_BLOCKED_IPS),
-            hold_first_comments=settings.COMMENTS_HOLD_FIRST_COMMENTS,
-        )
+    def from_settings(cls, **more):
+        """The rules of the environment (`NEWSROOM_COMMENTS_*`), with `more` fields added or replaced."""
+        values = {
+            "min_seconds": settings.COMMENTS_MIN_SECONDS,
+            "max_links": settings.COMMENTS_MAX_LINKS,
+            "moderation_keywords": tuple(settings.COMMENTS_MODERATION_KEYWORDS),
+            "blocked_keywords": tuple(settings.COMMENTS_BLOCKED_KEYWORDS),
+            "blocked_emails": tuple(settings.COMMENTS_BLOCKED_EMAILS),
+            "blocked_ips": tuple(settings.COMMENTS_BLOCKED_IPS),
+            "hold_first_comments": settings.COMMENTS_HOLD_FIRST_COMMENTS,
+            "staffed_hours": staffed_hours_setting(settings.COMMENTS_STAFFED_HOURS),
+            "outside_hours": settings.COMMENTS_OUTSIDE_HOURS,
+        }
+        values.update(more)
+        return cls(**values)
+
+
+@dataclass(frozen=True)
+class Decision:
+    """The status (PENDING, APPROVED, SPAM), the rule's name, the reason a moderator reads (English,
+    stored with the comment) and the reason its author is told ("" for none: the rules that catch
+    robots say nothing, and a list entry says only what a moderator wrote for it)."""
+
+    status: str
+    rule: str
+    reason: str
+    public_reason: str = ""
 
 
 def decide_comment_status(candidate, history, rules):
-    """The status of a new comment, the rule that set it and a reason a moderator reads."""
+    """The Decision for a new comment: `candidate` (Candidate), `history` (AuthorHistory), `rules`
+    (ModerationRules). The first rule that applies decides, in this order:
+
+    robots (honeypot, too fast) → spam; staff → approved; a blocked commenter → spam; a trusted
+    commenter → approved, or held when pre-moderation is on; blocked e-mail, IP or keyword → spam;
+    pre-moderation (site-wide, then the story's) → held; a commenter on hold → held; held e-mail,
+    IP or keyword → held; too many links → held; outside the staffed hours → held; a first comment
+    → held; otherwise approved. Trust beats the lists because a moderator chose it for this person;
+    pre-moderation beats trust because it exists for stories where nothing may appear unread.
+    """
     if candidate.honeypot:
         return Decision(SPAM, "honeypot", "The hidden field that only robots fill in was filled in.")
     if candidate.seconds_to_post is not None and candidate.seconds_to_post < rules.min_seconds:
@@ -86,27 +172,140 @@ def decide_comment_status(candidate, history, rules):
     if candidate.is_staff:
         return Decision(APPROVED, "staff", "Posted by a logged-in member of staff.")
 
-    email = comparable_text(candidate.author_email.strip())
-    for blocked in rules.blocked_emails:
-        if email_matches(email, blocked):
-            return Decision(SPAM, "blocked_email", f"The e-mail address matches the blocked entry “{blocked}”.")
-    if candidate.ip_address and ip_is_blocked(candidate.ip_address, rules.blocked_ips):
-        return Decision(SPAM, "blocked_ip", f"The IP address {candidate.ip_address} is blocked.")
+    standing = history.standing_at(candidate.posted_at)
+    if standing == BLOCKED:
+        return Decision(SPAM, "commenter_blocked", "A moderator blocked this commenter.", history.public_reason)
+    premoderation = premoderation_decision(candidate, rules)
+    if standing == TRUSTED:
+        return premoderation or Decision(APPROVED, "commenter_trusted", "A moderator trusts this commenter.")
 
-    searchable = " ".join([candidate.text, candidate.author_name, candidate.author_email, candidate.author_url])
-    keyword = first_keyword_in(searchable, rules.blocked_keywords)
-    if keyword:
-        return Decision(SPAM, "blocked_keyword", f"Contains the blocked word “{keyword}”.")
-    keyword = first_keyword_in(searchable, rules.moderation_keywords)
-    if keyword:
-        return Decision(PENDING, "moderation_keyword", f"Contains the word “{keyword}”, held for a moderator.")
+    decision = list_decision(candidate, rules, action=SPAM)
+    if decision:
+        return decision
+    if premoderation:
+        return premoderation
+    if standing == HELD:
+        return Decision(
+            PENDING, "commenter_held", "A moderator holds every comment of this commenter.", history.public_reason
+        )
+    decision = list_decision(candidate, rules, action=PENDING)
+    if decision:
+        return decision
 
     links = count_links(candidate.text)
     if links > rules.max_links:
         return Decision(PENDING, "links", f"Contains {links} links (more than {rules.max_links} are held).")
+    if rules.staffed_hours and rules.outside_hours == HOLD and not is_staffed(candidate, rules.staffed_hours):
+        return quiet_hours_decision(candidate, rules.staffed_hours)
     if rules.hold_first_comments and not history.has_approved_comment:
         return Decision(PENDING, "first_comment", "First comment with this e-mail address.")
     return Decision(APPROVED, "known_commenter", "This e-mail address has approved comments.")
+
+
+def premoderation_decision(candidate, rules):
+    """The held Decision when the site or the story is pre-moderated, else None."""
+    if rules.premoderate_all:
+        return Decision(
+            PENDING,
+            "premoderation",
+            "Every comment on the site is pre-moderated.",
+            _("For now, every comment appears once a moderator has read it."),
+        )
+    if candidate.story_premoderated:
+        return Decision(
+            PENDING,
+            "story_premoderation",
+            "Comments on this story are pre-moderated.",
+            _("Comments on this story appear once a moderator has read them."),
+        )
+    return None
+
+
+def list_decision(candidate, rules, *, action):
+    """The Decision of the first block (`action` SPAM) or hold (PENDING) list entry that matches, or None.
+
+    E-mail first, then IP address, then keywords in the text, name, e-mail and website.
+    """
+    blocking = action == SPAM
+    emails, ips = (rules.blocked_emails, rules.blocked_ips) if blocking else (rules.held_emails, rules.held_ips)
+    keywords = rules.blocked_keywords if blocking else rules.moderation_keywords
+    prefix = "blocked" if blocking else "held"
+    key = email_key(candidate.author_email)
+    for entry in emails:
+        if email_matches(key, entry.value, subdomains=entry.subdomains):
+            return Decision(
+                action,
+                f"{prefix}_email",
+                f"The e-mail address matches the {prefix} entry “{entry.value.strip()}”.",
+                entry.public_reason,
+            )
+    if candidate.ip_address:
+        entry = first_network_with(candidate.ip_address, ips)
+        if entry:
+            return Decision(
+                action,
+                f"{prefix}_ip",
+                f"The IP address {candidate.ip_address} is in the {prefix} entry “{entry.value.strip()}”.",
+                entry.public_reason,
+            )
+    searchable = " ".join([candidate.text, candidate.author_name, candidate.author_email, candidate.author_url])
+    entry = first_entry_in(searchable, keywords)
+    if entry is None:
+        return None
+    if blocking:
+        return Decision(
+            SPAM, "blocked_keyword", f"Contains the blocked word “{entry.value.strip()}”.", entry.public_reason
+        )
+    return Decision(
+        PENDING,
+        "moderation_keyword",
+        f"Contains the word “{entry.value.strip()}”, held for a moderator.",
+        entry.public_reason,
+    )
+
+
+def staffed_hours_setting(value):
+    """(start, end) as `datetime.time` from NEWSROOM_COMMENTS_STAFFED_HOURS (`"07:00-23:00"`), or None
+    when it is empty. The settings module has checked the format already."""
+    if not value:
+        return None
+    start, end = value.split("-")
+    return dt.time.fromisoformat(start.strip()), dt.time.fromisoformat(end.strip())
+
+
+def is_staffed(candidate, hours):
+    """True when `candidate.posted_at`, read in `candidate.zone`, falls within `hours` (start, end).
+
+    Start included, end excluded; an end before the start spans midnight (`22:00-06:00`); equal
+    start and end mean all day. Without a time or a zone, the rule cannot tell: staffed.
+    """
+    if candidate.posted_at is None or candidate.zone is None:
+        return True
+    return time_is_staffed(candidate.posted_at.astimezone(candidate.zone).time(), hours)
+
+
+def time_is_staffed(local_time, hours):
+    """True when `local_time` (a naive `datetime.time`) is within `hours`: see `is_staffed`."""
+    start, end = hours
+    local_time = local_time.replace(tzinfo=None)
+    if start == end:
+        return True
+    if start < end:
+        return start <= local_time < end
+    return local_time >= start or local_time < end
+
+
+def quiet_hours_decision(candidate, hours):
+    """The held Decision of a comment posted outside `hours` (start, end): the local time and the hours."""
+    local = candidate.posted_at.astimezone(candidate.zone)
+    start, end = (f"{moment:%H:%M}" for moment in hours)
+    return Decision(
+        PENDING,
+        "quiet_hours",
+        f"Posted at {local:%H:%M} {local.tzname()}, outside the staffed hours {start}–{end}.",
+        _("Moderators read comments from %(start)s to %(end)s (%(zone)s): yours appears once one has read it.")
+        % {"start": start, "end": end, "zone": local.tzname()},
+    )
 
 
 def comments_are_open(enabled, published_at, close_after_days, now):
@@ -139,8 +338,9 @@ def normalise(text):
     return comparable_text(text)
 
 
+@functools.lru_cache(maxsize=4096)
 def keyword_pattern(keyword):
-    """A regex for one configured word.
+    """A regex for one configured word (compiled once per process: the lists are read on every post).
 
     Latin words match whole words only ("press" is not in "WordPress"); a `*` at
     either end allows more letters there ("press*" matches "pressing"). The word
@@ -171,48 +371,44 @@ def is_latin(word):
     return bool(letters) and all("LATIN" in unicodedata.name(char, "") for char in letters)
 
 
-def first_keyword_in(text, keywords):
+def first_entry_in(text, entries):
+    """The first ListEntry (of `entries`, ListEntry or str) whose keyword is in `text`, or None."""
     haystack = normalise(text)
-    for keyword in keywords:
-        pattern = keyword_pattern(keyword)
+    for entry in as_entries(entries):
+        pattern = keyword_pattern(entry.value)
         if pattern and pattern.search(haystack):
-            return keyword.strip()
+            return entry
     return None
+
+
+def first_keyword_in(text, keywords):
+    """The first of `keywords` (str) found in `text`, stripped, or None."""
+    entry = first_entry_in(text, keywords)
+    return entry.value.strip() if entry else None
 
 
 def count_links(text):
     return len(URL_PATTERN.findall(text))
 
 
-def email_matches(email, blocked):
-    """True when `email` (a str, as `comparable_text` gives it) matches the `blocked` entry (a str).
-
-    An entry is an address, or `@domain` for the domain and every subdomain of it (`@spam.example`
-    blocks `x@spam.example` and `x@sub.spam.example`, not `x@notspam.example`): a newsroom that
-    blocks a spam domain means its hosts too. The entry is compared as `comparable_text` gives it,
-    like the address, so invisible characters, full-width letters and case do not hide a match.
-    """
-    blocked = comparable_text(blocked.strip())
-    if not blocked:
-        return False
-    if blocked.startswith("@"):
-        domain = email.rpartition("@")[2]
-        return domain == blocked[1:] or domain.endswith("." + blocked[1:])
-    return email == blocked
-
-
-def ip_is_blocked(address, blocked):
-    """True when `address` (str) falls in one of the `blocked` entries (addresses or CIDR blocks).
+def first_network_with(address, entries):
+    """The first ListEntry (of `entries`, ListEntry or str: addresses or CIDR blocks) that `address`
+    (str) falls in, or None.
 
     Both sides are canonical (`addresses`): `::ffff:198.51.100.7` is 198.51.100.7, and so is
     an entry written that way. Entries that are not addresses are skipped.
     """
     canonical = parse_address(address)
     if canonical is None:
-        return False
+        return None
     ip = ipaddress.ip_address(canonical)
-    for entry in blocked:
-        network = parse_network(entry)
+    for entry in as_entries(entries):
+        network = parse_network(entry.value)
         if network is not None and ip in network:
-            return True
-    return False
+            return entry
+    return None
+
+
+def ip_is_blocked(address, blocked):
+    """True when `address` (str) falls in one of the `blocked` entries (addresses or CIDR blocks)."""
+    return first_network_with(address, blocked) is not None

@@ -3,7 +3,12 @@
 `submit_comment` is the one way a visitor's comment enters the database. It either
 stores the comment (approved, pending or spam, through `comments.status`, which also
 logs it and has the moderators e-mailed about a held one) or raises `Refusal`, which
-the view shows next to the form with the visitor's text intact.
+the view shows next to the form with the visitor's text intact. A visitor who ticked
+"Tell me when someone replies" is handed to `comments.subscriptions` in the same
+transaction (unless the rules called the comment spam).
+A comment that a rule
+with a reason for its author marks as spam is both: stored for the moderators, and
+refused to its author with that reason.
 """
 
 import datetime as dt
@@ -16,20 +21,20 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from .addresses import client_ip, client_network  # noqa: F401 - views import client_ip from here
-from .models import Comment, PostingGate, text_fingerprint
-from .moderation import (
-    AuthorHistory,
-    Candidate,
-    ModerationRules,
-    comments_are_open,
-    decide_comment_status,
-    levels_to_climb,
-)
+from .commenters import history_for_post
+from .lists import posting_rules
+from .models import Comment, PostingGate, StoryModeration, text_fingerprint
+from .moderation import SPAM, Candidate, comments_are_open, decide_comment_status, levels_to_climb
+from .quiet_hours import closed_for_quiet_hours, quiet_hours_message
 from .status import record_new_comment
+from .subscriptions import request_notifications
+
+PUBLIC_REASON_LENGTH = Comment._meta.get_field("public_reason").max_length
 
 
 class Refusal(Exception):
-    """A post that is not stored, with the message and field to show it at."""
+    """A post that is not stored (or, with code "refused", stored as spam), with the message and
+    field to show it at, and the HTTP status of the page that shows it."""
 
     def __init__(self, message, *, field=None, status=400, code=None):
         super().__init__(message)
@@ -90,17 +95,49 @@ def client_key(purpose, ip_address):
     return salted_hmac(f"comments.{purpose}", network).hexdigest()
 
 
+def story_is_premoderated(story):
+    """True when an editor switched on pre-moderation for `story` (a Story)."""
+    return StoryModeration.objects.filter(story=story, premoderate=True).exists()
+
+
 def submit_comment(*, story, form, ip_address, user_agent, user=None, now=None):
-    """Store the comment a valid form describes, or raise Refusal."""
+    """Store the comment a valid form describes and return it, or raise Refusal.
+
+    `story` is a Story with its outlet loaded (its zone reads the staffed hours); `now` aware.
+    Raises Refusal with code "refused" after storing the comment as spam when the rule that
+    caught it has a reason for its author (a block list entry, a blocked commenter).
+    """
     now = now or timezone.now()
     data = form.cleaned_data
     is_staff = bool(user and user.is_authenticated and user.is_staff)
     if not comments_are_open(story.comments_enabled, story.published_at, settings.COMMENTS_CLOSE_AFTER_DAYS, now):
         raise Refusal(_("Comments are closed."), status=403)
+    if not is_staff and closed_for_quiet_hours(story.outlet.zone, now):
+        raise Refusal(quiet_hours_message(story.outlet.zone, now), status=403, code="quiet_hours")
 
+    email = data["author_email"].strip().lower()
+    # What the rules read is read before the write transaction: on SQLite it holds the one write
+    # lock from BEGIN, and every query inside it makes concurrent posts wait longer.
+    commenter, history = history_for_post(email)
+    decision = decide_comment_status(
+        Candidate(
+            text=data["text"],
+            author_name=data["author_name"],
+            author_email=email,
+            author_url=data.get("author_url", ""),
+            ip_address=ip_address,
+            honeypot=data.get("fax_number", ""),
+            seconds_to_post=form.seconds_to_post(now.timestamp()),
+            is_staff=is_staff,
+            posted_at=now,
+            zone=story.outlet.zone,
+            story_premoderated=not is_staff and story_is_premoderated(story),
+        ),
+        history,
+        posting_rules(),
+    )
     with transaction.atomic():
         parent = find_parent(story, data.get("parent"))
-        email = data["author_email"].strip().lower()
         fingerprint = text_fingerprint(data["text"])
         if Comment.objects.filter(story=story, author_email=email, fingerprint=fingerprint).exists():
             raise Refusal(_("You have already posted this comment on this story."), field="text", status=409)
@@ -115,20 +152,6 @@ def submit_comment(*, story, form, ip_address, user_agent, user=None, now=None):
                 status=429,
             )
 
-        decision = decide_comment_status(
-            Candidate(
-                text=data["text"],
-                author_name=data["author_name"],
-                author_email=email,
-                author_url=data.get("author_url", ""),
-                ip_address=ip_address,
-                honeypot=data.get("fax_number", ""),
-                seconds_to_post=form.seconds_to_post(now.timestamp()),
-                is_staff=is_staff,
-            ),
-            AuthorHistory(has_approved_comment=Comment.objects.approved().filter(author_email=email).exists()),
-            ModerationRules.from_settings(),
-        )
         comment = Comment(
             story=story,
             parent=parent,
@@ -145,10 +168,18 @@ def submit_comment(*, story, form, ip_address, user_agent, user=None, now=None):
             ip_address=ip_address,
             user_agent=(user_agent or "")[:500],
             user=user if is_staff else None,
+            notify_author=bool(data.get("notify")),
+            commenter=commenter,
+            public_reason=decision.public_reason[:PUBLIC_REASON_LENGTH],
         )
         try:
             with transaction.atomic():
                 record_new_comment(comment, reason=f"{decision.rule}: {decision.reason}")
+                # Spam asks for nothing: whoever typed the address would have it mailed.
+                if comment.notify_author and comment.status != Comment.Status.SPAM:
+                    request_notifications(comment)
         except IntegrityError:
             raise Refusal(_("You have already posted this comment on this story."), field="text", status=409) from None
+    if decision.status == SPAM and decision.public_reason:
+        raise Refusal(decision.public_reason, status=403, code="refused")
     return comment

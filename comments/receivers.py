@@ -1,4 +1,4 @@
-"""Comments that arrive with an imported story page."""
+"""Comments that arrive with an imported story page; what follows a save of a comment or a list entry."""
 
 import datetime as dt
 
@@ -8,7 +8,8 @@ from django.dispatch import receiver
 from articles.models import Story, clean_text_fields
 from articles.signals import story_imported
 
-from .models import Comment
+from .lists import lists_changed
+from .models import Comment, ModerationListEntry
 from .status import record_new_comment
 
 # Saved pages do not name their commenters.
@@ -51,3 +52,9 @@ def import_page_comments(sender, story, parsed, **kwargs):
 @receiver([post_save, post_delete], sender=Comment)
 def comment_changed(sender, instance, **kwargs):
     Story.objects.filter(pk=instance.story_id).bump_page_version()
+
+
+@receiver([post_save, post_delete], sender=ModerationListEntry)
+def list_entry_changed(sender, instance, **kwargs):
+    """A new version of the lists: every process reads them again at its next post (`comments.lists`)."""
+    lists_changed()

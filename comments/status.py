@@ -4,7 +4,9 @@ The moderation policy (`comments.moderation`) decides and stays pure; this modul
 change of status is: the comment's row, one entry in the append-only moderation log (who, from,
 to, why), the story's `page_version` (so no cached page shows the old status) and what follows
 it: a comment that the rules (not a moderator) put in the queue is e-mailed to the moderators
-when the transaction commits. Its callers: posting (a new comment's first status), the import of
+when the transaction commits; an approved comment is announced to the readers who asked
+(`comments.subscriptions.after_approval`: replies to a thread's followers, "your comment is
+published" to its author). Its callers: posting (a new comment's first status), the import of
 a story page's comments, the admin's actions, the links in the moderators' e-mail (the admin's
 moderate view) and the readers' reports; `record_new_comments`, the WordPress import's.
 """
@@ -16,6 +18,7 @@ from articles.models import Story
 
 from .models import Comment, ModerationLogEntry, text_fingerprint
 from .notifications import notify_moderators
+from .subscriptions import after_approval
 
 REASON_LENGTH = 300
 
@@ -100,7 +103,11 @@ def after_status_change(comment, *, actor):
     """What follows a new status of `comment`, inside the transaction that wrote it.
 
     Held by a rule (no `actor`): the moderators get an e-mail, enqueued with this transaction and
-    sent by a worker once it commits. A moderator who holds a comment knows already.
+    sent by a worker once it commits. A moderator who holds a comment knows already. Approved, by
+    anyone: the readers who asked for it are e-mailed in the same way (`after_approval`; at the
+    comment's first approval only). Spam and removed comments announce nothing.
     """
     if comment.status == Comment.Status.PENDING and actor is None:
         notify_moderators(comment)
+    elif comment.status == Comment.Status.APPROVED:
+        after_approval(comment)

@@ -10,4 +10,7 @@ urlpatterns = [
     path("stories/<slug:slug>/comments/feed.atom", feeds.StoryCommentsAtomFeed(), name="feed_atom"),
     path("comments/<id:pk>/", views.permalink, name="permalink"),
     path("comments/<id:pk>/report/", views.report, name="report"),
+    path("privacy/", views.privacy, name="privacy"),
+    path("notifications/confirm/<str:token>/", views.confirm_notifications, name="confirm_notifications"),
+    path("notifications/unsubscribe/<str:token>/", views.unsubscribe_notifications, name="unsubscribe"),
 ]

@@ -1,4 +1,5 @@
-"""Posting a comment, following a comment's permalink, reporting a comment."""
+"""Posting a comment, following a comment's permalink, reporting a comment; the confirmation and
+unsubscribe links of reply notifications; the privacy page."""
 
 from django.conf import settings
 from django.contrib import messages
@@ -8,16 +9,19 @@ from django.http import HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from articles.models import Story
 from articles.page_address import show_page_at
 
-from .cookies import forget_author, own_comment_ids, remember_own_comment, save_author
+from .cookies import AUTHOR_COOKIE_DAYS, forget_author, own_comment_ids, remember_own_comment, save_author
 from .forms import CommentForm, ReportForm
 from .models import Comment, CommentReport
 from .posting import Refusal, client_ip, client_key, submit_comment
 from .status import change_status
+from .subscriptions import confirm, may_be_mailed, subscriber_to_confirm, unsubscribe
 from .threads import page_of_comment
 
 
@@ -69,6 +73,8 @@ def post_comment(request, slug):
     except Refusal as refusal:
         if refusal.code == "parent":
             form.forget_parent()
+        # A moderation rule's reason: the form's summary adds how to appeal (the privacy page).
+        form.refused = refusal.code == "refused"
         form.add_error(refusal.field if refusal.field in form.fields else None, refusal.message)
         return story_page_with_form(request, story, form, status=refusal.status)
 
@@ -122,3 +128,55 @@ def report(request, pk):
             messages.success(request, _("Thank you. A moderator will look at this comment."))
         return redirect(reverse("articles:story", kwargs={"slug": comment.story.slug}) + "#comments")
     return render(request, "comments/report.html", {"comment": comment, "form": form})
+
+
+# The links in notification e-mails work without a login. A GET only shows a page with a button:
+# mail scanners and link previews fetch links, and must not confirm or unsubscribe anyone.
+TOKEN_MAX_LENGTH = 200
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def confirm_notifications(request, token):
+    """GET: the confirmation page of a signed link (400 when it is altered or expired). POST: confirm
+    the address (again: says it was confirmed already)."""
+    subscriber = subscriber_to_confirm(token) if len(token) <= TOKEN_MAX_LENGTH else None
+    context = {"days": settings.COMMENTS_CONFIRMATION_DAYS}
+    if subscriber is None:
+        return render(request, "comments/confirm_notifications.html", {**context, "state": "invalid"}, status=400)
+    if request.method == "POST":
+        state = "confirmed" if confirm(subscriber) else "already_confirmed"
+    else:
+        state = "already_confirmed" if subscriber.is_confirmed else "ask"
+    return render(request, "comments/confirm_notifications.html", {**context, "state": state})
+
+
+@csrf_exempt
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def unsubscribe_notifications(request, token):
+    """GET: the unsubscribe page, with its button. POST: stop every notification to the address: the
+    page's button, or a mail program's one-click POST (RFC 8058: `List-Unsubscribe=One-Click`, no
+    cookie, so no CSRF check; the token is the secret). Idempotent: an unknown token or a second POST
+    answers 200, "you are unsubscribed"."""
+    token = token[:TOKEN_MAX_LENGTH]
+    if request.method == "POST":
+        unsubscribe(token)
+        state = "unsubscribed"
+    else:
+        state = "ask" if may_be_mailed(token) else "unsubscribed"
+    return render(request, "comments/unsubscribe.html", {"state": state})
+
+
+def privacy(request):
+    """`/privacy/`: what the site keeps about readers, commenters and subscribers, for how long (the
+    numbers come from the settings that enforce them), and how to appeal a moderation decision."""
+    context = {
+        "keep_ip_days": settings.COMMENTS_KEEP_IP_DAYS,
+        "held_visible_hours": settings.COMMENTS_HELD_VISIBLE_HOURS,
+        "author_cookie_days": AUTHOR_COOKIE_DAYS,
+        "confirmation_every_hours": settings.COMMENTS_CONFIRMATION_EVERY_HOURS,
+        "confirmation_days": settings.COMMENTS_CONFIRMATION_DAYS,
+        "appeals_email": settings.COMMENTS_APPEALS_EMAIL,
+    }
+    return render(request, "comments/privacy.html", context)

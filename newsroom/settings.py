@@ -10,6 +10,7 @@ refuses to start without a strong secret key, allowed hosts and the site's addre
 import datetime as dt
 import json
 import os
+import re
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -473,6 +474,28 @@ COMMENTS_REPORTS_TO_HOLD = env_int("NEWSROOM_COMMENTS_REPORTS_TO_HOLD", 3)
 COMMENTS_HELD_VISIBLE_HOURS = env_int("NEWSROOM_COMMENTS_HELD_VISIBLE_HOURS", 24)
 COMMENTS_KEEP_IP_DAYS = env_int("NEWSROOM_COMMENTS_KEEP_IP_DAYS", 30)
 COMMENTS_MODERATOR_EMAILS = env_list("NEWSROOM_COMMENTS_MODERATOR_EMAILS")
+# Reply notifications (comments/subscriptions.py): replies approved within this many minutes of the
+# first go into one mail per subscriber and thread; one confirmation mail per address per N hours;
+# a confirmation link works this many days, and unconfirmed addresses are purged after it.
+COMMENTS_NOTIFY_BATCH_MINUTES = env_int("NEWSROOM_COMMENTS_NOTIFY_BATCH_MINUTES", 60)
+COMMENTS_CONFIRMATION_EVERY_HOURS = env_int("NEWSROOM_COMMENTS_CONFIRMATION_EVERY_HOURS", 24)
+COMMENTS_CONFIRMATION_DAYS = env_int("NEWSROOM_COMMENTS_CONFIRMATION_DAYS", 7)
+# The hours moderators work, in each story's outlet's zone ("07:00-23:00"; empty: always), and what
+# happens to new comments outside them: "hold" them for the morning, or "close" the form.
+COMMENTS_STAFFED_HOURS = os.environ.get("NEWSROOM_COMMENTS_STAFFED_HOURS", "").strip()
+if COMMENTS_STAFFED_HOURS and not re.fullmatch(
+    r"([01]\d|2[0-3]):[0-5]\d\s*-\s*([01]\d|2[0-3]):[0-5]\d", COMMENTS_STAFFED_HOURS
+):
+    raise ImproperlyConfigured(
+        f"NEWSROOM_COMMENTS_STAFFED_HOURS must be two 24-hour times (07:00-23:00); got {COMMENTS_STAFFED_HOURS!r}."
+    )
+COMMENTS_OUTSIDE_HOURS = os.environ.get("NEWSROOM_COMMENTS_OUTSIDE_HOURS", "hold").strip().lower() or "hold"
+if COMMENTS_OUTSIDE_HOURS not in ("hold", "close"):
+    raise ImproperlyConfigured(
+        f"NEWSROOM_COMMENTS_OUTSIDE_HOURS must be hold or close; got {COMMENTS_OUTSIDE_HOURS!r}."
+    )
+# Where a commenter writes to appeal a moderation decision (the privacy page says so).
+COMMENTS_APPEALS_EMAIL = os.environ.get("NEWSROOM_COMMENTS_APPEALS_EMAIL", "").strip() or DEFAULT_FROM_EMAIL
 # Behind a proxy, the client address is the last hop it appended to X-Forwarded-For.
 COMMENTS_TRUST_X_FORWARDED_FOR = env_bool("NEWSROOM_TRUST_X_FORWARDED_FOR", False)
 SITE_URL = os.environ.get("NEWSROOM_SITE_URL", "").strip().rstrip("/") or ("http://127.0.0.1:8000" if DEBUG else "")

@@ -7,6 +7,7 @@ its body) and the small picture of a card. The templates are `photos/_figure.htm
 from dataclasses import dataclass
 
 from django.template.loader import render_to_string
+from django.utils import translation
 
 # How wide the story column is drawn: 42rem, or the screen less the page's 0.75rem margins
 # (static/css/site.css --newsroom-measure, Bootstrap's container padding).
@@ -46,14 +47,21 @@ def figure(photo, language, *, lazy, sizes=STORY_COLUMN_SIZES):
     )
 
 
-def render_figure(photo, language, *, lazy=True, sizes=STORY_COLUMN_SIZES):
+def render_figure(photo, language, *, lazy=True, sizes=STORY_COLUMN_SIZES, extra_class=""):
     """`<figure>` HTML (a SafeString) of `photo` in `language`: image, caption and credit.
 
-    For photos placed in a story's body: lazy by default (they stand below the fold).
+    For photos placed in a story's body: lazy by default (they stand below the fold). The figure's
+    own words ("Credit:" for screen readers) are in `language` too, whatever language is active:
+    a figure in the Korean body of an English page is Korean throughout. `extra_class` (str) is
+    added to the figure's class.
     """
-    return render_to_string(
-        "photos/_figure.html", {"figure": figure(photo, language, lazy=lazy, sizes=sizes), "language": language}
-    )
+    context = {
+        "figure": figure(photo, language, lazy=lazy, sizes=sizes),
+        "language": language,
+        "extra_class": extra_class,
+    }
+    with translation.override(language):
+        return render_to_string("photos/_figure.html", context)
 
 
 @dataclass(frozen=True)

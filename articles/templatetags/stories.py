@@ -4,7 +4,8 @@ from django import template
 from django.utils import translation
 from django.utils.html import format_html
 
-from articles.languages import other_language
+from articles import body_photos
+from articles.languages import KOREAN, other_language
 from articles.models import Story
 
 register = template.Library()
@@ -42,6 +43,28 @@ def dateline(item):
 def text_for(story, language):
     """`{% with text=story|text_for:LANGUAGE_CODE %}`: the story's text in that language (`Story.text_for`)."""
     return story.text_for(language)
+
+
+@register.simple_tag
+def placed_photos(text):
+    """`{% placed_photos text as photos %}`: {photo id: Photo} of the photos placed in the bodies a page
+    shows (`text`, a StoryText: its body, and the Korean body an English page adds), in one query;
+    none when they place no photo (`articles.body_photos.photos_in`)."""
+    return body_photos.photos_in(text.body_source, text.korean_body_source)
+
+
+@register.simple_tag
+def story_body(text, photos, korean=False):
+    """The body of `text` (a StoryText) as the page shows it, each photo placed in it as its figure
+    (`photos` from `placed_photos`); `korean=True`: the Korean body an English page adds, its
+    subheadings one level down.
+
+    A figure speaks the language of the text it stands in: the body's language (English on a Korean
+    page of a story in English only), Korean in the Korean body of an English page.
+    """
+    if korean:
+        return body_photos.body_with_figures(text.korean_body_source, photos, KOREAN, headings_down=True)
+    return body_photos.body_with_figures(text.body_source, photos, text.body_language)
 
 
 @register.inclusion_tag("articles/_related_stories.html")

@@ -13,7 +13,7 @@ from django.utils import timezone
 from articles.models import FrontPagePin, Story
 from photos.tests.factories import make_photo
 
-from .factories import make_hashtag, make_outlet, make_story
+from .factories import make_correction, make_hashtag, make_outlet, make_story
 
 pytestmark = pytest.mark.django_db
 
@@ -69,6 +69,16 @@ def test_the_lead_is_shown_larger(client, stories):
     html = client.get("/en/").content.decode()
     assert 'class="story-list story-list-lead"' in html
     assert html.index("story-list-lead") < html.index("Story 4") < html.index("Story 1")
+
+
+@pytest.mark.parametrize("slot", [FrontPagePin.Slot.LEAD, FrontPagePin.Slot.FEATURED])
+def test_a_pinned_story_keeps_its_corrected_mark(client, stories, slot):
+    make_correction(stories[3], text="The ferry leaves at nine, not ten.")
+    pin(stories[3], slot)
+    page = client.get("/en/").content.decode()
+    card = page[page.index(">Story 4<") :]
+    card = card[: card.index("</article>")]
+    assert "Corrected" in card
 
 
 def test_lapsed_pin_is_ignored(client, stories):

@@ -365,8 +365,8 @@ def test_uploads_make_photos_the_lead_photo_and_body_photos(tmp_path):
     story = story_of(10)
     assert story.lead_photo == quay
     # The [caption] image, then the gallery's two: our photos, their captions carried by the photos.
-    assert story.body.count(f'<img src="{quay.image.url}" alt="Ships at the old quay">') == 2
-    assert f'<img src="{night.image.url}" alt="야경">' in story.body
+    assert story.body.count(f'<img data-photo="{quay.pk}" src="{quay.image.url}" alt="Ships at the old quay">') == 2
+    assert f'<img data-photo="{night.pk}" src="{night.image.url}" alt="야경">' in story.body
     assert "The old quay at dawn" not in story.body
     assert "missing from the uploads folder" not in stdout
 
@@ -417,7 +417,7 @@ def test_a_site_exported_as_several_files_finds_photos_listed_in_another(tmp_pat
     assert error is None
     story = story_of(70)
     assert story.lead_photo.alt_text == "The new pier"
-    assert f'<img src="{story.lead_photo.image.url}" alt="The new pier">' in story.body
+    assert f'<img data-photo="{story.lead_photo.pk}" src="{story.lead_photo.image.url}" alt="The new pier">' in story.body
     assert "new: 1 photos" in stdout
 
 

@@ -5,6 +5,7 @@ import datetime as dt
 from io import StringIO
 
 import pytest
+import reversion
 from django.contrib.auth.models import Group
 from django.core.management import call_command
 from reversion.models import Version
@@ -107,6 +108,43 @@ def test_the_compare_page_shows_both_languages_escaped(client, editor):
     assert "<ins>새 소개.</ins>" in page
 
 
+def test_a_reporter_cannot_compare_the_revisions_of_a_story_that_is_not_theirs(client, editor, django_user_model):
+    story = make_story(status=Story.Status.DRAFT, published_at=None, body="Embargoed until noon.")
+    save_story(client, story, body="Embargoed until noon, second draft.")
+    first = versions_of(story)[-1]
+    reporter = staff_in(django_user_model, "Reporters", "reporter")
+    client.force_login(reporter)
+    response = client.get(f"/admin/articles/story/{story.pk}/history/compare/?from={first.pk}")
+    assert response.status_code == 404
+    assert "Embargoed" not in response.content.decode()
+
+
+def test_a_reporter_compares_the_revisions_of_their_own_story(client, editor, django_user_model):
+    reporter = staff_in(django_user_model, "Reporters", "reporter")
+    story = make_story(status=Story.Status.DRAFT, published_at=None, body="My first draft.", created_by=reporter)
+    save_story(client, story, body="My first draft, edited.")
+    first = versions_of(story)[-1]
+    client.force_login(reporter)
+    response = client.get(f"/admin/articles/story/{story.pk}/history/compare/?from={first.pk}")
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("group", ["Reporters", "Editors"])
+def test_only_superusers_see_and_recover_deleted_stories(client, django_user_model, group):
+    story = make_story(headline="Secret draft about a merger")
+    with reversion.create_revision():
+        story.save()
+    story.delete()
+    version = Version.objects.get_deleted(Story).get()
+    client.force_login(staff_in(django_user_model, group, "staff"))
+    assert client.get("/admin/articles/story/recover/").status_code == 403
+    assert client.get(f"/admin/articles/story/recover/{version.pk}/").status_code == 403
+    client.force_login(django_user_model.objects.create_superuser("chief", "chief@example.com", "x"))
+    page = client.get("/admin/articles/story/recover/")
+    assert page.status_code == 200
+    assert "Secret draft about a merger" in page.content.decode()
+
+
 def test_the_history_lists_revisions_with_compare_and_restore_links(client, editor):
     story = make_story()
     save_story(client, story, body="A second body.")
@@ -155,7 +193,7 @@ def test_restoring_a_revision_whose_lead_photo_was_deleted_since_restores_it_wit
     assert not fields.get("lead_photo")
     assert client.post(url, fields).status_code == 302
     story.refresh_from_db()
-    assert (story.body, story.lead_photo) == ("With the old photo.", None)
+    assert (story.body, story.lead_photo) == ("<p>With the old photo.</p>", None)
 
 
 def test_restoring_keeps_the_corrections_published_since(client, editor):

@@ -17,6 +17,9 @@ from articles.rich_text import (
     html_to_paragraphs,
     is_library_image,
     paragraphs_to_html,
+    photo_ids,
+    photo_reference,
+    place_photos,
     shows_something,
     split_paragraphs,
 )
@@ -144,14 +147,49 @@ class TestLinks:
         assert clean_body_html('<a href="/a"><table><a href="/b">two</a></table>') == '<p><a href="/a">two  </a></p>'
 
 
-class TestImages:
-    def test_a_photo_of_our_library_is_kept_with_its_alt_text(self):
-        assert clean_body_html('<p><img src="/media/photos/ferry.jpg" alt="The ferry &amp; pier"></p>') == (
-            '<p><img src="/media/photos/ferry.jpg" alt="The ferry &amp; pier"></p>'
+class TestPhotos:
+    def test_a_photo_of_the_library_is_kept_as_a_block_with_its_id_address_and_alt_text(self):
+        assert clean_body_html(
+            '<p>Before <img src="/media/photos/ferry.webp" alt="The ferry &amp; pier" data-photo="12"> after</p>'
+        ) == (
+            '<p>Before </p><img data-photo="12" src="/media/photos/ferry.webp" alt="The ferry &amp; pier"><p> after</p>'
         )
 
-    def test_a_photo_without_alt_text_gets_an_empty_one(self):
-        assert clean_body_html('<p><img src="/media/a.jpg"></p>') == '<p><img src="/media/a.jpg" alt=""></p>'
+    def test_a_photo_ends_the_heading_link_and_emphasis_it_stands_in_and_they_go_on_after_it(self):
+        cleaned = clean_body_html(
+            '<h2>Ferries <img data-photo="3"> today</h2>'
+            '<p><strong>Boats <a href="/en/x">left <img data-photo="4">at dawn</a></strong>.</p>'
+        )
+        assert cleaned == (
+            '<h2>Ferries </h2><img data-photo="3" alt=""><h2> today</h2>'
+            '<p><strong>Boats <a href="/en/x">left </a></strong></p><img data-photo="4" alt="">'
+            '<p><strong><a href="/en/x">at dawn</a></strong>.</p>'
+        )
+
+    def test_a_photo_stays_in_its_quote_or_list_item(self):
+        assert clean_body_html(
+            '<blockquote><p>Said <img data-photo="5"></p></blockquote><ul><li>a<img data-photo="6"></li></ul>'
+        ) == (
+            '<blockquote><p>Said </p><img data-photo="5" alt=""></blockquote>'
+            '<ul><li><p>a</p><img data-photo="6" alt=""></li></ul>'
+        )
+
+    def test_a_photo_alone_leaves_no_empty_paragraph(self):
+        assert (
+            clean_body_html('<p><img data-photo="7" src="/media/a.webp"></p>')
+            == '<img data-photo="7" src="/media/a.webp" alt="">'
+        )
+
+    def test_leading_zeros_go_from_the_id(self):
+        assert clean_body_html('<img data-photo="0012">') == '<img data-photo="12" alt="">'
+
+    @pytest.mark.parametrize("value", ["", "x", "12a", "1e3", " 12", "-1", "0", "+3", "١٢", "１２", "1" * 19, "12.0"])
+    def test_an_image_naming_no_photo_is_dropped(self, value):
+        assert clean_body_html(f'<p>Text <img data-photo="{value}" src="/media/a.jpg" alt="x"></p>') == "<p>Text </p>"
+
+    def test_an_image_of_the_library_without_a_photo_id_is_dropped(self):
+        # A photo copied from a page of ours (its rendition's address, no id): the form says so.
+        assert clean_body_html('<p>Text <img src="/media/photos/a.jpg" alt="x"></p>') == "<p>Text </p>"
 
     @pytest.mark.parametrize(
         "src",
@@ -171,19 +209,29 @@ class TestImages:
             "media/a.jpg",
         ],
     )
-    def test_an_image_from_anywhere_else_is_dropped(self, src):
+    def test_an_address_from_anywhere_else_is_dropped_and_the_photo_kept(self, src):
+        # The page draws the photo from its row: the address was only the editor's preview.
+        assert clean_body_html(f'<p>Text <img data-photo="8" src="{src}" alt="x" onerror="alert(1)"></p>') == (
+            '<p>Text </p><img data-photo="8" alt="x">'
+        )
         assert clean_body_html(f'<p>Text <img src="{src}" alt="x" onerror="alert(1)"></p>') == "<p>Text </p>"
 
-    def test_the_rules_other_attributes_of_an_image_go(self):
-        assert clean_body_html('<p><img src="/media/a.jpg" alt="a" width="10" style="x" onload="y"></p>') == (
-            '<p><img src="/media/a.jpg" alt="a"></p>'
-        )
+    def test_the_rules_other_attributes_of_a_photo_go(self):
+        assert clean_body_html(
+            '<img data-photo="9" src="/media/a.jpg" alt="a" width="10" style="x" onload="y" class="z">'
+        ) == ('<img data-photo="9" src="/media/a.jpg" alt="a">')
+
+    def test_a_hostile_alt_text_is_escaped(self):
+        cleaned = clean_body_html('<img data-photo="9" alt="&quot;><script>alert(1)</script>">')
+        assert cleaned == '<img data-photo="9" alt="&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;">'
 
     @pytest.mark.parametrize("media_url", ["", "/"])
-    def test_without_a_media_url_no_image_is_kept(self, settings, media_url):
+    def test_without_a_media_url_no_address_is_kept(self, settings, media_url):
         # Django reads an empty MEDIA_URL as "/": the whole site is no photo library.
         settings.MEDIA_URL = media_url
-        assert clean_body_html('<p>a<img src="/media/a.jpg" alt="x"></p>') == "<p>a</p>"
+        assert clean_body_html('<p>a<img data-photo="2" src="/media/a.jpg" alt="x"></p>') == (
+            '<p>a</p><img data-photo="2" alt="x">'
+        )
 
     def test_a_media_host_of_its_own_is_the_only_one_allowed(self):
         assert is_library_image("https://media.news.example/photos/a.jpg", "https://media.news.example/")
@@ -192,9 +240,35 @@ class TestImages:
         assert not is_library_image("/photos/a.jpg", "https://media.news.example/")
 
     def test_the_form_names_each_image_it_refuses(self):
-        assert body_problems('<p><img src="data:image/png;base64,AA"><img src="/media/ok.jpg"></p>') == [
-            "Only photos from our photo library can be in a story: data:image/png;base64,AA is not one of them."
+        assert body_problems(
+            '<p><img src="data:image/png;base64,AA"><img src="/media/ok.jpg">'
+            '<img data-photo="3" src="https://elsewhere.example/a.jpg"></p>'
+        ) == [
+            "Only photos from our photo library can be in a story: data:image/png;base64,AA is not one of them.",
+            "The image /media/ok.jpg is not placed from the photo library: remove it and use “Insert photo”.",
         ]
+
+    def test_the_ids_of_the_photos_come_in_body_order(self):
+        assert photo_ids(
+            '<p>a<img data-photo="3"></p><img data-photo="1"><img data-photo="x"><img data-photo="3">'
+        ) == [
+            3,
+            1,
+            3,
+        ]
+
+    def test_the_photos_are_replaced_by_the_caller_s_markup(self):
+        cleaned = clean_body_html(
+            '<p>&lt;img data-photo="1"&gt;</p>'
+            '<img data-photo="1" alt="&lt;img data-photo=&quot;2&quot;&gt;"><img data-photo="2">'
+        )
+        placed = place_photos(cleaned, lambda photo_id: {1: "<figure>1</figure>"}.get(photo_id))
+        # Text and alt text that read like a photo are not photos; None leaves a reference as it is.
+        assert placed == '<p>&lt;img data-photo="1"&gt;</p><figure>1</figure><img data-photo="2" alt="">'
+
+    def test_a_reference_written_by_hand_is_what_the_cleaner_keeps(self):
+        reference = photo_reference(4, "/media/a b.webp", 'A "quoted" <word>')
+        assert clean_body_html(reference) == reference
 
 
 class TestPlainBodies:
@@ -244,6 +318,8 @@ PIECES = strategies.sampled_from(
         "</a>",
         "<br>",
         "<img src='/media/a.jpg' alt='x'>",
+        "<img data-photo='7' src='/media/a.jpg' alt='x'>",
+        "<img data-photo='x1'>",
         "<img src='http://e.example/x' onerror='x'>",
         "<div>",
         "</div>",
@@ -297,16 +373,30 @@ class TestBodyText:
         body = (
             '<h2>Sub</h2><h3>Small</h3><ul><li>a <a href="https://e.example/">link</a></li></ul>'
             "<ol><li>one</li><li>two</li></ol><blockquote><p>q</p></blockquote>"
-            '<p><img src="/media/a.jpg" alt="A cat"></p>'
+            '<p><img data-photo="4" src="/media/a.jpg" alt="A cat"></p><img data-photo="5" alt="">'
         )
         assert body_text(body, show_markup=True) == (
-            "## Sub\n\n### Small\n\n• a link <https://e.example/>\n\n1. one\n\n2. two\n\n> q\n\n[photo: A cat]"
+            "## Sub\n\n### Small\n\n• a link <https://e.example/>\n\n1. one\n\n2. two\n\n> q\n\n[photo 4: A cat]"
+            "\n\n[photo 5]"
         )
+
+    def test_the_diff_names_a_photo_by_the_words_it_is_given(self):
+        body = '<p>a</p><img data-photo="4" alt="A cat"><blockquote><img data-photo="5" alt=""></blockquote>'
+        assert body_text(body, show_markup=True, photo_words={4: "The cat at dawn.", 5: "Harbour"}) == (
+            "a\n\n[photo 4: The cat at dawn.]\n\n> [photo 5: Harbour]"
+        )
+
+    def test_a_photo_has_no_text_for_readers(self):
+        assert body_text('<p>a</p><img data-photo="4" alt="A cat"><p>b</p>') == "a\n\nb"
 
 
 def test_demoted_headings_go_one_level_down_and_nothing_else_changes():
-    body = clean_body_html('<h2>A</h2><p>&lt;h2&gt; <img src="/media/a.jpg" alt="&lt;h3&gt;"></p><h3>B</h3>')
-    assert demote_headings(body) == '<h3>A</h3><p>&lt;h2&gt; <img src="/media/a.jpg" alt="&lt;h3&gt;"></p><h4>B</h4>'
+    body = clean_body_html(
+        '<h2>A</h2><p>&lt;h2&gt; <img data-photo="1" src="/media/a.jpg" alt="&lt;h3&gt;"></p><h3>B</h3>'
+    )
+    assert demote_headings(body) == (
+        '<h3>A</h3><p>&lt;h2&gt; </p><img data-photo="1" src="/media/a.jpg" alt="&lt;h3&gt;"><h4>B</h4>'
+    )
 
 
 def test_the_editor_offers_no_element_the_cleaner_would_take_out():

@@ -13,10 +13,8 @@ import json
 from collections import Counter
 from dataclasses import dataclass, field
 
-from django.utils.html import escape
-
 from ..models import FrontPagePin, Section, StoryHashtag, hashtag_slug
-from ..rich_text import clean_body_html
+from ..rich_text import clean_body_html, photo_reference
 from ..text import clean_stored_text
 from ..video import VideoAddressError, parse_video_url
 from .body import EmbedBlock, Heading, ImageBlock, Paragraph, Quote, WrittenBlock, render_blocks, run_text
@@ -37,11 +35,13 @@ IMPORTED_FIELDS = (
 )
 
 
-def body_photo_html(url, alt):
-    """How a body shows a photo of our library: for now `<img src alt>` with the photo's own address
-    (the body format accepts images under MEDIA_URL). The one place to change when bodies refer to
-    library photos another way."""
-    return f'<img src="{escape(url)}" alt="{escape(alt)}">'
+def body_photo_html(library_photo, alt):
+    """How a body shows a photo of our library (`photos.LibraryPhoto`): the body format's photo
+    reference (`articles.rich_text.photo_reference`, as the editor's "Insert photo" writes it), with
+    the photo's address for the editor's preview. A photo not made yet (a dry run) has no id: 0,
+    which the page draws as nothing."""
+    photo = library_photo.photo
+    return photo_reference(photo.pk if photo is not None else 0, library_photo.url, alt)
 
 
 def story_fingerprint(state):
@@ -132,7 +132,7 @@ def rewrite_blocks(blocks, images, video_url):
                 found = images.get(id(block))
                 if found is not None:
                     photo, alt = found
-                    out.append(WrittenBlock(body_photo_html(photo.url, alt)))
+                    out.append(WrittenBlock(body_photo_html(photo, alt)))
                     caption_of_photo = " ".join((photo.caption or "").split()) or None
                 continue
             if isinstance(block, EmbedBlock) and video_url and block.url == video_url and not video_shown[0]:

@@ -15,6 +15,7 @@ from comments.cookies import own_comment_ids, remembered_author
 from comments.forms import CommentForm
 from comments.models import Comment
 from comments.moderation import comments_are_open
+from comments.quiet_hours import closed_for_quiet_hours, quiet_hours_message
 from comments.threads import build_threads, thread_page
 
 register = template.Library()
@@ -42,6 +43,12 @@ def comment_section(context, story, count=None):
     threads = build_threads(story, list(page.object_list), own_ids)
     form = context.get("comment_form") or CommentForm(story=story, initial=remembered_author(request))
     reply_to = replying_to(story, form, request)
+    is_open = comments_are_open(
+        story.comments_enabled, story.published_at, settings.COMMENTS_CLOSE_AFTER_DAYS, timezone.now()
+    )
+    # Staff may post at any hour (their comments need no moderator); readers wait for the staffed hours.
+    user = getattr(request, "user", None)
+    quiet = not (user and user.is_staff) and closed_for_quiet_hours(story.outlet.zone)
     if reply_to and not form.is_bound:
         form.initial["parent"] = reply_to.pk
     return {
@@ -53,9 +60,8 @@ def comment_section(context, story, count=None):
         "page": page,
         "form": form,
         "reply_to": reply_to,
-        "is_open": comments_are_open(
-            story.comments_enabled, story.published_at, settings.COMMENTS_CLOSE_AFTER_DAYS, timezone.now()
-        ),
+        "is_open": is_open and not quiet,
+        "closed_note": quiet_hours_message(story.outlet.zone) if is_open and quiet else "",
         "zone": story.outlet.zone,
         "csrf_token": context.get("csrf_token"),
     }

@@ -2,7 +2,9 @@
 
 `live_site(...)` migrates a throwaway database (a SQLite file, or a new PostgreSQL
 database when the test run itself is on PostgreSQL), imports a demo story, starts
-gunicorn with DEBUG off, and stops and removes it all afterwards.
+gunicorn with DEBUG off, and stops and removes it all afterwards. `start_worker` runs the
+task worker beside it; `sent_mail` reads what the file e-mail backend wrote; `site_python`
+runs code against the site's database with its own settings.
 """
 
 import contextlib
@@ -164,6 +166,20 @@ class Visitor:
         return status, html
 
 
+def site_python(env, code, timeout=60):
+    """Run Python `code` (after django.setup()) with the live site's settings; returns its stdout."""
+    result = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup()\n" + code],
+        cwd=ROOT,
+        env={**env, "DJANGO_SETTINGS_MODULE": "newsroom.settings"},
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+    return result.stdout
+
+
 def stored_comments(env):
     """(text, status) of every comment in the live site's database, read by its own code."""
     code = (
@@ -181,3 +197,30 @@ def stored_comments(env):
         timeout=60,
     )
     return [tuple(row) for row in json.loads(result.stdout)]
+
+
+def start_worker(env, log):
+    return subprocess.Popen(
+        [sys.executable, "manage.py", "db_worker", "--no-reload", "--no-startup-delay", "--interval", "0.2"],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+
+
+def stop(worker):
+    """SIGTERM, as `make run` and a service manager stop it; returns its exit status."""
+    worker.send_signal(signal.SIGTERM)
+    return worker.wait(timeout=30)
+
+
+def sent_mail(folder, count, seconds=20):
+    """The texts of the messages in `folder` once there are `count` of them (fails after `seconds`)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        files = sorted(folder.glob("*.log")) if folder.exists() else []
+        if len(files) >= count:
+            return [path.read_text() for path in files]
+        time.sleep(0.2)
+    raise AssertionError(f"{count} message(s) expected in {folder}, found {len(files)}")

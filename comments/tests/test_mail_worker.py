@@ -5,43 +5,15 @@ the file e-mail backend, so what was sent is read from the mail folder.
 """
 
 import json
-import signal
 import subprocess
 import sys
 import time
 
 import pytest
 
-from .live_site import ROOT, Visitor, live_site
+from .live_site import ROOT, Visitor, live_site, sent_mail, start_worker, stop
 
 pytestmark = pytest.mark.live
-
-
-def start_worker(env, log):
-    return subprocess.Popen(
-        [sys.executable, "manage.py", "db_worker", "--no-reload", "--no-startup-delay", "--interval", "0.2"],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-
-
-def stop(worker):
-    """SIGTERM, as `make run` and a service manager stop it; returns its exit status."""
-    worker.send_signal(signal.SIGTERM)
-    return worker.wait(timeout=30)
-
-
-def sent_mail(folder, count, seconds=20):
-    """The texts of the messages in `folder` once there are `count` of them (fails after `seconds`)."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        files = sorted(folder.glob("*.log")) if folder.exists() else []
-        if len(files) >= count:
-            return [path.read_text() for path in files]
-        time.sleep(0.2)
-    raise AssertionError(f"{count} message(s) expected in {folder}, found {len(files)}")
 
 
 def task_statuses(env):

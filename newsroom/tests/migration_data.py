@@ -10,6 +10,11 @@ DATA_MIGRATIONS = [
     ("articles.migrations.0014_first_sections_and_editor_permissions", "give_editors_permissions"),
     ("articles.migrations.0017_roles_reporters_group", "create_reporters"),
     ("photos.migrations.0002_photo_permissions", "give_groups_photo_permissions"),
+    ("comments.migrations.0011_commenters_of_comments_and_moderator_permissions", "link_comments_to_commenters"),
+    (
+        "comments.migrations.0011_commenters_of_comments_and_moderator_permissions",
+        "give_groups_moderation_permissions",
+    ),
 ]
 
 

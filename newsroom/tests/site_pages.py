@@ -9,10 +9,13 @@ from pathlib import Path
 
 from django.core.management import call_command
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from articles.models import Hashtag, Section, Story
-from comments.models import Comment
+from articles.rich_text import photo_reference
+from comments.models import Comment, Subscriber
+from comments.subscriptions import address_key, confirmation_path, unsubscribe_path
+from photos.models import Photo
 
 DEMO_STORIES = Path(__file__).resolve().parents[2] / "demo" / "stories"
 DEMO_CORRECTIONS = DEMO_STORIES.parent / "corrections.json"
@@ -36,11 +39,23 @@ MISTYPED_COMMENT = {
 }
 
 
+def place_photo(slug, field, photo):
+    """Put `photo` in the body `field` ("body", "body_ko") of the story `slug`, after its first paragraph,
+    as the editor's "Insert photo" does, and save."""
+    story = Story.objects.get(slug=slug)
+    first, rest = getattr(story, field).split("</p>", 1)
+    alt = photo.text_for("ko" if field == "body_ko" else "en").alt
+    setattr(story, field, first + "</p>" + photo_reference(photo.pk, photo.w800.url, alt) + rest)
+    story.save()
+
+
 def import_demo_site():
     """The demo stories with their outlets, sections, hashtags and comments (both languages, replies),
     the correction of the story with a Korean body, the video of the film-night story and the lead photos.
 
     The English of one (KOREAN_STALE_SLUG) is then edited, so its Korean page carries the stale-Korean notice.
+    Photos are placed in two bodies: the metro map in the English-only story (its Korean page shows it in
+    English), the reading room in the Korean body of the library story (in Korean on both its pages).
     """
     # A migration makes the first sections; a transactional test before this one flushed them.
     Section.objects.get_or_create(
@@ -61,6 +76,32 @@ def import_demo_site():
         "<blockquote><p>We would rather keep everyone dry.</p></blockquote>"
     )
     edited.save()
+    place_photo(ENGLISH_ONLY_SLUG, "body", Photo.objects.get(caption__startswith="Line 9 and its connections"))
+    place_photo(KOREAN_BODY_SLUG, "body_ko", Photo.objects.get(caption__startswith="The reading room"))
+    make_demo_subscribers()
+
+
+# Addresses in each state the confirmation and unsubscribe pages show: (address, confirmed, unsubscribed).
+DEMO_SUBSCRIBERS = {
+    "waiting": ("waiting@example.org", False, False),
+    "confirmed": ("confirmed@example.org", True, False),
+    "unsubscribed": ("unsubscribed@example.org", False, True),
+}
+
+
+def make_demo_subscribers():
+    """One notification subscriber per state of DEMO_SUBSCRIBERS, for their confirm and unsubscribe pages."""
+    for name, (email, confirmed, unsubscribed) in DEMO_SUBSCRIBERS.items():
+        Subscriber.objects.get_or_create(
+            address_key=address_key(email),
+            defaults={
+                "email": email,
+                "language": "en",
+                "token": f"demo-{name}-token",
+                "confirmed_at": timezone.now() if confirmed else None,
+                "unsubscribed_at": timezone.now() if unsubscribed else None,
+            },
+        )
 
 
 def reader_pages(language):
@@ -86,4 +127,18 @@ def reader_pages(language):
             "outlet": reverse("articles:outlet", kwargs={"slug": story.outlet.slug}),
             "section": story.section.get_absolute_url(),
             "reporter": reverse("articles:reporter", kwargs={"slug": story.reporter_slug}),
+            "privacy": reverse("comments:privacy"),
+            **notification_pages(),
         }
+
+
+def notification_pages():
+    """{name: path} of the confirmation and unsubscribe pages in each state, in the active language."""
+    subscribers = {name: Subscriber.objects.get(email=email) for name, (email, *_) in DEMO_SUBSCRIBERS.items()}
+    return {
+        "confirm": confirmation_path(subscribers["waiting"]),
+        "confirm-done": confirmation_path(subscribers["confirmed"]),
+        "confirm-invalid": reverse("comments:confirm_notifications", kwargs={"token": "not-a-signed-token"}),
+        "unsubscribe": unsubscribe_path(subscribers["confirmed"]),
+        "unsubscribe-done": unsubscribe_path(subscribers["unsubscribed"]),
+    }

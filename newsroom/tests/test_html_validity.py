@@ -48,7 +48,13 @@ def saved_pages(client, folder):
         responses["report-errors"] = client.post(pages["report"], {})
         responses.update(error_pages(pages))
         for name, response in responses.items():
-            expected = {"not-found": 404, "story-form-errors": 400, "bad-request": 400, **ERROR_STATUSES}.get(name, 200)
+            expected = {
+                "not-found": 404,
+                "story-form-errors": 400,
+                "bad-request": 400,
+                "confirm-invalid": 400,
+                **ERROR_STATUSES,
+            }.get(name, 200)
             assert response.status_code == expected, (name, language, response.status_code)
             path = folder / f"{name}-{language}.html"
             path.write_bytes(response.content)

@@ -1,4 +1,5 @@
-"""Clear IP addresses and user agents from comments older than N days, and from their reasons."""
+"""Clear IP addresses and user agents from comments older than N days, and from their reasons; delete
+addresses that asked for reply notifications and never confirmed."""
 
 import datetime as dt
 
@@ -9,6 +10,7 @@ from django.utils import timezone
 
 from comments.addresses import remove_addresses
 from comments.models import Comment, ModerationLogEntry, PostingGate
+from comments.subscriptions import forgettable_subscribers
 
 # Rows worth reading: a reason holding four dot-separated numbers (IPv4) or two colons with only
 # hex digits between them (IPv6: "::", "db8:1:"). `remove_addresses` decides what is an address.
@@ -20,7 +22,8 @@ class Command(BaseCommand):
     help = (
         "Clear the IP address and user agent of comments older than N days "
         "(default: NEWSROOM_COMMENTS_KEEP_IP_DAYS), and IP addresses written in their reasons and "
-        "moderation log entries; forget expired posting limits."
+        "moderation log entries; forget expired posting limits, and notification addresses that did not "
+        "confirm within NEWSROOM_COMMENTS_CONFIRMATION_DAYS."
     )
 
     def add_arguments(self, parser):
@@ -44,10 +47,13 @@ class Command(BaseCommand):
             # logged. A queryset update goes past save() for this one column, on purpose.
             log_reasons = scrub_reasons(ModerationLogEntry.objects.filter(created_at__lt=cutoff))
         gates, _ = PostingGate.objects.filter(closed_until__lt=now).delete()
+        _deleted, by_model = forgettable_subscribers(now).delete()
+        subscribers = by_model.get("comments.Subscriber", 0)
         self.stdout.write(
             f"Cleared IP address and user agent of {cleared} comment(s) older than {days} day(s); "
             f"removed IP addresses from {reasons} comment reason(s) and {log_reasons} moderation log "
-            f"reason(s); forgot {gates} expired posting limit(s)."
+            f"reason(s); forgot {gates} expired posting limit(s) and {subscribers} unconfirmed notification "
+            f"address(es)."
         )
 
 

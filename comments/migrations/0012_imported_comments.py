@@ -6,8 +6,8 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("articles", "0021_wordpress_import"),
-        ("comments", "0008_limit_marks_and_fingerprints_without_accents"),
+        ("articles", "0022_wordpress_import"),
+        ("comments", "0011_commenters_of_comments_and_moderator_permissions"),
     ]
 
     operations = [

@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("articles", "0020_story_body_html"),
+        ("articles", "0021_story_body_photos"),
     ]
 
     operations = [

@@ -1,0 +1,78 @@
+"""A commenter's standing: read for the rules on each post, changed by a moderator and logged.
+
+A commenter is an e-mail address as the rules compare it (`Commenter.key_for`, see
+`comments.emails`). `history_for_post` gives the rules what they know of one in one query;
+`set_standing` is the one way a standing changes, each change a row of the append-only
+StandingChange log (who, when, what, until when, why).
+"""
+
+from django.db import transaction
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
+
+from .models import Comment, Commenter, StandingChange
+from .moderation import AuthorHistory
+
+
+def history_for_post(address):
+    """(Commenter or None, AuthorHistory) for the e-mail `address` (str, as typed), in one query.
+
+    None when the address has never commented (posting makes its Commenter with the comment).
+    """
+    commenter = (
+        Commenter.objects.filter(email=Commenter.key_for(address))
+        .annotate(has_approved=Exists(Comment.objects.approved().filter(commenter=OuterRef("pk"))))
+        .first()
+    )
+    if commenter is None:
+        return None, AuthorHistory()
+    return commenter, AuthorHistory(
+        has_approved_comment=commenter.has_approved,
+        standing=commenter.standing,
+        standing_until=commenter.standing_until,
+        public_reason=commenter.public_reason,
+    )
+
+
+def set_standing(commenter, standing, *, actor, reason, until=None, public_reason="", now=None):
+    """Give `commenter` the `standing` (a Commenter.Standing) until `until` (aware or None) and log it.
+
+    `reason` (str) is for the moderators, `public_reason` (str) is told to the commenter when a
+    comment of theirs is refused or held by it; `actor` is the moderator (a user). A standing of
+    NONE clears the end date and the reasons told. Returns False, writing nothing, when nothing
+    would change. The row is locked while it is read and written, so two moderators acting at
+    once log two changes in order, never one over the other.
+    """
+    now = now or timezone.now()
+    if standing == Commenter.Standing.NONE:
+        until, public_reason = None, ""
+    with transaction.atomic():
+        current = Commenter.objects.select_for_update().get(pk=commenter.pk)
+        unchanged = (current.standing, current.standing_until, current.standing_reason, current.public_reason) == (
+            standing,
+            until,
+            reason,
+            public_reason,
+        )
+        if unchanged:
+            return False
+        changes = {
+            "standing": standing,
+            "standing_until": until,
+            "standing_reason": reason,
+            "public_reason": public_reason,
+            "standing_changed_at": now,
+            "standing_changed_by": actor,
+        }
+        Commenter.objects.filter(pk=commenter.pk).update(**changes)
+        for name, value in changes.items():
+            setattr(commenter, name, value)
+        StandingChange.objects.create(
+            commenter=commenter,
+            actor=actor,
+            standing=standing,
+            standing_until=until,
+            reason=reason,
+            public_reason=public_reason,
+        )
+    return True
