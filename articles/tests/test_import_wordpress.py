@@ -417,7 +417,9 @@ def test_a_site_exported_as_several_files_finds_photos_listed_in_another(tmp_pat
     assert error is None
     story = story_of(70)
     assert story.lead_photo.alt_text == "The new pier"
-    assert f'<img data-photo="{story.lead_photo.pk}" src="{story.lead_photo.image.url}" alt="The new pier">' in story.body
+    assert (
+        f'<img data-photo="{story.lead_photo.pk}" src="{story.lead_photo.image.url}" alt="The new pier">' in story.body
+    )
     assert "new: 1 photos" in stdout
 
 
