@@ -1040,3 +1040,8 @@ class Correction(models.Model):
         if language == "ko" and has_text(self.text_ko):
             return self.text_ko, "ko"
         return self.text, "en"
+
+
+# The WordPress import's own records (sites, posts, old addresses) live beside its code; imported
+# here, after the models they point at, so that Django registers them with this app.
+from .wordpress.records import ImportedPost, ImportedSite, OldAddress  # noqa: E402, F401

@@ -10,7 +10,7 @@ class CommentsConfig(AppConfig):
     def ready(self):
         from articles import page_cache
 
-        from . import receivers  # noqa: F401 - connects the import and page-version receivers
+        from . import receivers, wordpress  # noqa: F401 - connects the import and page-version receivers
         from .cookies import AUTHOR_COOKIE, OWN_COMMENTS_COOKIE
         from .forms import form_token
         from .moderation import comments_state

@@ -236,6 +236,40 @@ class PostingGate(models.Model):
         return f"{self.key[:12]}… until {self.closed_until:%H:%M:%S}"
 
 
+class ImportedComment(models.Model):
+    """A WordPress comment and the comment it became, matched by site and comment id on every re-run.
+
+    `fingerprint` is `comments.wordpress.comment_fingerprint` of the comment as this import last
+    wrote it (name, e-mail, website, text, status, time): a comment that no longer gives it was
+    edited or moderated here since, and a re-run leaves it alone (unless `--overwrite`). `comment`
+    is empty once the comment was deleted here.
+    """
+
+    site = models.ForeignKey(
+        "articles.ImportedSite", on_delete=models.CASCADE, related_name="+", verbose_name=_("site")
+    )
+    wordpress_id = models.PositiveBigIntegerField(_("WordPress comment id"))
+    comment = models.OneToOneField(
+        Comment,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="wordpress_comment",
+        verbose_name=_("comment"),
+    )
+    fingerprint = models.CharField(max_length=64, editable=False)
+
+    class Meta:
+        verbose_name = _("imported WordPress comment")
+        verbose_name_plural = _("imported WordPress comments")
+        constraints = [
+            models.UniqueConstraint(fields=["site", "wordpress_id"], name="one_comment_per_wordpress_comment")
+        ]
+
+    def __str__(self):
+        return f"{self.site}: comment {self.wordpress_id}"
+
+
 class Subscriber(models.Model):
     """An e-mail address that asked for reply notifications (comments/subscriptions.py).
 

@@ -8,14 +8,15 @@ when the transaction commits; an approved comment is announced to the readers wh
 (`comments.subscriptions.after_approval`: replies to a thread's followers, "your comment is
 published" to its author). Its callers: posting (a new comment's first status), the import of
 a story page's comments, the admin's actions, the links in the moderators' e-mail (the admin's
-moderate view) and the readers' reports.
+moderate view) and the readers' reports; `record_new_comments`, the WordPress import's.
 """
 
 from django.db import transaction
+from django.db.models import F
 
 from articles.models import Story
 
-from .models import Comment, ModerationLogEntry
+from .models import Comment, ModerationLogEntry, text_fingerprint
 from .notifications import notify_moderators
 from .subscriptions import after_approval
 
@@ -36,6 +37,37 @@ def record_new_comment(comment, *, reason, actor=None):
     )
     after_status_change(comment, actor=actor)
     return comment
+
+
+def record_new_comments(comments, *, reason):
+    """Insert `comments` (unsaved Comments with their status, text cleaned, each parent saved or
+    None) in a few statements, each with its first log entry (`reason`, no actor): an import of
+    another site's comments. As `Comment.save` does, each gets its fingerprint, thread and depth;
+    the stories' `page_version` moves once. No e-mail: a held comment of an old site is in the
+    queue, not news. Returns `comments`, saved. Raises IntegrityError as `record_new_comment` does.
+    """
+    if not comments:
+        return comments
+    for comment in comments:
+        comment.fingerprint = text_fingerprint(comment.text)
+        if comment.parent is not None:
+            comment.thread_id = comment.parent.thread_id or comment.parent.pk
+            comment.depth = comment.parent.depth + 1
+        else:
+            comment.thread_id, comment.depth = None, 0
+    Comment.objects.bulk_create(comments)
+    stories = {comment.story_id for comment in comments}
+    # Top-level comments are their own thread; only those just inserted have none yet (save() sets it).
+    Comment.objects.filter(story_id__in=stories, parent__isnull=True, thread__isnull=True).update(thread=F("pk"))
+    for comment in comments:
+        if comment.thread_id is None:
+            comment.thread_id = comment.pk
+    ModerationLogEntry.objects.bulk_create(
+        ModerationLogEntry(comment=comment, from_status="", to_status=comment.status, reason=reason[:REASON_LENGTH])
+        for comment in comments
+    )
+    Story.objects.filter(pk__in=stories).bump_page_version()
+    return comments
 
 
 def change_status(comment, to_status, *, actor=None, reason=""):

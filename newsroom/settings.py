@@ -143,6 +143,8 @@ MIDDLEWARE = [
     "resilience.middleware.DatabaseOutageMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # Inside LocaleMiddleware: a 404 of an old WordPress address (even `/?p=10`) becomes its 301 first.
+    "articles.old_addresses.OldAddressRedirectMiddleware",
     "resilience.middleware.RefuseNulCharacterMiddleware",
     "resilience.middleware.RefuseBadAdminSelectionMiddleware",
     "resilience.admin_queries.RefuseBadAdminFilterMiddleware",

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.test import Client
 
 from articles.models import Story
 from photos.models import Photo
@@ -55,11 +56,32 @@ def test_the_demo_photos_are_ours_small_and_described_in_both_languages():
 
 def test_the_demo_file_imports_once_and_again_changes_nothing():
     call_command("import_story", str(DEMO / "stories"), stdout=io.StringIO())
-    assert run(DEMO / "photos.json").endswith("5 photo(s) added, 0 already there, 4 lead photo(s) set.")
-    assert run(DEMO / "photos.json").endswith("0 photo(s) added, 5 already there, 0 lead photo(s) set.")
+    assert run(DEMO / "photos.json").endswith(
+        "5 photo(s) added, 0 already there, 4 lead photo(s) set, 1 placed in a body."
+    )
+    assert run(DEMO / "photos.json").endswith(
+        "0 photo(s) added, 5 already there, 0 lead photo(s) set, 0 placed in a body."
+    )
     film = Story.objects.get(slug="riverside-film-night-screens-open-licence-animated-short-big-buck-bunny")
     assert film.lead_photo.caption_ko == "토요일 저녁 약 300명이 돗자리에 앉아 영화를 관람했다."
     assert (film.lead_photo.width, film.lead_photo.height) == (1600, 900)
+
+
+def test_a_photo_is_placed_after_the_first_paragraph_of_the_bodies_named_once(folder):
+    story = make_story(body="<p>First.</p><p>Second.</p>", body_ko="<p>첫째.</p><p>둘째.</p>")
+    places = [{"story": story.slug, "field": "body"}, {"story": story.slug, "field": "body_ko"}]
+    (folder / "photos.json").write_text(json.dumps([entry("ferry.png", in_bodies=places)]))
+    run(folder / "photos.json")
+    run(folder / "photos.json")
+    photo = Photo.objects.get()
+    story.refresh_from_db()
+    assert (
+        story.body == f'<p>First.</p><img data-photo="{photo.pk}" src="{photo.image.url}" alt="A ferry"><p>Second.</p>'
+    )
+    assert story.body_ko.count(f'data-photo="{photo.pk}"') == 1
+    assert 'alt="여객선"' in story.body_ko
+    page = Client().get(story.get_absolute_url()).content.decode()
+    assert "<figure" in page and 'alt="A ferry"' in page
 
 
 def test_a_photo_may_lead_several_stories(folder):
@@ -76,6 +98,7 @@ def test_a_photo_may_lead_several_stories(folder):
     [
         ([entry("ferry.png", ["no-such-story"])], "photo 1: no story with the slug “no-such-story”"),
         ([{"file": "ferry.png"}], "photo 1: expected the keys"),
+        ([entry("ferry.png", in_bodies=[{"story": "x", "field": "intro"}])], "photo 1: each of in_bodies is"),
         ([entry("missing.jpg")], "photo 1: [Errno 2]"),
         ([entry("notes.jpg")], "This file is not a JPEG, PNG or WebP photo"),
         ([entry("other.png", alt_text="", alt_text_ko="")], "photo 1: Write what the photo shows"),

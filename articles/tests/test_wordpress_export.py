@@ -220,7 +220,7 @@ def test_comments_open_or_closed(culture_week, posts):
         (10, "publish", "published", False),
         (13, "future", "published", True),
         (12, "draft", "draft", False),
-        (14, "pending", "draft", False),
+        (14, "pending", "in_review", False),
         (15, "private", "draft", False),
     ],
 )

@@ -1,4 +1,4 @@
-"""Moving a WordPress site's posts into stories (issue 10): the pure half, reading and converting.
+"""Moving a WordPress site's posts into stories (issue 10): reading, converting, saving.
 
 - `export`: a WXR file (WordPress's Tools → Export) read as a stream of dataclasses
   (`read_export`, `check_export`), errors as `WordPressExportError`.
@@ -9,8 +9,16 @@
   auto-embeds; a forgiving HTML tree, and `plain_line`/`plain_text` for titles, names, excerpts
   and comments).
 
-Nothing here touches the database; the step that saves stories, photos and comments comes with
-the `import_wordpress` command.
+Those are pure (no database). The save step, used by the `import_wordpress` command:
+
+- `index`: the first pass over a file (everything read, so a malformed file fails before anything
+  is written; authors, terms and attachments kept for the second pass).
+- `saving`: each post saved as a story in its own transaction (`SiteImport`), with `plan` (the
+  story planned and fingerprinted before writing), `photos` (files of the uploads folder into the
+  photo library), `terms` (categories and tags as sections and hashtags), `tally` (the counts).
+- `records`: the models the import keeps (sites, posts, old addresses), registered by
+  `articles.models`. Comments are saved by the comments app (`comments.wordpress`) through the
+  `articles.signals.wordpress_post_imported` signal.
 """
 
 from .content import ContentConversionError, ConvertedContent, ImageReference, convert_post_content

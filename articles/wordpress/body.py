@@ -50,6 +50,13 @@ class EmbedBlock:
     url: str
 
 
+@dataclass
+class WrittenBlock:
+    """HTML written by the save step (a photo of our library in place of a post's image), as is."""
+
+    html: str
+
+
 def collapse(text):
     return WHITESPACE.sub(" ", text)
 
@@ -215,6 +222,8 @@ def render_block(block):
     if isinstance(block, Quote):
         inner = render_blocks(block.blocks)
         return f"<blockquote>\n{inner}\n</blockquote>" if inner else ""
+    if isinstance(block, WrittenBlock):
+        return block.html
     if isinstance(block, ImageBlock):
         reference = block.reference
         return f'<img src="{attribute(reference.src)}" alt="{attribute(reference.alt)}">'

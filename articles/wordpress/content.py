@@ -175,12 +175,17 @@ class ImageReference:
 class ConvertedContent:
     """`body_html` (str, our subset, blocks separated by newlines; "" for an empty post),
     `dropped` (Counter: what was left out or changed, by reason), `images` (ImageReference, in
-    body order) and `embeds` (str: the YouTube/Vimeo page address of each video, in body order)."""
+    body order) and `embeds` (str: the YouTube/Vimeo page address of each video, in body order).
+
+    `blocks` is the body before it was written (`articles.wordpress.body` blocks: `ImageBlock`,
+    `EmbedBlock`, `Paragraph` with `caption`, `Quote`…), for a save step that puts photos of the
+    library in place of the images and writes the body again with `body.render_blocks`."""
 
     body_html: str
     dropped: Counter = field(default_factory=Counter)
     images: list = field(default_factory=list)
     embeds: list = field(default_factory=list)
+    blocks: list = field(default_factory=list)
 
 
 class _Converter:
@@ -577,4 +582,5 @@ def convert_post_content(content, *, attachments=None, post_id=None, base_url=""
         converter.walk(tree.root, body, ())
     except RecursionError:
         raise ContentConversionError("the content is nested too deeply to convert") from None
-    return ConvertedContent(render_blocks(body.finish()), dropped, converter.images, converter.embeds)
+    blocks = body.finish()
+    return ConvertedContent(render_blocks(blocks), dropped, converter.images, converter.embeds, blocks)

@@ -13,8 +13,15 @@ from urllib.parse import unquote, urlsplit
 from .shortcodes import is_image_file
 
 # WordPress post statuses we import, and the story status each becomes (Story.Status values). A
-# future post is published with a publication time to come: the site shows it as scheduled.
-STORY_STATUS = {"publish": "published", "future": "published", "draft": "draft", "pending": "draft", "private": "draft"}
+# future post is published with a publication time to come: the site shows it as scheduled. A
+# pending post waited for an editor's review: ours is "in review".
+STORY_STATUS = {
+    "publish": "published",
+    "future": "published",
+    "draft": "draft",
+    "pending": "in_review",
+    "private": "draft",
+}
 # wp:comment_approved → Comment.Status values. Anything else is held for moderation.
 COMMENT_STATUS = {"1": "approved", "0": "pending", "spam": "spam", "trash": "removed", "post-trashed": "removed"}
 COMMENT_TYPES = frozenset({"", "comment"})
@@ -171,8 +178,9 @@ class Post:
 
     @property
     def story_status(self):
-        """Ours: "published" or "draft" (Story.Status values). Publish and future posts are published
-        (a future one at its time to come: scheduled); draft, pending and private posts are drafts.
+        """Ours: "published", "in_review" or "draft" (Story.Status values). Publish and future posts are
+        published (a future one at its time to come: scheduled); pending posts are in review; draft
+        and private posts are drafts.
         A password-protected post is a draft whatever its status: we have no passwords, and
         publishing it would show what its author hid."""
         return "draft" if self.password_protected else STORY_STATUS[self.status]
