@@ -11,7 +11,7 @@ from django_prose_editor.widgets import AdminProseEditorWidget, prose_editor_adm
 from js_asset import Media, Script
 
 from .models import HTTP_URL
-from .rich_text import clean_body_html
+from .rich_text import clean_body_html, validate_body_length
 from .text import clean_control_characters, is_blank, limit_combining_marks, visible_text
 
 # The body editor's tools (django-prose-editor 0.28 extensions): exactly the body format of
@@ -99,7 +99,9 @@ class StoryBodyFormField(ProseEditorFormField):
         super().__init__(**kwargs)
 
     def to_python(self, value):
-        return clean_body_html(super().to_python(value))
+        value = super().to_python(value)
+        validate_body_length(value)  # before cleaning, whose time grows faster than the length
+        return clean_body_html(value)
 
 
 class VisibleEmailFormField(forms.EmailField):

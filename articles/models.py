@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from .languages import has_text, story_text
-from .rich_text import body_text, clean_body_html, has_body_text, photo_ids
+from .rich_text import body_text, clean_body_html, has_body_text, photo_ids, validate_body_length
 from .text import clean_stored_text, comparable_text
 from .video import VideoAddressError, parse_video_url, validate_video_url
 
@@ -460,9 +460,11 @@ class Story(models.Model):
         help_text=_("The standfirst in Korean; Korean pages show the English one without it."),
     )
     body = models.TextField(
-        _("body"), help_text=_("The story's text: paragraphs, subheadings, lists, quotes, links and photos.")
+        _("body"),
+        help_text=_("The story's text: paragraphs, subheadings, lists, quotes, links and photos."),
+        validators=[validate_body_length],
     )
-    body_ko = models.TextField(_("Korean body"), blank=True)
+    body_ko = models.TextField(_("Korean body"), blank=True, validators=[validate_body_length])
     # The bodies as plain text (articles.rich_text.body_text), kept by every save (Story.store_bodies):
     # what search indexes, so that no tag or address in the markup is found. update() and bulk_create()
     # skip save(): their callers set these too. Nullable: adding them rebuilt no table on SQLite.

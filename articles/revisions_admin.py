@@ -138,8 +138,14 @@ class StoryRevisionsAdminMixin(VersionAdmin):
         return own + super().get_urls()
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
-        """The change form, warning of the other editors who have this story open now."""
-        if request.method == "GET" and object_id.isdigit() and self.has_change_permission(request):
+        """The change form, warning of the other editors who have this story open now.
+
+        Only a user who may change this story is noted as editing it and gets the autosave notice
+        (whose script does nothing without it): one who may only view it edits nothing.
+        """
+        story = Story.objects.filter(pk=object_id).first() if object_id.isdigit() else None
+        may_change = story is not None and self.has_change_permission(request, story)
+        if request.method == "GET" and may_change:
             editors = revisions.note_presence(int(object_id), request.user)
             now = timezone.now()
             for user_id, (name, opened, _seen) in editors.items():
@@ -156,7 +162,7 @@ class StoryRevisionsAdminMixin(VersionAdmin):
                     % {"name": name, "minutes": minutes},
                 )
         extra_context = {**(extra_context or {})}
-        if object_id.isdigit():
+        if may_change:
             extra_context["autosave_url"] = reverse("admin:articles_story_autosave", args=[object_id])
             extra_context["autosave_seconds"] = revisions.AUTOSAVE_SECONDS
         return super().change_view(request, object_id, form_url, extra_context)

@@ -39,6 +39,7 @@ from urllib.parse import unquote, urlsplit
 
 import nh3
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from .text import is_invisible
@@ -195,6 +196,26 @@ def is_plain_text_body(value):
     rich format (old revisions), or written in a shell or a test.
     """
     return not HTML_START.match(value)
+
+
+# The longest body a story may have, in characters of HTML as sent (or stored). A long feature is about
+# 60,000; this leaves room for three of them. Cleaning time grows faster than the length (one paragraph
+# of 1 MB: 6.4 s, long enough for SQLite's write lock to time out the task worker), 200,000 characters
+# clean in about 0.1 s. Checked before cleaning, by the form field (so also by autosave) and the model.
+MAX_BODY_CHARACTERS = 200_000
+
+
+def validate_body_length(value):
+    """Raise ValidationError (code "body_too_long") when `value` (str or None) is longer than
+    `MAX_BODY_CHARACTERS`; return None otherwise. The model's validator on both bodies, and the story
+    form's field calls it before cleaning (articles.forms.StoryBodyFormField)."""
+    length = len(value or "")
+    if length > MAX_BODY_CHARACTERS:
+        raise ValidationError(
+            _("This text is too long: %(length)s characters, at most %(limit)s.")
+            % {"length": f"{length:,}", "limit": f"{MAX_BODY_CHARACTERS:,}"},
+            code="body_too_long",
+        )
 
 
 def has_too_much_markup(value):

@@ -11,7 +11,10 @@
   db_worker finishes the task it is running (an e-mail takes at most EMAIL_TIMEOUT) before it
   exits; a second Ctrl-C makes it abandon the task, which is then stored as failed.
 - SIGINT (Ctrl-C), SIGTERM (`kill`, make's own SIGTERM, a service manager) or SIGHUP stops both.
-- When either exits by itself (the port is taken, a crash), the other is stopped with SIGTERM.
+- When the web server exits by itself (the port is taken, a crash), the worker is stopped with SIGTERM.
+- When the worker exits by itself (a crash, "database is locked"), it is started again, after
+  RESTART_FIRST_SECONDS doubling up to RESTART_MAX_SECONDS while it keeps failing (back to the first
+  once it has run RESTART_RESET_SECONDS), each restart told on stderr: the site stays up.
 - Whatever still runs GRACE_SECONDS after the stop began is killed. On Linux both children also
   get SIGTERM if this process dies without stopping them (PR_SET_PDEATHSIG): no orphans.
 
@@ -33,6 +36,9 @@ GRACE_SECONDS = 30
 WEB_SIGINT_WAIT_SECONDS = 2
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 PR_SET_PDEATHSIG = 1
+RESTART_FIRST_SECONDS = 1
+RESTART_MAX_SECONDS = 30
+RESTART_RESET_SECONDS = 60
 
 
 def die_with_parent_function():
@@ -50,14 +56,23 @@ def exit_status(returncode):
 
 
 def supervise(web_command, worker_command, grace=GRACE_SECONDS):
-    """Run both commands (lists of arguments) until both have exited; returns the exit status."""
+    """Run both commands (lists of arguments) until the web server has exited or a stop signal came,
+    and the worker has stopped; the worker is restarted whenever it exits by itself before that.
+    Returns the exit status (the web server's, else the last worker's)."""
     requests = []
     for number in STOP_SIGNALS:
         signal.signal(number, lambda signum, frame: requests.append(signum))
     # preexec_fn is safe here: this process runs no threads.
     die_with_parent = die_with_parent_function()
     web = subprocess.Popen(web_command, preexec_fn=die_with_parent)
-    worker = subprocess.Popen(worker_command, process_group=0, preexec_fn=die_with_parent)
+
+    def start_worker():
+        return subprocess.Popen(worker_command, process_group=0, preexec_fn=die_with_parent)
+
+    worker = start_worker()
+    worker_started = time.monotonic()
+    backoff = RESTART_FIRST_SECONDS
+    restart_due = None  # monotonic time at which a worker that exited by itself is started again
     stop_began = None
     killed = False
     web_signal_due = None  # (monotonic time, signal) when the web server is to be told to stop
@@ -76,9 +91,25 @@ def supervise(web_command, worker_command, grace=GRACE_SECONDS):
             signum = requests.pop(0)
             # A Ctrl-C from the terminal reached the web server too; a kill reached only this process.
             stop(signum, web_was_told=signum == signal.SIGINT)
-        elif stop_began is None and (web.poll() is not None or worker.poll() is not None):
+        elif stop_began is None and web.poll() is not None:
             stop(signal.SIGTERM, web_was_told=False)
         now = time.monotonic()
+        if stop_began is None and restart_due is None and worker.poll() is not None:
+            if now - worker_started > RESTART_RESET_SECONDS:
+                backoff = RESTART_FIRST_SECONDS
+            print(
+                f"with_worker: the worker exited with status {exit_status(worker.returncode)}; "
+                f"restarting it in {backoff:g} s",
+                file=sys.stderr,
+            )
+            restart_due = now + backoff
+            backoff = min(backoff * 2, RESTART_MAX_SECONDS)
+        elif restart_due is not None and (stop_began is not None or now >= restart_due):
+            if stop_began is None:
+                print(f"with_worker: restarting the worker: {' '.join(worker_command)}", file=sys.stderr)
+                worker = start_worker()
+                worker_started = now
+            restart_due = None
         if web_signal_due and now >= web_signal_due[0] and web.poll() is None:
             web.send_signal(web_signal_due[1])
             web_signal_due = (float("inf"), web_signal_due[1])

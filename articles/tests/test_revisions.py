@@ -394,3 +394,16 @@ def test_restoring_a_draft_revision_leaves_the_story_published(client, editor):
     assert client.post(url, fields).status_code == 302
     story.refresh_from_db()
     assert (story.body, story.status) == ("<p>Draft text.</p>", "published")
+
+
+def test_a_reporter_only_reading_a_story_is_not_shown_as_editing_it_nor_autosaved(client, editor, django_user_model):
+    reporter = staff_in(django_user_model, "Reporters", "reader")
+    story = make_story(status=Story.Status.IN_REVIEW, created_by=reporter)
+    client.force_login(reporter)
+    page = client.get(change_url(story))
+    assert page.status_code == 200 and 'name="headline"' not in page.content.decode()  # read-only
+    assert 'id="story-autosave"' not in page.content.decode()
+    client.force_login(editor)
+    page = client.get(change_url(story)).content.decode()
+    assert "opened this story" not in page
+    assert 'id="story-autosave"' in page

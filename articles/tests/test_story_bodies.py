@@ -6,12 +6,14 @@ import re
 
 import pytest
 from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import translation
 from reversion.models import Version
 
 from articles import revisions
 from articles.models import Story
+from articles.rich_text import MAX_BODY_CHARACTERS
 from comments.tests.factories import read_form
 
 from .factories import make_story
@@ -226,6 +228,42 @@ class TestAdmin:
             "Only photos from our photo library can be in a story: https://photos.example/a.jpg is not one of them."
             in response.content.decode()
         )
+
+    def test_a_body_over_the_limit_is_refused_next_to_the_field_and_kept_in_the_form(self, client, editor):
+        story = make_story(body="<p>Before.</p>")
+        sent = "<p>" + "word " * (MAX_BODY_CHARACTERS // 5) + "</p>"
+        response = save_in_admin(client, story, body=sent)
+        assert response.status_code == 200
+        html = response.content.decode()
+        assert f"This text is too long: {len(sent):,} characters, at most {MAX_BODY_CHARACTERS:,}." in html
+        assert re.search(r'<textarea name="body"[^>]*>\s*&lt;p&gt;word word', html)
+        story.refresh_from_db()
+        assert story.body == "<p>Before.</p>"
+
+    def test_a_body_under_the_limit_is_saved(self, client, editor):
+        story = make_story()
+        sent = "<p>" + "word " * (MAX_BODY_CHARACTERS // 5 - 2) + "</p>"
+        assert len(sent) <= MAX_BODY_CHARACTERS
+        assert save_in_admin(client, story, body=sent).status_code == 302
+        story.refresh_from_db()
+        assert story.body.startswith("<p>word word")
+
+    def test_autosave_refuses_a_body_over_the_limit(self, client, editor):
+        story = make_story()
+        response = client.post(
+            reverse("admin:articles_story_autosave", args=[story.pk]),
+            {"body": "<p>" + "word " * (MAX_BODY_CHARACTERS // 5) + "</p>"},
+        )
+        assert response.status_code == 400
+        assert "This text is too long" in response.json()["errors"]["body"][0]
+        assert not revisions.autosaves_of(story.pk, editor).exists()
+
+    def test_the_model_refuses_a_body_over_the_limit(self):
+        story = make_story()
+        story.body_ko = "x" * (MAX_BODY_CHARACTERS + 1)
+        with pytest.raises(ValidationError) as refused:
+            story.full_clean()
+        assert "body_ko" in refused.value.message_dict
 
     def test_autosave_keeps_the_text_of_a_body_with_a_photo_from_elsewhere(self, client, editor, settings):
         settings.MEDIA_URL = "/media/"

@@ -1,4 +1,5 @@
-"""scripts/with_worker.py, which `make run` and `make serve` use: both processes stop together."""
+"""scripts/with_worker.py, which `make run` and `make serve` use: both processes stop together, and a
+worker that exits by itself is restarted without taking the web server down."""
 
 import signal
 import subprocess
@@ -25,17 +26,36 @@ time.sleep(60)
 """
 
 
-def start(tmp_path, web=None):
-    """The supervisor over the stand-ins (or `web`, a command); returns (process, web log, worker log)
-    once the stand-ins have started."""
+# A worker that crashes the first time it is started (exit status 1), then runs as CHILD does.
+CRASHES_ONCE = """
+import runpy, sys
+from pathlib import Path
+marker = Path(sys.argv[1] + ".crashed")
+if not marker.exists():
+    marker.write_text("crashed")
+    sys.exit(1)
+runpy.run_path(sys.argv[2], run_name="__main__")
+"""
+
+
+def start(tmp_path, web=None, crash_once=False):
+    """The supervisor over the stand-ins (or `web`, a command; a worker that crashes once when
+    `crash_once`); returns (process, web log, worker log) once the stand-ins have started."""
     web_log, worker_log = tmp_path / "web.log", tmp_path / "worker.log"
     child = tmp_path / "child.py"
     child.write_text(CHILD)
+    worker = f"{sys.executable} {child} {worker_log}"
+    if crash_once:
+        crashing = tmp_path / "crashes_once.py"
+        crashing.write_text(CRASHES_ONCE)
+        worker = f"{sys.executable} {crashing} {worker_log} {child}"
     started = [worker_log] if web else [web_log, worker_log]
     web = web or [sys.executable, str(child), str(web_log)]
     process = subprocess.Popen(
-        [sys.executable, "scripts/with_worker.py", "--worker", f"{sys.executable} {child} {worker_log}", "--", *web],
+        [sys.executable, "scripts/with_worker.py", "--worker", worker, "--", *web],
         cwd=ROOT,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     wait_until(lambda: all(log.exists() and log.read_text() for log in started))
     return process, web_log, worker_log
@@ -74,3 +94,15 @@ def test_a_killed_supervisor_leaves_no_process_behind(tmp_path):
     process.kill()
     process.wait(timeout=10)
     wait_until(lambda: web.read_text().endswith("SIGTERM ") and worker.read_text().endswith("SIGTERM "))
+
+
+def test_a_worker_that_crashes_is_restarted_and_the_web_server_keeps_running(tmp_path):
+    process, web, worker = start(tmp_path, crash_once=True)  # returns once the restarted worker runs
+    assert (tmp_path / "worker.log.crashed").exists()
+    assert process.poll() is None and web.read_text() == "started "  # the web server never stopped
+    process.send_signal(signal.SIGTERM)
+    assert process.wait(timeout=10) == 0
+    assert (web.read_text(), worker.read_text()) == ("started SIGTERM ", "started SIGTERM ")
+    errors = process.stderr.read()
+    assert "the worker exited with status 1; restarting it in 1 s" in errors
+    assert "restarting the worker" in errors
