@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("articles", "0021_story_body_photos"),
+        ("articles", "0022_wordpress_import"),
     ]
 
     operations = [
