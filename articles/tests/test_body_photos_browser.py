@@ -10,7 +10,6 @@ body-photo-ko-1280-dark.png…
 from pathlib import Path
 
 import pytest
-from django.contrib.auth.models import Group
 from django.urls import reverse
 from django.utils import translation
 
@@ -18,11 +17,11 @@ from articles.models import Story, StoryBodyPhoto
 from conftest import axe_violations
 from photos.models import Photo
 
+from .admin_browser import log_in, make_staff
 from .factories import make_outlet, make_story
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PASSWORD = "a long staff password for body photos"
 DEMO_PHOTO = Path(__file__).resolve().parents[2] / "demo" / "photos" / "line-9-map.jpg"
 ALT = "A map of a gold metro line crossing a river, above a train whose two middle cars are green."
 ALT_KO = "금색 지하철 노선이 강을 건너는 지도와, 가운데 두 칸이 초록색인 열차."
@@ -46,8 +45,7 @@ document.addEventListener("securitypolicyviolation", (event) => {
 def site(live_server, django_user_model):
     users = {}
     for username, group in [("reporter", "Reporters"), ("editor", "Editors")]:
-        users[username] = django_user_model.objects.create_user(username, password=PASSWORD, is_staff=True)
-        users[username].groups.add(Group.objects.get(name=group))
+        users[username] = make_staff(django_user_model, username, group)
     make_story(
         headline="Line 9 trains add quiet cars",
         headline_ko="9호선 열차에 조용한 칸 생긴다",
@@ -73,11 +71,7 @@ def staff_page(browser, site, username, problems):
             message.type == "error" and "Content Security Policy" in message.text and problems.append(message.text)
         ),
     )
-    page.goto(site.url + reverse("admin:login"))
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url(site.url + reverse("admin:index"))
+    log_in(page, site, username)
     return page
 
 

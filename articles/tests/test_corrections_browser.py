@@ -7,7 +7,6 @@ from io import StringIO
 from pathlib import Path
 
 import pytest
-from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import translation
@@ -15,11 +14,12 @@ from django.utils import translation
 from articles.models import Correction, Story
 from newsroom.tests.migration_data import restore_migration_data
 
+from .admin_browser import log_in, make_staff
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 DEMO_STORIES = Path(__file__).resolve().parents[2] / "demo" / "stories"
 LIBRARY_SLUG = "mapo-district-library-extends-opening-hours-for-exam-season"
-PASSWORD = "a long editor password for the browser"
 
 
 @pytest.fixture
@@ -28,17 +28,8 @@ def editor_site(live_server, django_user_model):
     call_command("import_story", str(DEMO_STORIES), stdout=StringIO(), stderr=StringIO())
     # Transactional tests flush the groups the migrations made: make them again the same way.
     restore_migration_data()
-    editor = django_user_model.objects.create_user("editor", password=PASSWORD, is_staff=True)
-    editor.groups.add(Group.objects.get(name="Editors"))
+    make_staff(django_user_model, "editor", "Editors")
     return live_server
-
-
-def log_in(page, site):
-    page.goto(site.url + reverse("admin:login"))
-    page.fill("#id_username", "editor")
-    page.fill("#id_password", PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url(site.url + reverse("admin:index"))
 
 
 def story_url(site, language):

@@ -4,15 +4,15 @@ Screenshots go to artifacts/ (front-page-en-360.png, front-page-ko-1280.png, …
 """
 
 import pytest
-from django.contrib.auth.models import Group
 from django.urls import reverse
 from django.utils import translation
 
 from newsroom.tests.site_pages import import_demo_site
 
+from .admin_browser import log_in, make_staff
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PASSWORD = "a long editor password for the browser"
 TALLINN_HEADLINE = "Tallinn Harbour Hosts Korean Port Cities Culture Week"
 TALLINN_HEADLINE_KO = "탈린 항구에서 한국 항구 도시 문화 주간 개최"
 NEWEST_HEADLINE = "Line 9 Trains to Add Quiet Cars and Step-Free Boarding Upgrades"
@@ -23,8 +23,7 @@ def site(live_server, django_user_model):
     import_demo_site()
     # An editor as the migrations make one (restored after flushes by the root conftest): pinning
     # looks stories up through the story admin, which shows a user without `publish_story` their own only.
-    editor = django_user_model.objects.create_user("editor", password=PASSWORD, is_staff=True)
-    editor.groups.add(Group.objects.get(name="Editors"))
+    make_staff(django_user_model, "editor", "Editors")
     return live_server
 
 
@@ -37,10 +36,7 @@ def test_editor_pins_a_lead_and_readers_see_it_lead(site, page, artifacts_dir):
     page.goto(home(site, "en"))
     assert page.locator(".story-card h2").first.inner_text() == NEWEST_HEADLINE
 
-    page.goto(site.url + reverse("admin:login"))
-    page.fill("#id_username", "editor")
-    page.fill("#id_password", PASSWORD)
-    page.click("input[type=submit]")
+    log_in(page, site)
     page.goto(site.url + reverse("admin:articles_frontpagepin_add"))
     page.locator(".field-story .select2-selection").click()
     page.locator(".select2-search__field").fill("Tallinn")

@@ -7,7 +7,6 @@ Screenshots: artifacts/photo-upload.png, photo-story-admin.png, photo-en-360-lig
 from pathlib import Path
 
 import pytest
-from django.contrib.auth.models import Group
 from django.urls import reverse
 from django.utils import translation
 
@@ -15,11 +14,11 @@ from articles.models import Story
 from conftest import axe_violations
 from photos.models import Photo
 
+from .admin_browser import log_in, make_staff
 from .factories import make_outlet, make_story
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PASSWORD = "a long staff password for the browser"
 DEMO_PHOTO = Path(__file__).resolve().parents[2] / "demo" / "photos" / "tallinn-harbour.jpg"
 ALT = "Two ferries at a quay under a pale blue sky"
 ALT_KO = "옅은 파란 하늘 아래 부두에 정박한 여객선 두 척"
@@ -36,8 +35,7 @@ EXPECTED_WIDTH = {360: 480, 1280: 800}
 @pytest.fixture
 def site(live_server, django_user_model):
     for username, group in [("reporter", "Reporters"), ("editor", "Editors")]:
-        user = django_user_model.objects.create_user(username, password=PASSWORD, is_staff=True)
-        user.groups.add(Group.objects.get(name=group))
+        make_staff(django_user_model, username, group)
     make_story(
         headline="Night ferry to Yeosu returns for the summer",
         headline_ko="여수행 야간 여객선, 여름 맞아 운항 재개",
@@ -51,11 +49,7 @@ def site(live_server, django_user_model):
 
 def logged_in_page(browser, site, username):
     page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
-    page.goto(site.url + reverse("admin:login"))
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url(site.url + reverse("admin:index"))
+    log_in(page, site, username)
     return page
 
 

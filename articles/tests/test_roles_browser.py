@@ -5,16 +5,15 @@ Screenshots: artifacts/roles-reporter-review.png, roles-editor-index.png.
 """
 
 import pytest
-from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from articles.models import Story
 
+from .admin_browser import log_in, make_staff
 from .factories import make_outlet
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PASSWORD = "a long staff password for the browser"
 HEADLINE = "Night ferry to Yeosu returns for the summer"
 
 
@@ -23,18 +22,13 @@ def site(live_server, django_user_model):
     """An outlet and one user in each staff group (the groups come from the data migrations)."""
     make_outlet(name="Harbour Times")
     for username, group in [("reporter", "Reporters"), ("editor", "Editors"), ("moderator", "Moderators")]:
-        user = django_user_model.objects.create_user(username, password=PASSWORD, is_staff=True)
-        user.groups.add(Group.objects.get(name=group))
+        make_staff(django_user_model, username, group)
     return live_server
 
 
 def logged_in_page(browser, site, username):
     page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
-    page.goto(site.url + reverse("admin:login"))
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url(site.url + reverse("admin:index"))
+    log_in(page, site, username)
     return page
 
 
