@@ -67,25 +67,26 @@ class Rendition(ImageSpec):
     options = {"quality": 80}
     target_width = None
 
+    @property
+    def processors(self):
+        """Made from `target_width`, so a rendition names its width once."""
+        return [ResizeToFit(width=self.target_width, upscale=False), ConvertToSRGB()]
+
 
 class Width480(Rendition):
     target_width = 480
-    processors = [ResizeToFit(width=480, upscale=False), ConvertToSRGB()]
 
 
 class Width800(Rendition):
     target_width = 800
-    processors = [ResizeToFit(width=800, upscale=False), ConvertToSRGB()]
 
 
 class Width1200(Rendition):
     target_width = 1200
-    processors = [ResizeToFit(width=1200, upscale=False), ConvertToSRGB()]
 
 
 class Width1600(Rendition):
     target_width = 1600
-    processors = [ResizeToFit(width=1600, upscale=False), ConvertToSRGB()]
 
 
 class Card(ImageSpec):
