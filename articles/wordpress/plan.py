@@ -151,7 +151,7 @@ def promote_headings(blocks):
     """Make the third-level subheadings of a body that has no second-level one second-level (in
     place, quotes included); returns how many moved. A page's headings must not skip a level (the
     story's headline is the h1): a post whose editor started at "Heading 3" would."""
-    headings = list(heading_blocks(blocks))
+    headings = list(blocks_of(Heading, blocks))
     if any(heading.level == 2 for heading in headings):
         return 0
     for heading in headings:
@@ -159,21 +159,18 @@ def promote_headings(blocks):
     return len(headings)
 
 
-def heading_blocks(blocks):
+def blocks_of(kind, blocks):
+    """Every block of class `kind` (Heading, ImageBlock) in `blocks`, quotes included, in body order."""
     for block in blocks:
-        if isinstance(block, Heading):
+        if isinstance(block, kind):
             yield block
         elif isinstance(block, Quote):
-            yield from heading_blocks(block.blocks)
+            yield from blocks_of(kind, block.blocks)
 
 
 def image_blocks(blocks):
     """Every ImageBlock of `blocks`, quotes included, in body order."""
-    for block in blocks:
-        if isinstance(block, ImageBlock):
-            yield block
-        elif isinstance(block, Quote):
-            yield from image_blocks(block.blocks)
+    return blocks_of(ImageBlock, blocks)
 
 
 def first_video(embeds):
