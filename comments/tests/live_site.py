@@ -183,20 +183,11 @@ def site_python(env, code, timeout=60):
 def stored_comments(env):
     """(text, status) of every comment in the live site's database, read by its own code."""
     code = (
-        "import json, django; django.setup()\n"
+        "import json\n"
         "from comments.models import Comment\n"
         "print(json.dumps(list(Comment.objects.exclude(rule='imported').values_list('text', 'status'))))\n"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", code],
-        cwd=ROOT,
-        env={**env, "DJANGO_SETTINGS_MODULE": "newsroom.settings"},
-        check=True,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    return [tuple(row) for row in json.loads(result.stdout)]
+    return [tuple(row) for row in json.loads(site_python(env, code))]
 
 
 def start_worker(env, log):

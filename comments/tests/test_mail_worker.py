@@ -5,13 +5,11 @@ the file e-mail backend, so what was sent is read from the mail folder.
 """
 
 import json
-import subprocess
-import sys
 import time
 
 import pytest
 
-from .live_site import ROOT, Visitor, live_site, sent_mail, start_worker, stop
+from .live_site import Visitor, live_site, sent_mail, site_python, start_worker, stop
 
 pytestmark = pytest.mark.live
 
@@ -19,20 +17,11 @@ pytestmark = pytest.mark.live
 def task_statuses(env):
     """The status of each task result in the live site's database, oldest first."""
     code = (
-        "import json, django; django.setup()\n"
+        "import json\n"
         "from django_tasks_db.models import DBTaskResult\n"
         "print(json.dumps(list(DBTaskResult.objects.order_by('enqueued_at').values_list('status', flat=True))))\n"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", code],
-        cwd=ROOT,
-        env={**env, "DJANGO_SETTINGS_MODULE": "newsroom.settings"},
-        check=True,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    return json.loads(result.stdout)
+    return json.loads(site_python(env, code))
 
 
 def post(host, text, email):
