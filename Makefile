@@ -11,8 +11,12 @@ PORT ?= 8000
 DEMO_LEAD := tallinn-harbour-hosts-korean-port-cities-culture-week
 # The task worker (it sends the e-mail) runs beside the web server; Ctrl-C stops both (README "Mail").
 # No autoreload: a reload would kill a task halfway. Another queue brings its own worker: WORKER="...".
-WORKER ?= $(MANAGE) db_worker --no-reload
-WITH_WORKER = $(BIN)/python scripts/with_worker.py --worker "$(WORKER)" --
+# A worker that dies mid-task (SIGKILL) leaves it RUNNING: AFTER_WORKER puts it back in the queue
+# before the worker is restarted, and `requeue_abandoned_tasks --older-than 0` at start does the same
+# for what the last run's worker left (comments/task_queue.py).
+WORKER ?= $(MANAGE) db_worker --no-reload --worker-id {worker_id}
+AFTER_WORKER ?= $(MANAGE) requeue_abandoned_tasks --worker-id {worker_id}
+WITH_WORKER = $(BIN)/python scripts/with_worker.py --worker "$(WORKER)" --after-exit "$(AFTER_WORKER)" --
 
 .PHONY: run test lint format serve install clean bench messages hostile
 
@@ -35,6 +39,7 @@ run: install
 	$(MANAGE) import_videos demo/videos.json
 	$(MANAGE) import_photos demo/photos.json
 	$(MANAGE) pin_story --lead --unless-pinned $(DEMO_LEAD)
+	$(MANAGE) requeue_abandoned_tasks --older-than 0 -v0
 	exec $(WITH_WORKER) $(MANAGE) runserver $(HOST):$(PORT)
 
 # Lint and the whole test suite (browser tests need Debian's chromium; .ci/run installs it)
@@ -68,6 +73,7 @@ serve: install .secret_key
 	DJANGO_SECRET_KEY="$${DJANGO_SECRET_KEY:-$$(cat .secret_key)}" $(MANAGE) import_videos demo/videos.json
 	DJANGO_SECRET_KEY="$${DJANGO_SECRET_KEY:-$$(cat .secret_key)}" $(MANAGE) import_photos demo/photos.json
 	DJANGO_SECRET_KEY="$${DJANGO_SECRET_KEY:-$$(cat .secret_key)}" $(MANAGE) pin_story --lead --unless-pinned $(DEMO_LEAD)
+	DJANGO_SECRET_KEY="$${DJANGO_SECRET_KEY:-$$(cat .secret_key)}" $(MANAGE) requeue_abandoned_tasks --older-than 0 -v0
 	DJANGO_SECRET_KEY="$${DJANGO_SECRET_KEY:-$$(cat .secret_key)}" exec $(WITH_WORKER) $(BIN)/gunicorn newsroom.wsgi \
 		--bind $(HOST):$(PORT)
 

@@ -358,6 +358,9 @@ if TASKS_BACKEND_NAME not in TASK_BACKENDS and "." not in TASKS_BACKEND_NAME:
 TASKS = {"default": {"BACKEND": TASK_BACKENDS.get(TASKS_BACKEND_NAME, TASKS_BACKEND_NAME), "QUEUES": ["default"]}}
 NEWSROOM_MAIL_ATTEMPTS = env_int("NEWSROOM_MAIL_ATTEMPTS", 6)
 NEWSROOM_MAIL_RETRY_SECONDS = env_int("NEWSROOM_MAIL_RETRY_SECONDS", 60)
+# A task RUNNING longer than this was abandoned by a worker that died: `requeue_abandoned_tasks`
+# puts it back in the queue (comments/task_queue.py). A mail task lasts a few EMAIL_TIMEOUTs.
+NEWSROOM_TASK_LEASE_MINUTES = env_int("NEWSROOM_TASK_LEASE_MINUTES", 15)
 
 
 # Security headers that cost nothing in development and matter in production.

@@ -15,6 +15,11 @@
 - When the worker exits by itself (a crash, "database is locked"), it is started again, after
   RESTART_FIRST_SECONDS doubling up to RESTART_MAX_SECONDS while it keeps failing (back to the first
   once it has run RESTART_RESET_SECONDS), each restart told on stderr: the site stays up.
+- Each worker started is named: `{worker_id}` in the worker's command (and in `--after-exit`) becomes
+  `with_worker-<this pid>-<n>`, the n-th worker started. `--after-exit "COMMAND"` runs once a worker
+  has exited by itself, before the next is started: `make run` requeues there the task that a killed
+  worker left RUNNING (`manage.py requeue_abandoned_tasks --worker-id {worker_id} --no-age`). Its
+  failure is told on stderr and does not stop the site.
 - Whatever still runs GRACE_SECONDS after the stop began is killed. On Linux both children also
   get SIGTERM if this process dies without stopping them (PR_SET_PDEATHSIG): no orphans.
 
@@ -55,9 +60,29 @@ def exit_status(returncode):
     return 128 - returncode if returncode < 0 else returncode
 
 
-def supervise(web_command, worker_command, grace=GRACE_SECONDS):
+def named(command, worker_id):
+    """`command` (a list of arguments) with each `{worker_id}` replaced by `worker_id` (a str)."""
+    return [part.replace("{worker_id}", worker_id) for part in command]
+
+
+def run_after_exit(command, worker_id):
+    """Run `command` (a list of arguments, or None) for the worker `worker_id` that exited by itself;
+    a failure to start it or a non-zero status is told on stderr."""
+    if not command:
+        return
+    try:
+        status = subprocess.run(named(command, worker_id), check=False).returncode
+    except OSError as error:
+        print(f"with_worker: could not run {command[0]}: {error}", file=sys.stderr)
+        return
+    if status:
+        print(f"with_worker: {' '.join(command[:3])} exited with status {exit_status(status)}", file=sys.stderr)
+
+
+def supervise(web_command, worker_command, grace=GRACE_SECONDS, after_exit=None):
     """Run both commands (lists of arguments) until the web server has exited or a stop signal came,
-    and the worker has stopped; the worker is restarted whenever it exits by itself before that.
+    and the worker has stopped; the worker is restarted whenever it exits by itself before that,
+    after `after_exit` (a list of arguments, or None) has run for it.
     Returns the exit status (the web server's, else the last worker's)."""
     requests = []
     for number in STOP_SIGNALS:
@@ -66,8 +91,14 @@ def supervise(web_command, worker_command, grace=GRACE_SECONDS):
     die_with_parent = die_with_parent_function()
     web = subprocess.Popen(web_command, preexec_fn=die_with_parent)
 
+    started = 0
+    worker_id = ""
+
     def start_worker():
-        return subprocess.Popen(worker_command, process_group=0, preexec_fn=die_with_parent)
+        nonlocal started, worker_id
+        started += 1
+        worker_id = f"with_worker-{os.getpid()}-{started}"
+        return subprocess.Popen(named(worker_command, worker_id), process_group=0, preexec_fn=die_with_parent)
 
     worker = start_worker()
     worker_started = time.monotonic()
@@ -102,7 +133,8 @@ def supervise(web_command, worker_command, grace=GRACE_SECONDS):
                 f"restarting it in {backoff:g} s",
                 file=sys.stderr,
             )
-            restart_due = now + backoff
+            run_after_exit(after_exit, worker_id)
+            restart_due = time.monotonic() + backoff
             backoff = min(backoff * 2, RESTART_MAX_SECONDS)
         elif restart_due is not None and (stop_began is not None or now >= restart_due):
             if stop_began is None:
@@ -127,13 +159,17 @@ def main(argv=None):
     """The command line: `--worker "COMMAND"`, then `--` and the web server's command."""
     parser = argparse.ArgumentParser(description="Run a web server and the task worker; stop both together.")
     parser.add_argument("--worker", required=True, help="the worker's command line, split as a shell would")
+    parser.add_argument(
+        "--after-exit", default="", help="a command to run when the worker exited by itself, before its restart"
+    )
     parser.add_argument("--grace", type=float, default=GRACE_SECONDS, help="seconds before what still runs is killed")
     parser.add_argument("web", nargs=argparse.REMAINDER, help="-- then the web server's command")
     args = parser.parse_args(argv)
     web = args.web[1:] if args.web[:1] == ["--"] else args.web
     if not web:
         parser.error("give the web server's command after --")
-    return supervise(web, shlex.split(args.worker), grace=args.grace)
+    after_exit = shlex.split(args.after_exit) or None
+    return supervise(web, shlex.split(args.worker), grace=args.grace, after_exit=after_exit)
 
 
 if __name__ == "__main__":

@@ -190,9 +190,10 @@ def stored_comments(env):
     return [tuple(row) for row in json.loads(site_python(env, code))]
 
 
-def start_worker(env, log):
+def start_worker(env, log, worker_id=None):
+    named = ["--worker-id", worker_id] if worker_id else []
     return subprocess.Popen(
-        [sys.executable, "manage.py", "db_worker", "--no-reload", "--no-startup-delay", "--interval", "0.2"],
+        [sys.executable, "manage.py", "db_worker", "--no-reload", "--no-startup-delay", "--interval", "0.2", *named],
         cwd=ROOT,
         env=env,
         stdout=log,

@@ -5,11 +5,16 @@ the file e-mail backend, so what was sent is read from the mail folder.
 """
 
 import json
+import signal
+import socket
+import subprocess
+import sys
+import threading
 import time
 
 import pytest
 
-from .live_site import Visitor, live_site, sent_mail, site_python, start_worker, stop
+from .live_site import ROOT, Visitor, live_site, sent_mail, site_python, start_worker, stop
 
 pytestmark = pytest.mark.live
 
@@ -58,3 +63,75 @@ def test_a_post_queues_its_mail_and_a_restarted_worker_sends_what_waited(tmp_pat
             assert stop(worker) == 0
         assert "The second comment, queued while no worker runs." in second
         assert task_statuses(env) == ["SUCCESSFUL", "SUCCESSFUL"]
+
+
+class SilentMailServer:
+    """A TCP server on 127.0.0.1 that accepts connections and never says a word: an SMTP client
+    waits there for the greeting until its timeout, so a worker sending to it stays mid-send."""
+
+    def __init__(self):
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self.listener.getsockname()[1]
+        self.connections = []
+        self.thread = threading.Thread(target=self.accept, daemon=True)
+        self.thread.start()
+
+    def accept(self):
+        while True:
+            try:
+                connection, _address = self.listener.accept()
+            except OSError:
+                return
+            self.connections.append(connection)
+
+    def close(self):
+        self.listener.close()
+        for connection in self.connections:
+            connection.close()
+
+
+def wait_for_statuses(env, expected, seconds=30):
+    deadline = time.monotonic() + seconds
+    while (statuses := task_statuses(env)) != expected:
+        assert time.monotonic() < deadline, f"task statuses {statuses}, expected {expected}"
+        time.sleep(0.3)
+
+
+def test_a_worker_killed_mid_send_leaves_its_task_running_until_it_is_requeued_and_sent(tmp_path):
+    folder = tmp_path / "sent-mail"
+    knobs = {
+        "NEWSROOM_COMMENTS_MIN_SECONDS": "0",
+        "NEWSROOM_COMMENTS_FLOOD_SECONDS": "0",
+        "NEWSROOM_COMMENTS_MODERATOR_EMAILS": "mod@example.org",
+        "DJANGO_EMAIL_BACKEND": "file",
+        "EMAIL_FILE_PATH": str(folder),
+    }
+    server = SilentMailServer()
+    try:
+        with live_site(tmp_path, workers=1, **knobs) as (host, env), open(tmp_path / "worker.log", "w") as log:
+            post(host, "A comment whose mail meets a server that never answers.", "reader@example.org")
+            stuck = {**env, "DJANGO_EMAIL_BACKEND": "smtp", "EMAIL_HOST": "127.0.0.1"}
+            stuck |= {"EMAIL_PORT": str(server.port), "EMAIL_USE_TLS": "0", "EMAIL_TIMEOUT": "120"}
+            worker = start_worker(stuck, log, worker_id="doomed-worker")
+            try:
+                wait_for_statuses(env, ["RUNNING"])
+            finally:
+                worker.send_signal(signal.SIGKILL)
+                worker.wait(timeout=30)
+            time.sleep(0.5)
+            assert task_statuses(env) == ["RUNNING"]  # nothing in the library ever looks at it again
+
+            requeue = [sys.executable, "manage.py", "requeue_abandoned_tasks", "--worker-id", "doomed-worker"]
+            result = subprocess.run(requeue, cwd=ROOT, env=env, capture_output=True, text=True, check=True)
+            assert "Requeued 1 abandoned task." in result.stdout
+            assert task_statuses(env) == ["READY"]
+
+            worker = start_worker(env, log)
+            try:
+                [message] = sent_mail(folder, 1)
+            finally:
+                assert stop(worker) == 0
+            assert "A comment whose mail meets a server that never answers." in message
+            wait_for_statuses(env, ["SUCCESSFUL"])
+    finally:
+        server.close()

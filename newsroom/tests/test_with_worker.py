@@ -106,3 +106,26 @@ def test_a_worker_that_crashes_is_restarted_and_the_web_server_keeps_running(tmp
     errors = process.stderr.read()
     assert "the worker exited with status 1; restarting it in 1 s" in errors
     assert "restarting the worker" in errors
+
+
+def test_a_worker_that_exits_by_itself_gets_the_after_exit_command_with_its_own_id(tmp_path):
+    """`make run` requeues there what a killed worker left RUNNING (comments/task_queue.py)."""
+    child, crashing = tmp_path / "child.py", tmp_path / "crashes_once.py"
+    child.write_text(CHILD)
+    crashing.write_text(CRASHES_ONCE)
+    worker_log, ids = tmp_path / "worker.log", tmp_path / "ids.txt"
+    note_id = f"{sys.executable} -c \"import sys; open(sys.argv[1], 'a').write(sys.argv[2] + ' ')\" {ids} {{worker_id}}"
+    web = [sys.executable, "-c", "import time; time.sleep(60)"]
+    worker = f"{sys.executable} {crashing} {worker_log} {child} --id {{worker_id}}"
+    process = subprocess.Popen(
+        [sys.executable, "scripts/with_worker.py", "--worker", worker, "--after-exit", note_id, "--", *web],
+        cwd=ROOT,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        wait_until(lambda: worker_log.exists() and worker_log.read_text() == "started ")
+        assert ids.read_text() == f"with_worker-{process.pid}-1 "  # the crashed one, before the restart
+    finally:
+        process.send_signal(signal.SIGTERM)
+        process.communicate(timeout=30)
