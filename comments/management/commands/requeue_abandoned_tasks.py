@@ -24,9 +24,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--older-than", type=float, default=None, metavar="MINUTES", help="the age of an abandoned task"
         )
-        parser.add_argument(
-            "--no-age", action="store_true", help="only requeue the tasks of the --worker-id workers"
-        )
+        parser.add_argument("--no-age", action="store_true", help="only requeue the tasks of the --worker-id workers")
 
     def handle(self, *args, worker_ids, older_than, no_age, **options):
         if no_age and not worker_ids:
