@@ -1,4 +1,5 @@
-"""The moderation policy: which status a new comment gets, and why.
+"""The moderation policy: which status a new comment gets, and why; who may edit one, until when,
+and what status an edit leaves it with.
 
 Pure: `decide_comment_status` takes plain values (the candidate, what is known of
 its author, the rules) and returns a `Decision`. No request, no database, no

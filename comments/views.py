@@ -296,6 +296,7 @@ def privacy(request):
     context = {
         "keep_ip_days": settings.COMMENTS_KEEP_IP_DAYS,
         "held_visible_hours": settings.COMMENTS_HELD_VISIBLE_HOURS,
+        "edit_minutes": settings.COMMENTS_EDIT_MINUTES,
         "author_cookie_days": AUTHOR_COOKIE_DAYS,
         "confirmation_every_hours": settings.COMMENTS_CONFIRMATION_EVERY_HOURS,
         "confirmation_days": settings.COMMENTS_CONFIRMATION_DAYS,

@@ -156,9 +156,7 @@ def test_the_edit_form_is_prefilled_with_the_comment_text(client, story, known_c
     assert fields["csrfmiddlewaretoken"]
 
 
-def test_an_edit_inside_the_window_keeps_an_approved_comment_approved_with_the_new_text(
-    client, story, known_commenter
-):
+def test_an_edit_inside_the_window_keeps_an_approved_comment_approved_with_the_new_text(client, story, known_commenter):
     comment = post_comment(client, story)
     response = send_edit(client, comment, "The evening crossing is a very good idea.")
     assert response.status_code == 303
@@ -452,9 +450,7 @@ def test_a_stranger_gets_not_found_for_a_held_comment(client, story):
     assert Client().get(withdraw_url(comment)).status_code == 404
 
 
-def test_an_edit_after_a_moderator_acted_is_refused_with_the_text_kept(
-    client, story, django_user_model, staff_groups
-):
+def test_an_edit_after_a_moderator_acted_is_refused_with_the_text_kept(client, story, django_user_model, staff_groups):
     comment = post_comment(client, story)
     _action, fields = read_form(client.get(edit_url(comment)), "edit-comment-form")
     change_status(comment, Comment.Status.APPROVED, actor=make_moderator(django_user_model), reason="approved")
@@ -628,3 +624,17 @@ def test_a_withdrawn_comment_cannot_be_edited_or_withdrawn_again(client, story, 
     assert client.get(edit_url(comment)).status_code == 409
     assert client.post(withdraw_url(comment)).status_code == 409
     assert ModerationLogEntry.objects.filter(comment=comment, to_status=Comment.Status.REMOVED).count() == 1
+
+
+# The privacy page says so.
+
+
+def test_the_privacy_page_tells_of_the_edit_cookie_for_the_configured_minutes(client, settings):
+    settings.COMMENTS_EDIT_MINUTES = 10
+    page = client.get("/en/privacy/").content.decode()
+    assert "So that you can edit or withdraw your comment for 10 minutes after posting it" in page
+
+
+def test_the_privacy_page_says_nothing_of_editing_when_it_is_off(client, settings):
+    settings.COMMENTS_EDIT_MINUTES = 0
+    assert "edit or withdraw your comment" not in client.get("/en/privacy/").content.decode()
