@@ -10,7 +10,23 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from comments.cookies import EDIT_COOKIE, edit_secrets
+from comments.editing import edit_comment
 from comments.models import Comment, CommentVersion, ModerationListEntry, ModerationLogEntry, StoryModeration
+from comments.moderation import (
+    APPROVED,
+    GONE,
+    MODERATED,
+    NOT_AUTHOR,
+    NOT_EDITABLE,
+    PENDING,
+    REMOVED,
+    SPAM,
+    TIME_UP,
+    edit_seconds_left,
+    status_after_edit,
+    why_not_editable,
+)
+from comments.posting import Refusal
 from comments.status import change_status
 
 from .factories import make_comment, make_moderator, make_story, page_elements, post_form, read_form
@@ -75,6 +91,61 @@ def secrets_in(client):
 def kept_text(response):
     element = page_elements(response).get("kept-text")
     return element.text.strip() if element is not None else None
+
+
+# The policy, with plain values.
+
+POSTED = dt.datetime(2025, 3, 1, 12, 0, tzinfo=dt.UTC)
+
+
+def refusal(status=APPROVED, *, is_author=True, moderated=False, minutes_after=5, window=15):
+    return why_not_editable(
+        status,
+        is_author=is_author,
+        moderated=moderated,
+        posted_at=POSTED,
+        now=POSTED + dt.timedelta(minutes=minutes_after),
+        minutes=window,
+    )
+
+
+def test_policy_lets_the_author_edit_an_approved_or_held_comment_inside_the_window():
+    assert (refusal(APPROVED), refusal(PENDING)) == (None, None)
+
+
+def test_policy_refuses_whoever_is_not_the_author_first():
+    assert refusal(REMOVED, is_author=False, minutes_after=60) == NOT_AUTHOR
+
+
+def test_policy_says_a_removed_comment_is_gone_and_spam_is_not_editable():
+    assert (refusal(REMOVED), refusal(SPAM)) == (GONE, NOT_EDITABLE)
+
+
+def test_policy_refuses_a_comment_someone_else_moderated():
+    assert refusal(APPROVED, moderated=True) == MODERATED
+
+
+def test_policy_closes_the_window_at_its_last_second():
+    assert refusal(minutes_after=14.99) is None
+    assert refusal(minutes_after=15) == TIME_UP
+
+
+def test_policy_with_no_window_lets_nobody_edit():
+    assert refusal(minutes_after=0, window=0) == TIME_UP
+    assert edit_seconds_left(POSTED, POSTED, 0) == 0
+
+
+def test_policy_counts_the_seconds_left_in_any_zone():
+    seoul = dt.timezone(dt.timedelta(hours=9))
+    assert edit_seconds_left(POSTED, POSTED.astimezone(seoul) + dt.timedelta(minutes=10), 15) == 300
+
+
+def test_an_edit_never_loosens_the_status():
+    assert status_after_edit(APPROVED, APPROVED) == APPROVED
+    assert status_after_edit(APPROVED, PENDING) == PENDING
+    assert status_after_edit(APPROVED, SPAM) == SPAM
+    assert status_after_edit(PENDING, APPROVED) == PENDING
+    assert status_after_edit(PENDING, SPAM) == SPAM
 
 
 # The story page offers it to its author alone.
@@ -460,6 +531,18 @@ def test_an_edit_after_a_moderator_acted_is_refused_with_the_text_kept(client, s
     assert kept_text(response) == "Changed after approval."
     comment.refresh_from_db()
     assert comment.text == "The evening crossing is a good idea."
+
+
+def test_an_edit_read_before_a_moderator_acted_and_saved_after_is_refused(client, story, known_commenter):
+    comment = post_comment(client, story)
+    as_read = Comment.objects.select_related("story__outlet").get(pk=comment.pk)
+    change_status(Comment.objects.get(pk=comment.pk), Comment.Status.PENDING, reason="reported 3 times")
+    with pytest.raises(Refusal) as refused:
+        edit_comment(as_read, text="Saved too late.", secret=secrets_in(client)[comment.pk], ip_address="192.0.2.9")
+    assert (refused.value.code, refused.value.status) == (MODERATED, 409)
+    comment.refresh_from_db()
+    assert comment.text == "The evening crossing is a good idea."
+    assert not comment.versions.exists()
 
 
 def test_an_edit_of_a_removed_comment_is_refused(client, story, known_commenter, django_user_model, staff_groups):
