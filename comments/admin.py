@@ -11,6 +11,7 @@ from django.http import QueryDict
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.text import Truncator
@@ -23,7 +24,7 @@ from articles.admin import CleanTextAdminMixin, StoryAdmin
 from articles.models import Story
 
 from . import moderation_admin  # noqa: F401 - registers commenters, the lists and the site-wide switch
-from .models import Comment, CommentReport, ModerationLogEntry, StoryModeration
+from .models import Comment, CommentReport, CommentVersion, ModerationLogEntry, StoryModeration
 from .status import change_status
 
 # Actions a moderator can take: (status it sets, label, past tense for the message).
@@ -81,6 +82,14 @@ class ModerationLogInline(ReadOnlyInline):
     verbose_name_plural = _("Moderation log")
 
 
+class VersionInline(ReadOnlyInline):
+    """The texts the comment had before each edit (its author's, or a moderator's here), oldest first."""
+
+    model = CommentVersion
+    fields = ["written_at", "replaced_at", "edited_by", "text"]
+    readonly_fields = fields
+
+
 class ReportInline(ReadOnlyInline):
     model = CommentReport
     fields = ["created_at", "reason"]
@@ -129,7 +138,7 @@ class CommentAdmin(CleanTextAdminMixin, admin.ModelAdmin):
         css = {"all": ["css/admin.css"]}
         js = ["js/moderation_queue.js"]
 
-    inlines = [ModerationLogInline, ReportInline]
+    inlines = [ModerationLogInline, VersionInline, ReportInline]
     fields = [
         "story",
         "parent",
@@ -141,6 +150,7 @@ class CommentAdmin(CleanTextAdminMixin, admin.ModelAdmin):
         "rule",
         "reason",
         "created_at",
+        "edited_at",
         "ip_address",
         "user_agent",
         "report_count",
@@ -177,7 +187,19 @@ class CommentAdmin(CleanTextAdminMixin, admin.ModelAdmin):
         return False
 
     def save_model(self, request, obj, form, change):
+        """Save a moderator's correction: the text it replaces is kept as an earlier version, and its
+        author can no longer edit the comment (it empties `edit_key`)."""
+        if change and form.changed_data:
+            obj.edit_key = ""
         super().save_model(request, obj, form, change)
+        if change and "text" in form.changed_data:
+            CommentVersion.objects.create(
+                comment=obj,
+                text=form.initial["text"],
+                written_at=obj.edited_at or obj.created_at,
+                replaced_at=timezone.now(),
+                edited_by=request.user,
+            )
         if change and form.changed_data:
             ModerationLogEntry.objects.create(
                 comment=obj,

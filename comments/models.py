@@ -97,6 +97,13 @@ class Comment(models.Model):
         editable=False,
         help_text=_("The author ticked “Tell me when someone replies” (comments/subscriptions.py)."),
     )
+    edited_at = models.DateTimeField(
+        _("edited"), null=True, blank=True, editable=False, help_text=_("When its author last edited it.")
+    )
+    # The hex SHA-256 of the secret in the edit cookie of the browser that posted it (comments/cookies.py):
+    # only that browser may edit or withdraw it. Emptied by every status change not its author's
+    # (comments/status.py), which ends the author's right to change it. Empty for imported comments.
+    edit_key = models.CharField(max_length=64, blank=True, editable=False)
 
     objects = CommentQuerySet.as_manager()
 
@@ -197,6 +204,46 @@ class ModerationLogEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValueError("The moderation log is append-only.")
+
+
+class CommentVersion(models.Model):
+    """A text a comment had before an edit replaced it: append-only, never edited.
+
+    The comment's current text is its newest version; these are the ones before, oldest first.
+    `written_at` is when the text was posted (or written by the edit before), `replaced_at` when
+    the next edit replaced it; `edited_by` is the moderator who replaced it in admin, or empty when
+    its author did (comments/editing.py).
+    """
+
+    comment = models.ForeignKey(Comment, on_delete=models.PROTECT, related_name="versions", verbose_name=_("comment"))
+    text = models.TextField(_("text"))
+    written_at = models.DateTimeField(_("written"))
+    replaced_at = models.DateTimeField(_("replaced"), db_index=True)
+    edited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("replaced by"),
+        help_text=_("Empty when its author edited the comment."),
+    )
+
+    class Meta:
+        ordering = ["replaced_at", "id"]
+        verbose_name = _("earlier version")
+        verbose_name_plural = _("earlier versions")
+
+    def __str__(self):
+        return self.text[:60]
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValueError("A comment's earlier versions are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("A comment's earlier versions are append-only.")
 
 
 class CommentReport(models.Model):

@@ -475,6 +475,9 @@ COMMENTS_BLOCKED_EMAILS = env_list("NEWSROOM_COMMENTS_BLOCKED_EMAILS")
 COMMENTS_BLOCKED_IPS = env_list("NEWSROOM_COMMENTS_BLOCKED_IPS")
 COMMENTS_REPORTS_TO_HOLD = env_int("NEWSROOM_COMMENTS_REPORTS_TO_HOLD", 3)
 COMMENTS_HELD_VISIBLE_HOURS = env_int("NEWSROOM_COMMENTS_HELD_VISIBLE_HOURS", 24)
+# Its author may edit or withdraw a comment from the browser it was posted from for this many minutes
+# after posting (comments/editing.py); 0 turns editing off.
+COMMENTS_EDIT_MINUTES = env_int("NEWSROOM_COMMENTS_EDIT_MINUTES", 15)
 COMMENTS_KEEP_IP_DAYS = env_int("NEWSROOM_COMMENTS_KEEP_IP_DAYS", 30)
 COMMENTS_MODERATOR_EMAILS = env_list("NEWSROOM_COMMENTS_MODERATOR_EMAILS")
 # Reply notifications (comments/subscriptions.py): replies approved within this many minutes of the
