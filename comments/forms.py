@@ -1,4 +1,4 @@
-"""The "Leave a Comment" form and the report form."""
+"""The "Leave a Comment" form, the report form, and the forms of a commenter's data (comments/commenter_data.py)."""
 
 import time
 
@@ -30,7 +30,23 @@ class CommentTextField(forms.CharField):
         return value.replace("\r\n", "\n").replace("\r", "\n") if value else value
 
 
-class CommentForm(CleanTextFormMixin, forms.Form):
+class DescribedErrorsMixin:
+    def describe_errors(self):
+        """Point each invalid field at its error messages, for screen readers."""
+        for name, errors in self.errors.items():
+            # A hidden field's errors are shown in the summary only: there is nothing to point at.
+            if name not in self.fields or self.fields[name].widget.is_hidden:
+                continue
+            bound = self[name]
+            ids = [f"error_{number}_{bound.auto_id}" for number in range(1, len(errors) + 1)]
+            if self.fields[name].help_text:
+                ids.append(f"{bound.auto_id}_helptext")
+            attrs = self.fields[name].widget.attrs
+            attrs["aria-describedby"] = " ".join(ids)
+            attrs["aria-invalid"] = "true"
+
+
+class CommentForm(CleanTextFormMixin, DescribedErrorsMixin, forms.Form):
     """A visitor's comment. Every text field is cleaned first (`CleanTextFormMixin`): control
     characters go, and text with nothing visible (U+200B alone) is empty, with the same message."""
 
@@ -151,20 +167,6 @@ class CommentForm(CleanTextFormMixin, forms.Form):
         data["parent"] = ""
         self.data = data
 
-    def describe_errors(self):
-        """Point each invalid field at its error messages, for screen readers."""
-        for name, errors in self.errors.items():
-            # A hidden field's errors are shown in the summary only: there is nothing to point at.
-            if name not in self.fields or self.fields[name].widget.is_hidden:
-                continue
-            bound = self[name]
-            ids = [f"error_{number}_{bound.auto_id}" for number in range(1, len(errors) + 1)]
-            if self.fields[name].help_text:
-                ids.append(f"{bound.auto_id}_helptext")
-            attrs = self.fields[name].widget.attrs
-            attrs["aria-describedby"] = " ".join(ids)
-            attrs["aria-invalid"] = "true"
-
 
 class ReportForm(forms.Form):
     reason = forms.ChoiceField(
@@ -176,3 +178,39 @@ class ReportForm(forms.Form):
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True
+
+
+def plain_helper():
+    """A crispy helper for a form whose <form> tag and CSRF token the template writes."""
+    helper = FormHelper()
+    helper.form_tag = False
+    helper.disable_csrf = True
+    return helper
+
+
+class DataRequestForm(CleanTextFormMixin, DescribedErrorsMixin, forms.Form):
+    """The address whose comments a visitor asks for (the link goes to it)."""
+
+    email = VisibleEmailFormField(
+        label=_("Email"),
+        max_length=254,
+        help_text=_("The address you commented or asked for reply notifications with."),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = plain_helper()
+
+
+class EraseForm(DescribedErrorsMixin, forms.Form):
+    """The second step of an erasure: the commenter confirms."""
+
+    confirm = forms.BooleanField(
+        label=_("I understand that my comments cannot be brought back."),
+        error_messages={"required": _("Tick the box to confirm that your comments should be erased.")},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = plain_helper()

@@ -15,6 +15,10 @@ DATA_MIGRATIONS = [
         "comments.migrations.0011_commenters_of_comments_and_moderator_permissions",
         "give_groups_moderation_permissions",
     ),
+    (
+        "comments.migrations.0014_commenters_data_and_one_subscriber_per_mailbox",
+        "give_moderators_the_erase_permission",
+    ),
 ]
 
 
