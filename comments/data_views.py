@@ -1,8 +1,8 @@
 """A commenter's data without an account: ask for the link, open it, download, erase
 (`comments.commenter_data`, `comments.erasure`).
 
-The pages of a link are never cached, send no Referer (the link is the key to the data) and are
-not indexed. A GET never changes anything: mail scanners open links.
+The pages of a link are never cached, nor indexed, and other sites never get them as a Referer
+(the link is the key to the data). A GET never changes anything: mail scanners open links.
 """
 
 import json
@@ -27,9 +27,10 @@ BAD_LINK_STATUS = {"expired": 400, "invalid": 400, "gone": 410}
 
 
 def private(response):
-    """`response` for the owner of a link only: no cache anywhere, no Referer to other pages."""
+    """`response` for the owner of a link only: kept by no cache. (Other sites never see the link
+    in a Referer: the site's policy is `same-origin`. `no-referrer` would make browsers send
+    `Origin: null` with the erase form, which the CSRF check refuses.)"""
     response["Cache-Control"] = "private, no-store"
-    response["Referrer-Policy"] = "no-referrer"
     return response
 
 
