@@ -41,7 +41,7 @@ def your_data(request):
     the answer is the same whether or not the address ever commented (303 to `?sent`), but 400 for
     an address that is not one and 429 when this IP address asked a moment ago, with the address
     kept in the form."""
-    form = DataRequestForm(request.POST or None)
+    form = DataRequestForm(request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -128,7 +128,7 @@ def your_data_erase(request, token):
     data, refusal = opened_link(request, token)
     if refusal:
         return refusal
-    form = EraseForm(request.POST or None)
+    form = EraseForm(request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST":
         if form.is_valid():

@@ -10,9 +10,11 @@ from django.core import mail as django_mail
 from playwright.sync_api import expect
 
 from articles.tests.factories import make_story
+from comments.models import Comment, Commenter
 from conftest import axe_violations
 
 from .factories import make_comment
+from .test_moderators_browser import PASSWORD, in_both_schemes
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -55,6 +57,7 @@ def test_a_commenter_downloads_and_erases_their_comments_from_an_e_mailed_link(
     page.get_by_role("textbox", name=re.compile("^Email")).fill("Ann+ferries@Example.org")
     page.get_by_role("button", name="E-mail me the link").click()
     expect(page.locator("#data-link-sent")).to_contain_text("Look in your mailbox.")
+    page.screenshot(path=artifacts_dir / "your-data-sent.png", full_page=True)
     assert axe_violations(page) == []
 
     message, link = mailed_link()
@@ -79,6 +82,7 @@ def test_a_commenter_downloads_and_erases_their_comments_from_an_e_mailed_link(
     expect(page.get_by_role("heading", level=1)).to_have_text("Erase your comments?")
     page.get_by_role("button", name="Erase my comments").click()  # the box is not ticked
     expect(page.locator("#erase-errors")).to_contain_text("Tick the box to confirm")
+    page.screenshot(path=artifacts_dir / "your-data-erase-errors.png", full_page=True)
     assert axe_violations(page) == []
     page.get_by_role("checkbox", name="I understand that my comments cannot be brought back.").check()
     page.get_by_role("button", name="Erase my comments").click()
@@ -95,3 +99,32 @@ def test_a_commenter_downloads_and_erases_their_comments_from_an_e_mailed_link(
 
     page.goto(live_server.url + "/" + link.split("/", 3)[3])
     expect(page.get_by_role("heading", level=1)).to_have_text("Nothing is left for this link")
+
+
+def test_a_moderator_erases_a_commenter_s_data_from_the_commenter_s_page(
+    live_server, browser, conversation, django_user_model, staff_groups, artifacts_dir
+):
+    from django.contrib.auth.models import Group
+
+    story, ann, bob = conversation
+    user = django_user_model.objects.create_user("mod", "mod@example.org", PASSWORD, is_staff=True)
+    user.groups.add(Group.objects.get(name="Moderators"))
+    page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    page.goto(f"{live_server.url}/admin/")
+    page.get_by_label("Username").fill("mod")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url(f"{live_server.url}/admin/")
+
+    page.goto(f"{live_server.url}/admin/comments/commenter/{Commenter.objects.get(email='ann@example.org').pk}/change/")
+    page.get_by_role("link", name="Erase this commenter's data").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Erase this commenter's data?")
+    page.screenshot(path=artifacts_dir / "commenter-erase.png", full_page=True)
+    found = {}
+    in_both_schemes(page, "commenter-erase", found)
+    assert {name: violations for name, violations in found.items() if violations} == {}
+    page.get_by_role("button", name="Erase their data").click()
+    expect(page.locator("ul.messagelist")).to_contain_text("Erased the data of 1 commenter.")
+    erased = Comment.objects.get(pk=ann.pk)
+    assert (erased.author_email, erased.log.last().actor) == ("", user)
+    assert Comment.objects.get(pk=bob.pk).author_name == "Bob"
