@@ -411,3 +411,20 @@ def test_after_the_erasure_the_link_opens_nothing(client, anns_comment):
     assert gone.status_code == 410
     assert "Nothing is left for this link" in gone.content.decode()
     assert client.get(path + "download/").status_code == 410
+
+
+@pytest.mark.parametrize("language", ["en", "ko"])
+def test_the_privacy_page_links_to_your_comments_in_its_language(client, language):
+    page = client.get(f"/{language}/privacy/").content.decode()
+    assert f'<html lang="{language}">' in page
+    assert f'href="/{language}/comments/your-data/"' in page[page.index('id="your-data"') :]
+
+
+def test_the_privacy_page_says_how_long_a_link_works_and_what_an_erasure_keeps(client, settings):
+    settings.COMMENTS_DATA_LINK_EVERY_MINUTES = 30
+    page = client.get("/en/privacy/").content.decode()
+    your_data = page[page.index('id="your-data"') :]
+    assert f"a link that works for {DATA_LINK_HOURS} hours" in your_data
+    assert "a code of the e-mail address for 30 minutes after a link is asked for it" in your_data
+    assert "cannot be turned back into the address" in your_data
+    assert "An erasure does not lift a block" in your_data
