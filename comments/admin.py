@@ -4,6 +4,7 @@ the e-mail tasks. Commenters, the block and hold lists and the site-wide switch:
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.exceptions import PermissionDenied
 from django.db.models import Case, Count, IntegerField, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
@@ -24,7 +25,7 @@ from articles.admin import CleanTextAdminMixin, StoryAdmin
 from articles.models import Story
 
 from . import moderation_admin  # noqa: F401 - registers commenters, the lists and the site-wide switch
-from .models import Comment, CommentReport, CommentVersion, ModerationLogEntry, StoryModeration
+from .models import Comment, Commenter, CommentReport, CommentVersion, ModerationLogEntry, StoryModeration
 from .status import change_status
 
 # Actions a moderator can take: (status it sets, label, past tense for the message).
@@ -131,7 +132,7 @@ class CommentAdmin(CleanTextAdminMixin, admin.ModelAdmin):
     change_list_template = "admin/comments/comment/change_list.html"
     search_fields = ["text", "author_name", "author_email", "ip_address"]
     date_hierarchy = "created_at"
-    actions = ["approve", "mark_spam", "remove", "hold"]
+    actions = ["approve", "mark_spam", "remove", "hold", "erase_commenters_data"]
 
     class Media:
         # Clips what a reader's text draws outside its cell (stacked combining marks).
@@ -271,6 +272,36 @@ class CommentAdmin(CleanTextAdminMixin, admin.ModelAdmin):
     @admin.action(description=_("Hold selected comments for moderation"), permissions=["moderate"])
     def hold(self, request, queryset):
         self.moderate(request, queryset, "hold")
+
+    def has_erase_commenter_data_permission(self, request):
+        return moderation_admin.may_erase(request)
+
+    @admin.action(
+        description=_("Erase the data of the selected comments' commenters"), permissions=["erase_commenter_data"]
+    )
+    def erase_commenters_data(self, request, queryset):
+        """Every comment and the rest of the data of each selected comment's address, at its owner's
+        request (`comments.erasure`): first a page that lists the addresses, then, confirmed, done."""
+        keys = [
+            Commenter.key_for(address)
+            for address in queryset.exclude(author_email="").values_list("author_email", flat=True).distinct()
+        ]
+        if not keys:
+            self.message_user(request, _("None of these comments has an e-mail address to erase."), messages.INFO)
+            return None
+        if request.POST.get("post") == "yes":
+            moderation_admin.erase_commenters(self, request, keys)
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": _("Erase these commenters' data?"),
+            "commenters": moderation_admin.erasable(keys),
+            "selected": queryset.values_list("pk", flat=True),
+            "action_checkbox_name": ACTION_CHECKBOX_NAME,
+            "back_url": reverse("admin:comments_comment_changelist"),
+        }
+        return TemplateResponse(request, "admin/comments/erase_commenters.html", context)
 
     def get_urls(self):
         return [

@@ -1,4 +1,5 @@
-"""The "Leave a Comment" form, the form that edits a comment, and the report form."""
+"""The "Leave a Comment" form, the form that edits a comment, the report form, and the forms of a
+commenter's data (comments/commenter_data.py)."""
 
 import time
 
@@ -211,3 +212,39 @@ class ReportForm(forms.Form):
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True
+
+
+def plain_helper():
+    """A crispy helper for a form whose <form> tag and CSRF token the template writes."""
+    helper = FormHelper()
+    helper.form_tag = False
+    helper.disable_csrf = True
+    return helper
+
+
+class DataRequestForm(CleanTextFormMixin, DescribedErrorsMixin, forms.Form):
+    """The address whose comments a visitor asks for (the link goes to it)."""
+
+    email = VisibleEmailFormField(
+        label=_("Email"),
+        max_length=254,
+        help_text=_("The address you commented or asked for reply notifications with."),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = plain_helper()
+
+
+class EraseForm(DescribedErrorsMixin, forms.Form):
+    """The second step of an erasure: the commenter confirms."""
+
+    confirm = forms.BooleanField(
+        label=_("I understand that my comments cannot be brought back."),
+        error_messages={"required": _("Tick the box to confirm that your comments should be erased.")},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = plain_helper()

@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from articles.models import Story
 
-from .models import Comment, CommentVersion, ModerationLogEntry, text_fingerprint
+from .models import Comment, Commenter, CommentVersion, ModerationLogEntry, text_fingerprint
 from .notifications import notify_moderators
 from .subscriptions import after_approval
 
@@ -53,12 +53,17 @@ def record_new_comment(comment, *, reason, actor=None):
 def record_new_comments(comments, *, reason):
     """Insert `comments` (unsaved Comments with their status, text cleaned, each parent saved or
     None) in a few statements, each with its first log entry (`reason`, no actor): an import of
-    another site's comments. As `Comment.save` does, each gets its fingerprint, thread and depth;
-    the stories' `page_version` moves once. No e-mail: a held comment of an old site is in the
-    queue, not news. Returns `comments`, saved. Raises IntegrityError as `record_new_comment` does.
+    another site's comments. As `Comment.save` does, each gets its fingerprint, thread, depth and
+    Commenter (`CommenterQuerySet.for_addresses`); the stories' `page_version` moves once. No
+    e-mail: a held comment of an old site is in the queue, not news. Returns `comments`, saved.
+    Raises IntegrityError as `record_new_comment` does.
     """
     if not comments:
         return comments
+    unlinked = [comment for comment in comments if comment.commenter_id is None and comment.author_email]
+    commenters = Commenter.objects.for_addresses(comment.author_email for comment in unlinked)
+    for comment in unlinked:
+        comment.commenter = commenters[Commenter.key_for(comment.author_email)]
     for comment in comments:
         comment.fingerprint = text_fingerprint(comment.text)
         if comment.parent is not None:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import feeds, views
+from . import data_views, feeds, views
 
 app_name = "comments"
 
@@ -15,4 +15,8 @@ urlpatterns = [
     path("privacy/", views.privacy, name="privacy"),
     path("notifications/confirm/<str:token>/", views.confirm_notifications, name="confirm_notifications"),
     path("notifications/unsubscribe/<str:token>/", views.unsubscribe_notifications, name="unsubscribe"),
+    path("comments/your-data/", data_views.your_data, name="your_data"),
+    path("comments/your-data/<str:token>/", data_views.your_data_link, name="your_data_link"),
+    path("comments/your-data/<str:token>/download/", data_views.your_data_download, name="your_data_download"),
+    path("comments/your-data/<str:token>/erase/", data_views.your_data_erase, name="your_data_erase"),
 ]

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods
 from articles.models import Story
 from articles.page_address import show_page_at
 
+from .commenter_data import DATA_LINK_HOURS
 from .cookies import (
     AUTHOR_COOKIE_DAYS,
     edit_key_for,
@@ -292,7 +293,8 @@ def unsubscribe_notifications(request, token):
 
 def privacy(request):
     """`/privacy/`: what the site keeps about readers, commenters and subscribers, for how long (the
-    numbers come from the settings that enforce them), and how to appeal a moderation decision."""
+    numbers come from the settings that enforce them), how to download or erase one's comments, and how
+    to appeal a moderation decision."""
     context = {
         "keep_ip_days": settings.COMMENTS_KEEP_IP_DAYS,
         "held_visible_hours": settings.COMMENTS_HELD_VISIBLE_HOURS,
@@ -301,5 +303,7 @@ def privacy(request):
         "confirmation_every_hours": settings.COMMENTS_CONFIRMATION_EVERY_HOURS,
         "confirmation_days": settings.COMMENTS_CONFIRMATION_DAYS,
         "appeals_email": settings.COMMENTS_APPEALS_EMAIL,
+        "data_link_hours": DATA_LINK_HOURS,
+        "data_link_minutes": settings.COMMENTS_DATA_LINK_EVERY_MINUTES,
     }
     return render(request, "comments/privacy.html", context)

@@ -486,6 +486,8 @@ COMMENTS_MODERATOR_EMAILS = env_list("NEWSROOM_COMMENTS_MODERATOR_EMAILS")
 COMMENTS_NOTIFY_BATCH_MINUTES = env_int("NEWSROOM_COMMENTS_NOTIFY_BATCH_MINUTES", 60)
 COMMENTS_CONFIRMATION_EVERY_HOURS = env_int("NEWSROOM_COMMENTS_CONFIRMATION_EVERY_HOURS", 24)
 COMMENTS_CONFIRMATION_DAYS = env_int("NEWSROOM_COMMENTS_CONFIRMATION_DAYS", 7)
+# A commenter's data (comments/commenter_data.py): at most one e-mailed link per address in this time.
+COMMENTS_DATA_LINK_EVERY_MINUTES = env_int("NEWSROOM_COMMENTS_DATA_LINK_EVERY_MINUTES", 60)
 # The hours moderators work, in each story's outlet's zone ("07:00-23:00"; empty: always), and what
 # happens to new comments outside them: "hold" them for the morning, or "close" the form.
 COMMENTS_STAFFED_HOURS = os.environ.get("NEWSROOM_COMMENTS_STAFFED_HOURS", "").strip()

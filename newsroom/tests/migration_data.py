@@ -16,6 +16,10 @@ DATA_MIGRATIONS = [
         "give_groups_moderation_permissions",
     ),
     ("comments.migrations.0014_moderators_see_earlier_versions", "give_groups_version_permission"),
+    (
+        "comments.migrations.0016_commenters_data_and_one_subscriber_per_mailbox",
+        "give_moderators_the_erase_permission",
+    ),
 ]
 
 
