@@ -127,6 +127,8 @@ INSTALLED_APPS = [
     "articles",
     "comments",
     "resilience",
+    # Backups and restores, the load balancer's health probes, the request log (README "Operations").
+    "operations",
     # Admin login throttling (see "Login throttling" below).
     "axes",
     # Background tasks (e-mail): Django's tasks API, and its database queue (see "Tasks" below).
