@@ -137,6 +137,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: /healthz and /readyz answer before the Host check and the HTTPS redirect (README "Operations").
+    "operations.middleware.HealthProbeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Content-Security-Policy on every response, cached story pages too (see "Content-Security-Policy").
     "csp.middleware.CSPMiddleware",
@@ -360,6 +362,17 @@ if TASKS_BACKEND_NAME not in TASK_BACKENDS and "." not in TASKS_BACKEND_NAME:
 TASKS = {"default": {"BACKEND": TASK_BACKENDS.get(TASKS_BACKEND_NAME, TASKS_BACKEND_NAME), "QUEUES": ["default"]}}
 NEWSROOM_MAIL_ATTEMPTS = env_int("NEWSROOM_MAIL_ATTEMPTS", 6)
 NEWSROOM_MAIL_RETRY_SECONDS = env_int("NEWSROOM_MAIL_RETRY_SECONDS", 60)
+
+
+# Readiness (/readyz, operations/health.py): the checks that must pass, and how long a task due to run may
+# wait in the database queue while no worker starts one before the site is not ready.
+READY_CHECK_NAMES = ("database", "cache", "queue")
+NEWSROOM_READY_CHECKS = env_list("NEWSROOM_READY_CHECKS", READY_CHECK_NAMES)
+if not set(NEWSROOM_READY_CHECKS) <= set(READY_CHECK_NAMES):
+    raise ImproperlyConfigured(
+        f"NEWSROOM_READY_CHECKS must list some of {', '.join(READY_CHECK_NAMES)}; got {NEWSROOM_READY_CHECKS!r}."
+    )
+NEWSROOM_READY_QUEUE_MINUTES = env_int("NEWSROOM_READY_QUEUE_MINUTES", 10)
 
 
 # Security headers that cost nothing in development and matter in production.
