@@ -139,6 +139,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First: /healthz and /readyz answer before the Host check and the HTTPS redirect (README "Operations").
     "operations.middleware.HealthProbeMiddleware",
+    # A request id on every log line, echoed in X-Request-ID, and one line per request (README "Operations").
+    "operations.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Content-Security-Policy on every response, cached story pages too (see "Content-Security-Policy").
     "csp.middleware.CSPMiddleware",
@@ -543,12 +545,46 @@ if not is_http_origin(SITE_URL):
     )
 
 
+# Logs on the console (stderr): plain lines, or JSON lines with LOG_FORMAT=json; each line of a request
+# carries its id, and each request gets one line of its own on `operations.requests` (operations/logs.py).
+LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO").strip().upper() or "INFO"
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "").strip().lower() or "plain"
+if LOG_FORMAT not in ("plain", "json"):
+    raise ImproperlyConfigured(f"LOG_FORMAT must be plain or json; got {LOG_FORMAT!r}.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    "filters": {"request_id": {"()": "operations.logs.RequestIdFilter"}},
+    "formatters": {
+        "plain": {"()": "operations.logs.PlainFormatter"},
+        "json": {"()": "operations.logs.JsonFormatter"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["request_id"], "formatter": LOG_FORMAT}},
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
-        "django": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO"), "propagate": False},
+        "django": {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False},
     },
 }
+
+
+# Errors to Sentry when SENTRY_DSN is set (sentry-sdk is optional: requirements-sentry.txt). Nothing personal
+# goes with them: no addresses, cookies or users (send_default_pii), no request bodies (comments, e-mail
+# addresses), no local variables of the failing code.
+SENTRY_DSN = os.environ.get("SENTRY_DSN", "").strip()
+if SENTRY_DSN:
+    try:
+        import sentry_sdk
+    except ImportError:
+        raise ImproperlyConfigured(
+            "SENTRY_DSN is set but sentry-sdk is not installed: .venv/bin/pip install -r requirements-sentry.txt "
+            "(or unset SENTRY_DSN)."
+        ) from None
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        environment=os.environ.get("SENTRY_ENVIRONMENT", "").strip() or ("development" if DEBUG else "production"),
+        release=os.environ.get("SENTRY_RELEASE", "").strip() or None,
+        send_default_pii=False,
+        max_request_body_size="never",
+        include_local_variables=False,
+        traces_sample_rate=env_float("SENTRY_TRACES_SAMPLE_RATE", None),
+    )

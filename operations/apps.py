@@ -6,3 +6,10 @@ class OperationsConfig(AppConfig):
 
     name = "operations"
     verbose_name = "Operations"
+
+    def ready(self):
+        from django.core.signals import request_finished
+
+        from .logs import forget_request_id
+
+        request_finished.connect(forget_request_id, dispatch_uid="operations.forget_request_id")

@@ -1,4 +1,4 @@
-"""The load balancer's probes, answered ahead of everything else.
+"""The load balancer's probes, answered ahead of everything else, and one log line per request.
 
 `HealthProbeMiddleware` comes first in MIDDLEWARE and answers two exact paths, outside the
 language prefix, before any other middleware runs:
@@ -14,15 +14,27 @@ probes `http://10.0.0.7:8000/readyz` by address) or the HTTPS redirect (it probe
 HTTP behind the TLS proxy). That is safe: the answer is a fixed word, built from nothing the
 request says, and `Cache-Control: no-store` keeps it out of every cache. HEAD gets the status
 without the body; other methods get 405.
+
+`RequestLogMiddleware` comes next: it gives each request an id (the `X-Request-ID` header
+of the proxy in front when it is sane, else a new one), returns it in the response's
+`X-Request-ID`, puts it on every log line written meanwhile (operations.logs), and logs
+`GET /en/ 200 12.3 ms` on `operations.requests` when the response is ready (a streamed body
+may still be on its way). It logs no address, user agent, query string or cookie: only what
+the path itself says. The probes above are not logged (a load balancer asks every few
+seconds); a failed readiness probe logs its own WARNING.
 """
 
 import logging
+import time
 
+from django.conf import settings
 from django.http import HttpResponse
 
 from .health import readiness_problems
+from .logs import current_request_id, printable, request_id_for
 
 logger = logging.getLogger("operations.health")
+request_logger = logging.getLogger("operations.requests")
 
 PROBE_PATHS = ("/healthz", "/readyz")
 
@@ -60,3 +72,35 @@ class HealthProbeMiddleware:
             response["Allow"] = "GET, HEAD"
             return response
         return liveness(request) if request.path_info == "/healthz" else readiness(request)
+
+
+class RequestLogMiddleware:
+    """Give the request an id, echo it in `X-Request-ID`, and log one line when the response is ready."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request_id = request_id_for(request.headers.get("X-Request-ID"))
+        request.request_id = request_id
+        # Kept until request_finished (operations.apps): Django logs a 4xx or 5xx on django.request after
+        # the response has left the middleware.
+        current_request_id.set(request_id)
+        started = time.perf_counter()
+        if settings.SENTRY_DSN:
+            import sentry_sdk
+
+            sentry_sdk.set_tag("request_id", request_id)
+        response = self.get_response(request)
+        milliseconds = round((time.perf_counter() - started) * 1000, 1)
+        response["X-Request-ID"] = request_id
+        method, path = printable(request.method or ""), printable(request.path)
+        request_logger.info(
+            "%s %s %s %.1f ms",
+            method,
+            path,
+            response.status_code,
+            milliseconds,
+            extra={"method": method, "path": path, "status": response.status_code, "duration_ms": milliseconds},
+        )
+        return response
