@@ -5,6 +5,7 @@ default that works on a laptop (SQLite, local-memory cache, console e-mail, a ta
 queue in the database).
 The README lists them all. Production mode (DJANGO_DEBUG off, the default)
 refuses to start without a strong secret key, allowed hosts and the site's address.
+A file of such variables is read first when there is one (newsroom/envfile.py).
 """
 
 import datetime as dt
@@ -18,7 +19,13 @@ import dj_database_url
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
+from newsroom.envfile import read_env_file
+
 BASE_DIR = Path(__file__).resolve().parent.parent
+
+# Before anything below reads the environment: the development `.env` that `make run` writes (read
+# by manage.py unless DJANGO_DEBUG=0 is set), or the file NEWSROOM_ENV_FILE names (newsroom/envfile.py).
+ENV_FILE = read_env_file(BASE_DIR / ".env")
 
 TRUE_WORDS = {"1", "true", "yes", "on"}
 FALSE_WORDS = {"0", "false", "no", "off", ""}
