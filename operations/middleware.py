@@ -91,16 +91,25 @@ class RequestLogMiddleware:
             import sentry_sdk
 
             sentry_sdk.set_tag("request_id", request_id)
-        response = self.get_response(request)
-        milliseconds = round((time.perf_counter() - started) * 1000, 1)
+        try:
+            response = self.get_response(request)
+        except BaseException:
+            # Even the error page failed (the server answers 500 itself): the request still gets its line.
+            self.log(request, 500, started)
+            raise
         response["X-Request-ID"] = request_id
+        self.log(request, response.status_code, started)
+        return response
+
+    def log(self, request, status, started):
+        """The request's line: method, path (escaped), status (int), milliseconds since `started` (perf_counter)."""
+        milliseconds = round((time.perf_counter() - started) * 1000, 1)
         method, path = printable(request.method or ""), printable(request.path)
         request_logger.info(
             "%s %s %s %.1f ms",
             method,
             path,
-            response.status_code,
+            status,
             milliseconds,
-            extra={"method": method, "path": path, "status": response.status_code, "duration_ms": milliseconds},
+            extra={"method": method, "path": path, "status": status, "duration_ms": milliseconds},
         )
-        return response

@@ -116,6 +116,17 @@ def test_control_characters_in_the_path_cannot_forge_a_log_line(client, request_
     assert "/en/story\\nINFO" in line
 
 
+@pytest.mark.django_db
+def test_a_request_whose_error_page_fails_still_logs_its_line(client, request_lines, settings):
+    settings.ROOT_URLCONF = "operations.tests.failing_urls"
+
+    with pytest.raises(RuntimeError):
+        client.get("/broken/", HTTP_X_REQUEST_ID="trace-500")
+
+    (line,) = request_lines()
+    assert (line.request_id, line.path, line.status) == ("trace-500", "/broken/", 500)
+
+
 def settings_process(tmp_path, code, **env):
     site = SecondSite(tmp_path)
     environment = {**site.environment(), **env}
