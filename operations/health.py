@@ -17,6 +17,13 @@ Each check returns None when it passes, or a short reason (str) for the log and 
   to run has waited longer than NEWSROOM_READY_QUEUE_MINUTES, or when a worker has started a
   task within that time (a backlog that is being worked through). A task waiting for its
   retry (`run_after` in the future) is not due yet.
+
+Why not django-health-check (4.8.0 supports Django 5.2, and a custom check could express the
+queue): it runs synchronous checks in executor threads, each with a connection of its own outside
+the SQLite-file guard and the query watchdog, and its database check opens the configured path
+even when the file is gone (creating the empty database the guard exists to prevent); its cache
+check goes through the fail-safe backend; its views answer 500 and show each check's error to
+whoever asks. These three functions are what it would have needed overriding.
 """
 
 import datetime as dt
