@@ -19,13 +19,14 @@ Placed after LocaleMiddleware in MIDDLEWARE, so its answer comes before LocaleMi
 404 at `/` into the redirect to `/en/`.
 """
 
-from urllib.parse import urlencode
+from urllib.parse import unquote, urlencode, urlsplit
 
-from django.http import HttpResponsePermanentRedirect
-from django.urls import reverse
+from django.conf import settings
+from django.http import HttpResponsePermanentRedirect, QueryDict
+from django.urls import Resolver404, resolve, reverse
 from django.utils import translation
 
-from .models import OldAddress
+from .models import OldAddress, Story
 from .wordpress.records import address_key
 
 
@@ -60,21 +61,74 @@ def target_of(address):
         return reverse("articles:feed_rss" if feed else "articles:home")
 
 
-def old_address_redirect(path, query):
-    """The 301 for a request of `path` (decoded) with `query` (a QueryDict), or None. One query."""
+def old_address_at(path, query):
+    """(the `OldAddress` a request of `path` (decoded) with `query` (a QueryDict) matches, with its
+    story, section and hashtag loaded, or None; the query to keep). One query, none for a `?p=`
+    that is not a number."""
     candidates, kept = candidate_paths(path, query)
     if not candidates:
-        return None
+        return None, kept
     keys = [address_key(candidate) for candidate in candidates]
     found = OldAddress.objects.filter(key__in=keys).select_related("story", "section", "hashtag")
     by_key = {address.key: address for address in found}
-    address = next((by_key[key] for key in keys if key in by_key), None)
+    return next((by_key[key] for key in keys if key in by_key), None), kept
+
+
+def old_address_redirect(path, query):
+    """The 301 for a request of `path` (decoded) with `query` (a QueryDict), or None. One query."""
+    address, kept = old_address_at(path, query)
     if address is None:
         return None
     target = target_of(address)
     if target is None:
         return None
     return HttpResponsePermanentRedirect(f"{target}?{urlencode(kept)}" if kept else target)
+
+
+def story_at_address(address):
+    """The Story a link leads to, or None: one of our story pages (in any language), or an old
+    address of an imported site that leads to a story (public or not).
+
+    `address` (str): an absolute address or a path, as another system stored it (a Disqus thread's
+    link). Its scheme and host are not compared (a site moved from http to https, with or without
+    www.: the path decides, as for the redirects), its fragment is dropped and so is its query but
+    for WordPress's `?p=`, its trailing slash may be there or not, its path is percent-decoded. An
+    address that is not http(s) or that cannot be read leads nowhere. At most two queries.
+    """
+    try:
+        parts = urlsplit(address.strip())
+    except ValueError:
+        return None
+    if parts.scheme and parts.scheme.lower() not in ("http", "https"):
+        return None
+    path = unquote(parts.path) or "/"
+    story = our_story_at(path)
+    if story is not None:
+        return story
+    query = QueryDict(parts.query, mutable=True)
+    for name in list(query):
+        if name != "p":
+            del query[name]
+    found, _ = old_address_at(path, query)
+    if found is None or found.kind != OldAddress.Kind.PAGE:
+        return None
+    return found.story
+
+
+def our_story_at(path):
+    """The Story whose page (in any of LANGUAGES) is at `path` (decoded, with or without its
+    trailing slash), or None. A query when the path has a story page's shape."""
+    for candidate in dict.fromkeys([path, path if path.endswith("/") else f"{path}/"]):
+        for language, _name in settings.LANGUAGES:
+            # Our pages are under i18n_patterns: the language prefix resolves only while it is active.
+            with translation.override(language):
+                try:
+                    match = resolve(candidate)
+                except Resolver404:
+                    continue
+            if match.view_name == "articles:story":
+                return Story.objects.filter(slug=match.kwargs["slug"]).first()
+    return None
 
 
 class OldAddressRedirectMiddleware:
