@@ -21,6 +21,9 @@ name, value, name, value…):
                                 references looks for it: without it one would be dropped silently)
     finish()                    at the end of the file (raise there for what is missing)
     take_ready()                a list of what was made since the last call
+
+and no method ElementTree would call on a parser's target (`comment`, `pi`, `doctype`, `start_ns`,
+`end_ns`, `close`, `start`, `end`) unless it means to take those events.
 """
 
 import re

@@ -5,7 +5,7 @@ from django.http import QueryDict
 from django.test import Client
 
 from articles.models import ImportedPost, OldAddress, Story
-from articles.old_addresses import old_address_redirect
+from articles.old_addresses import old_address_redirect, story_at_address
 from articles.wordpress.records import address_key
 
 from .wordpress_imports import HARBOUR, OLD_BLOG, import_wordpress
@@ -160,3 +160,43 @@ def test_an_old_address_costs_the_404_page_and_one_query(harbour, client, django
 def test_addresses_are_keyed_by_their_decoded_text():
     assert address_key("/?p=10") != address_key("/?p=11")
     assert len(address_key("/2024/05/06/" + "부산항" * 500 + "/")) == 64
+
+
+# Which story a link stored elsewhere (a Disqus thread's) leads to.
+
+
+@pytest.mark.parametrize(
+    ("address", "post_id"),
+    [
+        ("https://harbour.example/2024/05/06/harbour-culture-week/", 10),
+        ("http://www.harbour.example/2024/05/06/harbour-culture-week?utm_source=x#comments", 10),
+        ("/?p=13&preview=true", 13),
+        (
+            "https://harbour.example/2024/05/06/%EB%B6%80%EC%82%B0%ED%95%AD-%EB%AC%B8%ED%99%94-%EC%A3%BC%EA%B0%84-%EA%B0%9C%EB%A7%89",
+            11,
+        ),
+        ("https://news.example/ko/stories/post-11", 11),
+        ("https://news.example/en/stories/harbour-culture-week/", 10),
+        ("https://harbour.example/?p=12", 12),  # a draft: its comments wait for it
+    ],
+)
+def test_a_link_to_an_old_or_our_own_page_leads_to_its_story(harbour, address, post_id):
+    assert story_at_address(address) == ImportedPost.objects.get(wordpress_id=post_id).story
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "https://harbour.example/feed/",
+        "https://harbour.example/category/world/",
+        "ftp://harbour.example/?p=10",
+        "javascript:alert(1)//?p=10",
+        "https://harbour.example/?p=99",
+        "https://news.example/en/stories/no-such-story/",
+        "https://news.example/en/tags/ukraine/",
+        "http://[::1/?p=10",
+        "",
+    ],
+)
+def test_a_link_that_leads_to_no_story_finds_none(harbour, address):
+    assert story_at_address(address) is None
