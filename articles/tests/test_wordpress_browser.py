@@ -57,3 +57,11 @@ def test_an_old_korean_link_lands_on_the_korean_page(imported, page, artifacts_d
     assert "부산항이 월요일 문화 주간을 열었다." in page.locator("article").first.inner_text()
     page.screenshot(path=artifacts_dir / "wordpress-old-link-ko-360.png", full_page=True)
     assert axe_violations(page) == []
+
+    # Its English page shows the story in Korean, said and marked so.
+    page.goto(imported.url + f"/en/stories/{story.slug}/")
+    assert page.locator("h1").get_attribute("lang") == "ko"
+    assert page.locator(".korean-only").inner_text() == "This story is available in Korean only."
+    assert "부산항이 월요일 문화 주간을 열었다." in page.locator(".story-body[lang=ko]").inner_text()
+    page.screenshot(path=artifacts_dir / "wordpress-korean-post-en-360.png", full_page=True)
+    assert axe_violations(page) == []

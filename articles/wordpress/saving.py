@@ -9,9 +9,11 @@ others go on. For each post:
 1. Its story is found by the site and post id (`ImportedPost`). A story deleted here since is left
    out (unless `overwrite`).
 2. The content is converted (`convert_post_content`) and the story it would give is planned: text
-   in the post's language (a Korean post fills the Korean intro and body; the headline field holds
-   its title), status, time, byline, section and hashtags (`terms`), lead photo and body photos from
-   the uploads folder (`photos`), the first YouTube/Vimeo video as the story's video, sticky → pinned.
+   in the post's language (a Korean post, by `is_korean`, fills the Korean headline, intro and body;
+   its English headline, which the model requires, repeats the Korean one, and its English intro
+   and body stay empty: English pages show it in Korean, `articles.languages.story_text`), status,
+   time, byline, section and hashtags (`terms`), lead photo and body photos from the uploads folder
+   (`photos`), the first YouTube/Vimeo video as the story's video, sticky → pinned.
 3. `story_fingerprint` of the plan is compared with the one stored at the last import and with the
    story as it is now: the same plan → unchanged; a story still as the import left it (or
    `overwrite`) → updated, as a revision; a story edited here since → kept as it is.
@@ -217,9 +219,12 @@ class SiteImport:
         author = self.index.authors.get(post.author_login)
         byline = (author.byline if author else post.author_login)[:REPORTER_LENGTH].strip()
         video_url = first_video(converted.embeds)
+        # A Korean post fills the Korean fields. The English headline is required: it repeats the
+        # Korean one, which pages take for no English headline (`Story.text_for`); the English
+        # intro and body stay empty, and English pages show the Korean text, marked as Korean.
         values = {
             "headline": title,
-            "headline_ko": "",
+            "headline_ko": title if korean else "",
             "intro": "" if korean else intro,
             "intro_ko": intro if korean else "",
             "body": "",
@@ -264,6 +269,8 @@ class SiteImport:
         return plan
 
     def is_korean(self, title, body_html):
+        """Whether a post is in Korean: its title and text mostly Korean words, or undecided (no
+        words either way) on a site whose export says Korean (`<language>ko-KR`)."""
         language = written_language(f"{title}\n{body_text(body_html)}")
         return language == "ko" or (language is None and self.language == "ko")
 
