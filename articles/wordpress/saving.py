@@ -53,14 +53,19 @@ from ..signals import wordpress_post_imported
 from ..text import clean_stored_text, comparable_text
 from .content import convert_post_content
 from .html_tree import plain_text
-from .items import old_addresses
+from .items import comment_feed_addresses, old_addresses
 from .photos import PhotoWords
 from .plan import StoryPlan, first_video, image_blocks, promote_headings, story_fingerprint, story_state
 from .records import ImportedPost, ImportedSite, OldAddress, address_key
 from .tally import COMMENT, HASHTAG, IMPORTED, OLD_ADDRESS, PHOTO, PIN, POST, SECTION, UNCHANGED, UPDATED
 from .terms import DEFAULT_CATEGORY, SECTION_NAME_LENGTH, category_paths, hashtag_name, post_terms, tag_path
 
-PAGE, FEED = OldAddress.Kind.PAGE, OldAddress.Kind.FEED
+PAGE, FEED, COMMENTS, SEARCH = (
+    OldAddress.Kind.PAGE,
+    OldAddress.Kind.FEED,
+    OldAddress.Kind.COMMENTS,
+    OldAddress.Kind.SEARCH,
+)
 HEADLINE_LENGTH = 300
 REPORTER_LENGTH = 120
 
@@ -419,6 +424,7 @@ class SiteImport:
     def remember_post_addresses(self, post, story, plan, tally):
         language = "ko" if plan.korean else self.language
         self.remember(old_addresses(post, self.site), tally, story=story, language=language)
+        self.remember(comment_feed_addresses(post, self.site), tally, kind=COMMENTS, story=story, language=language)
 
     def remember(self, paths, tally, *, kind=PAGE, language=None, story=None, section=None, hashtag=None):
         """Make `paths` (decoded paths) lead to the story, section or hashtag given (or, with none,
@@ -463,17 +469,21 @@ class SiteImport:
         )
 
     def finish(self, tally):
-        """After the posts: the site's feed, and the pages and feeds of the categories and tags that
-        became sections and hashtags, lead to ours (a top category to its section, a sub-category and
-        a tag to their hashtag)."""
+        """After the posts: the site's feed (`/feed/`, `/?feed=rss2`) and search (`/?s=`), and the
+        pages and feeds of the categories and tags that became sections and hashtags (`/category/x/`,
+        `/?cat=<id>`, `/tag/x/`, `/?tag=x`, each with its feed), lead to ours (a top category to its
+        section, a sub-category and a tag to their hashtag)."""
         prefix = self.prefix
-        feeds = [f"{prefix}/feed/", f"{prefix}/feed/rss2/", f"{prefix}/feed/atom/"]
+        feeds = [f"{prefix}/feed/", f"{prefix}/feed/rss2/", f"{prefix}/feed/atom/", f"{prefix}/?feed"]
         self.remember(feeds, tally, kind=FEED)
+        self.remember([f"{prefix}/?s"], tally, kind=SEARCH)
         categories = self.index.categories
         for slug, category in categories.items():
             if not slug or slug == DEFAULT_CATEGORY or not category.name:
                 continue
             pages = category_paths(slug, categories, prefix)
+            if category.term_id is not None:
+                pages.append(f"{prefix}/?cat={category.term_id}")
             if category.parent:
                 found, hashtag = self.existing_hashtag(hashtag_name(category.name))
                 if found:
@@ -487,7 +497,7 @@ class SiteImport:
         for slug, tag in self.index.tags.items():
             found, hashtag = self.existing_hashtag(hashtag_name(tag.name))
             if found and slug:
-                self.remember_term([tag_path(slug, prefix)], tally, hashtag=hashtag)
+                self.remember_term([tag_path(slug, prefix), f"{prefix}/?tag={slug}"], tally, hashtag=hashtag)
 
     def existing_hashtag(self, name):
         """(found, Hashtag or None): a hashtag of that name exists (or, in a dry run, would)."""
@@ -497,6 +507,8 @@ class SiteImport:
         return hashtag is not None or ("hashtag", hashtag_slug(name)) in self.planned, hashtag
 
     def remember_term(self, pages, tally, *, section=None, hashtag=None):
+        """Make a term's `pages` (its paths, and its `/?cat=` or `/?tag=` address) and their feeds
+        (`/category/x/feed/`, `/?cat=3&feed`) lead to the section or hashtag page and feed."""
         self.remember(pages, tally, section=section, hashtag=hashtag)
-        feeds = [f"{page}feed/" for page in pages]
+        feeds = [f"{page}&feed" if "?" in page else f"{page}feed/" for page in pages]
         self.remember(feeds, tally, kind=FEED, section=section, hashtag=hashtag)
