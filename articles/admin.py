@@ -474,3 +474,6 @@ class FrontPagePinAdmin(CleanTextAdminMixin, admin.ModelAdmin):
     @admin.display(description=_("on the front page"), boolean=True)
     def is_showing(self, pin):
         return pin.story.is_public and not pin.has_lapsed()
+
+
+from . import import_admin  # noqa: E402, F401 - registers the WordPress import's records (needs the classes above)
