@@ -157,12 +157,15 @@ class DisqusImport:
         known = {number: row for number, row in rows.items() if number in ids}
         # Comments by Disqus id: the stored parents of this batch's replies, then this batch's own.
         comments = {number: row.comment for number, row in rows.items() if number in parent_ids and row.comment}
-        copies = self.existing_copies(wanted)
+        values_of = {
+            item.id: comment_values(item, self.stories[item.thread_id], self.index.threads[item.thread_id])
+            for item in wanted
+        }
+        copies = self.existing_copies(values_of.values())
         waiting, levels, by_level = [], {}, {}
         for item in thread_order(wanted):
             story = self.stories[item.thread_id]
-            thread = self.index.threads[item.thread_id]
-            values = comment_values(item, story, thread)
+            values = values_of[item.id]
             row = known.get(item.id)
             if row is not None:
                 import_known(row, item, values, comments, tally, dry_run=dry_run, overwrite=overwrite)
@@ -197,17 +200,19 @@ class DisqusImport:
             self.write(by_level)
         return waiting
 
-    def existing_copies(self, items):
-        """{(story pk, e-mail, fingerprint)} of the stored comments the batch's new ones could repeat
-        (and, in a dry run, of those earlier batches would have added). One query."""
-        emails = {valid_email(item.author_email) for item in items} - {""}
+    def existing_copies(self, comments):
+        """{(story pk, e-mail, fingerprint)} of the stored comments that `comments` (the batch's, unsaved)
+        could repeat, and in a dry run of those earlier batches would have added. One query, for
+        the batch's stories, addresses and texts only."""
         copies = set(self.planned_copies)
-        if emails:
-            stories = {self.stories[item.thread_id].pk for item in items}
+        signed = [comment for comment in comments if comment.author_email]
+        if signed:
             copies.update(
-                Comment.objects.filter(story_id__in=stories, author_email__in=emails).values_list(
-                    "story_id", "author_email", "fingerprint"
-                )
+                Comment.objects.filter(
+                    story_id__in={comment.story_id for comment in signed},
+                    author_email__in={comment.author_email for comment in signed},
+                    fingerprint__in={text_fingerprint(comment.text) for comment in signed},
+                ).values_list("story_id", "author_email", "fingerprint")
             )
         return copies
 
