@@ -2,15 +2,18 @@
 import of the same site: threads matched to stories, comments, statuses, threads, re-runs, failures."""
 
 import datetime as dt
+import shutil
 
 import pytest
 from django.db import DatabaseError
+from django.utils import translation
 
 from articles.models import ImportedPost, Outlet, Story
 from articles.tests.wordpress_imports import HARBOUR, import_wordpress, row_counts
 from comments.disqus import saving
 from comments.models import Comment, ImportedComment, ImportedDisqusComment, ModerationLogEntry
 from comments.status import change_status
+from newsroom.tests.test_html_validity import nu_errors
 
 from .disqus_imports import (
     BILLION_LAUGHS,
@@ -265,3 +268,18 @@ def test_comments_of_a_story_not_public_yet_are_imported_for_when_it_is(wordpres
     story = story_of(12)
     assert story.status == Story.Status.DRAFT
     assert comment_of(2).story == story
+
+
+def test_a_story_page_with_disqus_comments_is_valid_html(disqus, tmp_path, client):
+    if shutil.which("java") is None:
+        pytest.skip("no Java runtime for the Nu HTML Checker (apt-get install default-jre-headless; .ci/run does)")
+    files = []
+    for post_id in (10, 11):
+        for language in ("en", "ko"):
+            with translation.override(language):
+                response = client.get(story_of(post_id).get_absolute_url(), HTTP_HOST="localhost")
+            assert response.status_code == 200
+            files.append(tmp_path / f"post-{post_id}-{language}.html")
+            files[-1].write_bytes(response.content)
+    assert "Until midnight, every night." in files[0].read_text()
+    assert nu_errors(files) == {}
