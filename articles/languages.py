@@ -50,7 +50,7 @@ class StoryText:
     language: str  # the page's language, as asked
     headline: str
     headline_language: str
-    other_headline: str  # the headline in the other language, "" when the story has none
+    other_headline: str  # the headline in the other language, "" when the story has none of its own
     other_headline_language: str
     intro: str  # one line ("" when the story has no intro)
     intro_language: str
@@ -86,6 +86,11 @@ class StoryText:
         """True on a Korean page of a story with no Korean body: the page says so."""
         return self.language == KOREAN and self.body_language == ENGLISH
 
+    @property
+    def korean_only(self):
+        """True on an English page of a story with no English body, which shows the Korean one: the page says so."""
+        return self.language != KOREAN and self.body_language == KOREAN
+
 
 def story_text(story, language):
     """The `StoryText` of `story` (an articles.models.Story) on a page in `language` ("en" or "ko").
@@ -93,20 +98,34 @@ def story_text(story, language):
     Korean pages take each Korean field that holds more than white space (headline_ko,
     intro_ko, body_ko) and fall back on the English one, part by part; any other language
     gets the English text. Pure: reads the story's fields, runs no query.
+
+    A story written in Korean only (a Korean body and no English one: the WordPress import of a
+    Korean post, an editor's Korean story) shows its Korean words on English pages too, marked as
+    Korean (`korean_only`), as Korean pages show an English-only story's English. Its English
+    headline, a required field, repeats the Korean one: an English headline that is the Korean
+    headline is no headline of its own, so no page shows it twice or calls it English.
     """
     korean_page = language == KOREAN
-    korean_headline = korean_page and has_text(story.headline_ko)
-    korean_intro = korean_page and has_text(story.intro_ko)
-    korean_body = korean_page and has_body_text(story.body_ko)
+    korean_only = not has_body_text(story.body) and has_body_text(story.body_ko)
+    korean_words = korean_page or korean_only
+    has_korean_headline = has_text(story.headline_ko)
+    english_headline = not has_korean_headline or " ".join(story.headline.split()) != " ".join(
+        story.headline_ko.split()
+    )
+    korean_headline = has_korean_headline and (korean_page or not english_headline)
+    # An English page leads with an English intro wherever there is one.
+    english_intro = not korean_page and has_text(story.intro)
+    korean_intro = has_text(story.intro_ko) and (korean_page or (korean_only and not english_intro))
+    korean_body = korean_words and has_body_text(story.body_ko)
     if korean_headline:
-        headline, other = (story.headline_ko, KOREAN), (story.headline, ENGLISH)
-    elif has_text(story.headline_ko):
+        headline, other = (story.headline_ko, KOREAN), ((story.headline, ENGLISH) if english_headline else ("", ""))
+    elif has_korean_headline:
         headline, other = (story.headline, ENGLISH), (story.headline_ko, KOREAN)
     else:
         headline, other = (story.headline, ENGLISH), ("", "")
     if korean_intro:
         summary = (opening_words(story.intro_ko), KOREAN)
-    elif korean_body:
+    elif korean_body and not english_intro:
         summary = (opening_words(body_text(story.body_ko)), KOREAN)
     else:
         summary = (opening_words(story.intro if has_text(story.intro) else body_text(story.body)), ENGLISH)
@@ -124,7 +143,7 @@ def story_text(story, language):
         body_language=KOREAN if korean_body else ENGLISH,
         summary=summary[0],
         summary_language=summary[1],
-        korean_body_source="" if korean_page else story.body_ko,
+        korean_body_source="" if korean_words else story.body_ko,
         korean_may_be_stale=(korean_headline or korean_intro or korean_body) and story.korean_is_stale,
     )
 

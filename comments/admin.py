@@ -24,7 +24,7 @@ from django_tasks_db.models import DBTaskResult
 from articles.admin import CleanTextAdminMixin, StoryAdmin
 from articles.models import Story
 
-from . import moderation_admin  # noqa: F401 - registers commenters, the lists and the site-wide switch
+from . import import_admin, moderation_admin  # noqa: F401 - registers the import records, commenters, the lists, the switch
 from .models import Comment, Commenter, CommentReport, CommentVersion, ModerationLogEntry, StoryModeration
 from .status import change_status
 

@@ -56,6 +56,7 @@ from .models import (
     CommentReport,
     CommentVersion,
     ImportedComment,
+    ImportedDisqusComment,
     ModerationListEntry,
     ModerationLogEntry,
     QueuedReply,
@@ -205,6 +206,7 @@ def erase_comments(comments, needles, *, actor, now):
             )
     CommentReport.objects.filter(comment_id__in=ids).delete()
     ImportedComment.objects.filter(comment_id__in=ids).update(fingerprint="")
+    ImportedDisqusComment.objects.filter(comment_id__in=ids).update(fingerprint="")
     comment_type = ContentType.objects.get_for_model(Comment)
     LogEntry.objects.filter(content_type=comment_type, object_id__in=[str(pk) for pk in ids]).update(
         object_repr=_("Comment erased at its author's request")[:200]

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
@@ -301,7 +302,7 @@ class PostingGate(models.Model):
 class ImportedComment(models.Model):
     """A WordPress comment and the comment it became, matched by site and comment id on every re-run.
 
-    `fingerprint` is `comments.wordpress.comment_fingerprint` of the comment as this import last
+    `fingerprint` is `comments.imports.comment_fingerprint` of the comment as this import last
     wrote it (name, e-mail, website, text, status, time): a comment that no longer gives it was
     edited or moderated here since, and a re-run leaves it alone (unless `--overwrite`). `comment`
     is empty once the comment was deleted here.
@@ -330,6 +331,37 @@ class ImportedComment(models.Model):
 
     def __str__(self):
         return f"{self.site}: comment {self.wordpress_id}"
+
+
+class ImportedDisqusComment(models.Model):
+    """A Disqus comment and the comment it became, matched by its Disqus id on every re-run
+    (`comments.disqus.saving`). Disqus ids (`dsq:id`) are unique across Disqus, whatever the forum.
+
+    `thread_id` and `thread_link` say which Disqus thread (page) it was on, as the export said;
+    `fingerprint` and an empty `comment` mean what they mean for `ImportedComment`.
+    """
+
+    disqus_id = models.PositiveBigIntegerField(_("Disqus comment id"), unique=True)
+    forum = models.CharField(_("Disqus forum"), max_length=100, blank=True)
+    thread_id = models.PositiveBigIntegerField(_("Disqus thread id"))
+    thread_link = models.TextField(_("thread link"), blank=True)
+    comment = models.OneToOneField(
+        Comment,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="disqus_comment",
+        verbose_name=_("comment"),
+    )
+    fingerprint = models.CharField(max_length=64, editable=False)
+    imported_at = models.DateTimeField(_("imported"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("imported Disqus comment")
+        verbose_name_plural = _("imported Disqus comments")
+
+    def __str__(self):
+        return f"Disqus comment {self.disqus_id}"
 
 
 class Subscriber(models.Model):

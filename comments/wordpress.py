@@ -7,74 +7,41 @@ one edited or moderated here since is kept (unless `--overwrite`), one whose aut
 here is never written again (`comments.erasure`), and nothing is added twice.
 
 - Threads from `wp:comment_parent`: a reply deeper than NEWSROOM_COMMENTS_MAX_DEPTH goes beside its
-  parent as a posted reply does (`moderation.levels_to_climb`); a reply to a comment that is not in
-  the export (a pingback, one deleted) is a top-level comment.
-- Status from WordPress (approved, pending, spam, removed), stored through `status.record_new_comments`
-  with the moderation log's reason "imported", and no e-mail to the moderators: a held comment of an
-  old site is in the queue, not news. A later change of status goes through `status.change_status`.
-- Text: WordPress's comment HTML as plain text (`articles.wordpress.plain_text`); an empty one is
-  left out. Name, e-mail (kept only if valid), website (http(s) only), IP address (canonical,
-  `addresses.parse_address`) and time (GMT; the story's time when WordPress gives none).
-- The same text twice from the same e-mail address on one story is stored once (the rule posted
-  comments follow: `one_copy_of_a_comment_per_author`).
+  parent as a posted reply does (`imports.reply_parent`); a reply to a comment that is not in the
+  export (a pingback, one deleted) is a top-level comment.
+- Status from WordPress (approved, pending, spam, removed), stored with the moderation log's reason
+  "imported", and no e-mail to the moderators: a held comment of an old site is in the queue, not news.
+- Text: WordPress's comment HTML as plain text (`articles.wordpress.plain_text`). Name, e-mail,
+  website, IP address and time (GMT; the story's time when WordPress gives none), cleaned as
+  `comments.imports` says, with what every import of comments shares.
 """
 
-import hashlib
-import json
-
-from django.conf import settings
-from django.core.exceptions import ValidationError
-from django.core.validators import EmailValidator
 from django.dispatch import receiver
 from django.utils import timezone
 
-from articles.models import HTTP_URL, clean_text_fields
+from articles.models import clean_text_fields
 from articles.signals import wordpress_post_imported
 from articles.wordpress import plain_text
-from articles.wordpress.tally import COMMENT, IMPORTED, UNCHANGED, UPDATED
+from articles.wordpress.tally import COMMENT, IMPORTED
 
 from .addresses import parse_address
+from .imports import (
+    ANONYMOUS,
+    IMPORTED_RULE,
+    LOG_REASON,
+    SKIP_EMPTY,
+    SKIP_REPEATED,
+    comment_fingerprint,
+    import_known,
+    reply_parent,
+    thread_order,
+    valid_email,
+    valid_url,
+)
 from .models import Comment, ImportedComment, text_fingerprint
-from .moderation import levels_to_climb
-from .status import change_status, record_new_comments
+from .status import record_new_comments
 
-IMPORTED_RULE = "imported"
-LOG_REASON = "imported"
-ANONYMOUS = "Anonymous"
-SKIP_EMPTY = "empty comment"
-SKIP_REPEATED = "the same text twice from one e-mail address on the story"
-SKIP_EDITED = "edited or moderated here since the last import (kept; --overwrite replaces it)"
-SKIP_DELETED = "deleted here since the last import"
-SKIP_ERASED = "erased here at its author's request"
 SKIP_NO_STORY = "its story was not imported"
-EMAIL = EmailValidator()
-# The fields an import writes, in the fingerprint's order.
-FIELDS = ("author_name", "author_email", "author_url", "text", "status", "created_at")
-
-
-def comment_fingerprint(comment):
-    """A hex SHA-256 of what the import writes of `comment` (a Comment, saved or not, its text cleaned)."""
-    values = [getattr(comment, name) for name in FIELDS]
-    values[-1] = values[-1].isoformat() if values[-1] else None
-    return hashlib.sha256(json.dumps(values, ensure_ascii=False).encode()).hexdigest()
-
-
-def valid_email(address):
-    address = (address or "").strip().lower()
-    try:
-        EMAIL(address)
-    except ValidationError:
-        return ""
-    return address if len(address) <= 254 else ""
-
-
-def valid_url(address):
-    address = (address or "").strip()
-    try:
-        HTTP_URL(address)
-    except ValidationError:
-        return ""
-    return address if len(address) <= 200 else ""
 
 
 def comment_values(item, story):
@@ -93,35 +60,6 @@ def comment_values(item, story):
     )
     clean_text_fields(comment)
     return comment
-
-
-def thread_order(items):
-    """`items` (items.Comment of one post) with every parent before its replies, else in file order."""
-    by_id = {item.id: item for item in items}
-    placed, ordered = set(), []
-
-    def place(item, trail=()):
-        if item.id in placed or item.id in trail:
-            return
-        parent = by_id.get(item.parent_id)
-        if parent is not None:
-            place(parent, (*trail, item.id))
-        placed.add(item.id)
-        ordered.append(item)
-
-    for item in items:
-        place(item)
-    return ordered
-
-
-def reply_parent(parent):
-    """Where a reply to `parent` (a Comment) goes: under it, or above as the depth limit asks (None: top level)."""
-    for _level in range(levels_to_climb(parent.depth, settings.COMMENTS_MAX_DEPTH)):
-        # `parent`, not `parent_id`: in a dry run the comments are unsaved stand-ins.
-        if parent.parent is None:
-            return None
-        parent = parent.parent
-    return parent
 
 
 @receiver(wordpress_post_imported)
@@ -182,33 +120,3 @@ def import_post_comments(sender, story, post, site, tally, dry_run, overwrite, *
             ImportedComment(site=site, wordpress_id=number, comment=values, fingerprint=comment_fingerprint(values))
             for number, values in batch
         )
-
-
-def import_known(row, item, values, comments, tally, *, dry_run, overwrite):
-    """A comment imported before (`row`, an ImportedComment): unchanged, updated or kept."""
-    comment = row.comment
-    if comment is None:
-        tally.skip(COMMENT, SKIP_DELETED)
-        return
-    comments[item.id] = comment
-    if comment.erased_at is not None:
-        # Its author had it erased here: no re-run brings it back, --overwrite included.
-        tally.skip(COMMENT, SKIP_ERASED)
-        return
-    wanted = comment_fingerprint(values)
-    if wanted == row.fingerprint and (not overwrite or comment_fingerprint(comment) == wanted):
-        tally.add(COMMENT, UNCHANGED)
-        return
-    if not overwrite and comment_fingerprint(comment) != row.fingerprint:
-        tally.skip(COMMENT, SKIP_EDITED)
-        return
-    tally.add(COMMENT, UPDATED)
-    if dry_run:
-        return
-    for name in FIELDS:
-        if name != "status":
-            setattr(comment, name, getattr(values, name))
-    comment.save()
-    change_status(comment, values.status, reason=LOG_REASON)
-    row.fingerprint = comment_fingerprint(comment)
-    row.save(update_fields=["fingerprint"])

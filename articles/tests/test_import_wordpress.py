@@ -103,13 +103,24 @@ def test_a_story_takes_the_post_text_byline_and_outlet(harbour):
     assert "trackVisitor" not in story.body
 
 
-def test_a_korean_post_fills_the_korean_intro_and_body_under_an_ascii_slug(harbour):
+def test_a_korean_post_fills_the_korean_fields_under_an_ascii_slug(harbour):
     story = story_of(11)
     assert story.slug == "post-11"
-    assert story.headline == "부산항 문화 주간 개막"
-    assert story.body == ""
+    assert story.headline_ko == "부산항 문화 주간 개막"
     assert story.body_ko.startswith("<p>부산항이 월요일 문화 주간을 열었다.</p>")
     assert not story.korean_is_stale
+
+
+def test_a_korean_post_repeats_its_headline_in_the_required_english_one_and_leaves_the_rest_empty(harbour):
+    story = story_of(11)
+    assert (story.headline, story.intro, story.body) == ("부산항 문화 주간 개막", "", "")
+    text = story.text_for("en")
+    assert (text.headline_language, text.body_language, text.other_headline) == ("ko", "ko", "")
+
+
+def test_an_english_post_leaves_the_korean_fields_empty(harbour):
+    story = story_of(10)
+    assert (story.headline_ko, story.intro_ko, story.body_ko) == ("", "", "")
 
 
 def test_a_body_that_starts_at_the_third_heading_level_moves_up_one(harbour):

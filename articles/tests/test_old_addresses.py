@@ -5,7 +5,7 @@ from django.http import QueryDict
 from django.test import Client
 
 from articles.models import ImportedPost, OldAddress, Story
-from articles.old_addresses import old_address_redirect
+from articles.old_addresses import old_address_redirect, story_at_address
 from articles.wordpress.records import address_key
 
 from .wordpress_imports import HARBOUR, OLD_BLOG, import_wordpress
@@ -83,6 +83,65 @@ def test_old_feed_category_and_tag_addresses_lead_to_ours(harbour, client, old, 
     assert redirect_of(client, old) == (301, new)
 
 
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("/harbour-culture-week/", "/en/stories/harbour-culture-week/"),  # WordPress guesses a post by its slug
+        ("/2024/05/06/harbour-culture-week/feed/", "/en/stories/harbour-culture-week/comments/feed.rss"),
+        ("/2024/05/06/harbour-culture-week/feed", "/en/stories/harbour-culture-week/comments/feed.rss"),
+        ("/2024/05/harbour-culture-week/feed/", "/en/stories/harbour-culture-week/comments/feed.rss"),
+        ("/harbour-culture-week/feed/", "/en/stories/harbour-culture-week/comments/feed.rss"),
+        ("/?p=10&feed=rss2", "/en/stories/harbour-culture-week/comments/feed.rss"),
+        ("/?feed=atom&p=10", "/en/stories/harbour-culture-week/comments/feed.rss"),
+        (
+            "/2024/05/06/%EB%B6%80%EC%82%B0%ED%95%AD-%EB%AC%B8%ED%99%94-%EC%A3%BC%EA%B0%84-%EA%B0%9C%EB%A7%89/feed/",
+            "/ko/stories/post-11/comments/feed.rss",
+        ),
+    ],
+)
+def test_a_posts_comment_feed_answers_301_to_its_storys_comment_feed(harbour, client, old, new):
+    assert redirect_of(client, old) == (301, new)
+
+
+def test_the_comment_feed_an_old_address_leads_to_is_the_storys(harbour, client):
+    response = client.get("/?p=10&feed=rss2", follow=True)
+    assert response.status_code == 200
+    assert "Lovely photos." in response.content.decode()
+
+
+def test_the_comment_feed_of_a_story_not_public_says_nothing(harbour, client):
+    assert client.get("/2024/05/04/private-notes/feed/").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("/?feed=rss2", "/en/feeds/stories.rss"),
+        ("/?feed=atom", "/en/feeds/stories.rss"),
+        ("/?cat=2", "/en/sections/world/"),
+        ("/?cat=2&feed=rss2", "/en/sections/world/feed.rss"),
+        ("/?cat=3", "/en/tags/%EA%B5%AD%EC%A0%9C/"),
+        ("/?tag=ukraine", "/en/tags/ukraine/"),
+        ("/?tag=ukraine&feed=rss2", "/en/tags/ukraine/feed.rss"),
+        (
+            "/?tag=%EC%9A%B0%ED%81%AC%EB%9D%BC%EC%9D%B4%EB%82%98",
+            "/en/tags/%EC%9A%B0%ED%81%AC%EB%9D%BC%EC%9D%B4%EB%82%98/",
+        ),
+        ("/?s=harbour+week", "/en/search/?q=harbour+week"),
+        ("/?s=%EB%B6%80%EC%82%B0&utm_source=mail", "/en/search/?q=%EB%B6%80%EC%82%B0&utm_source=mail"),
+    ],
+)
+def test_wordpress_query_addresses_lead_to_our_feed_sections_hashtags_and_search(harbour, client, old, new):
+    assert redirect_of(client, old) == (301, new)
+
+
+@pytest.mark.parametrize("address", ["/?cat=99", "/?cat=two", "/?tag=", "/?tag=no-such-tag", "/?cat=2.0"])
+def test_a_wordpress_query_of_nothing_imported_keeps_the_usual_redirect_to_the_home_page(harbour, client, address):
+    status, location = redirect_of(client, address)
+    assert status == 302
+    assert location.startswith("/en/?")
+
+
 def test_a_site_in_a_folder_keeps_its_folder_in_old_addresses(client):
     import_wordpress(OLD_BLOG)
     story = ImportedPost.objects.get(wordpress_id=1).story
@@ -90,6 +149,7 @@ def test_a_site_in_a_folder_keeps_its_folder_in_old_addresses(client):
     assert redirect_of(client, "/blog/?p=1") == (301, f"/ko/stories/{story.slug}/")
     assert redirect_of(client, "/blog/2009/03/14/hello-world/") == (301, f"/ko/stories/{story.slug}/")
     assert redirect_of(client, "/blog/feed/") == (301, "/ko/feeds/stories.rss")
+    assert redirect_of(client, "/blog/?s=harbour") == (301, "/ko/search/?q=harbour")
     assert client.get("/?p=1").status_code == 302  # the root is not the blog: LocaleMiddleware's /en/
 
 
@@ -143,6 +203,9 @@ def test_the_lookup_is_one_query_whatever_the_address(harbour, django_assert_num
         ("/?p=", "p=10&utm_source=x"),
         ("/", "p=10"),
         ("/feed/", ""),
+        ("/", "cat=2&feed=rss2"),
+        ("/", "s=harbour"),
+        ("/2024/05/06/harbour-culture-week/feed/", ""),
         ("/nothing/at/all", ""),
     ]:
         with django_assert_num_queries(1):
@@ -160,3 +223,43 @@ def test_an_old_address_costs_the_404_page_and_one_query(harbour, client, django
 def test_addresses_are_keyed_by_their_decoded_text():
     assert address_key("/?p=10") != address_key("/?p=11")
     assert len(address_key("/2024/05/06/" + "부산항" * 500 + "/")) == 64
+
+
+# Which story a link stored elsewhere (a Disqus thread's) leads to.
+
+
+@pytest.mark.parametrize(
+    ("address", "post_id"),
+    [
+        ("https://harbour.example/2024/05/06/harbour-culture-week/", 10),
+        ("http://www.harbour.example/2024/05/06/harbour-culture-week?utm_source=x#comments", 10),
+        ("/?p=13&preview=true", 13),
+        (
+            "https://harbour.example/2024/05/06/%EB%B6%80%EC%82%B0%ED%95%AD-%EB%AC%B8%ED%99%94-%EC%A3%BC%EA%B0%84-%EA%B0%9C%EB%A7%89",
+            11,
+        ),
+        ("https://news.example/ko/stories/post-11", 11),
+        ("https://news.example/en/stories/harbour-culture-week/", 10),
+        ("https://harbour.example/?p=12", 12),  # a draft: its comments wait for it
+    ],
+)
+def test_a_link_to_an_old_or_our_own_page_leads_to_its_story(harbour, address, post_id):
+    assert story_at_address(address) == ImportedPost.objects.get(wordpress_id=post_id).story
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "https://harbour.example/feed/",
+        "https://harbour.example/category/world/",
+        "ftp://harbour.example/?p=10",
+        "javascript:alert(1)//?p=10",
+        "https://harbour.example/?p=99",
+        "https://news.example/en/stories/no-such-story/",
+        "https://news.example/en/tags/ukraine/",
+        "http://[::1/?p=10",
+        "",
+    ],
+)
+def test_a_link_that_leads_to_no_story_finds_none(harbour, address):
+    assert story_at_address(address) is None

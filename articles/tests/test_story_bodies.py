@@ -219,6 +219,20 @@ class TestAdmin:
         assert response.status_code == 200
         assert "This field is required." in response.content.decode()
 
+    def test_a_story_in_korean_only_is_saved_without_an_english_body(self, client, editor):
+        story = make_story(headline="부산항 개막", headline_ko="부산항 개막", body="", body_ko="<p>본문.</p>")
+        assert save_in_admin(client, story, body="<p></p>", body_ko="<p>고친 본문.</p>").status_code == 302
+        story.refresh_from_db()
+        assert (story.body, story.body_ko) == ("", "<p>고친 본문.</p>")
+
+    def test_without_a_body_in_either_language_the_english_one_is_required(self, client, editor):
+        story = make_story(body="<p>Kept.</p>", body_ko="")
+        response = save_in_admin(client, story, body="<p></p>", body_ko="<p> </p>")
+        assert response.status_code == 200
+        assert "This field is required." in response.content.decode()
+        story.refresh_from_db()
+        assert story.body == "<p>Kept.</p>"
+
     def test_a_photo_from_elsewhere_is_refused_with_its_address(self, client, editor, settings):
         settings.MEDIA_URL = "/media/"
         story = make_story()

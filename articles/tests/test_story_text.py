@@ -150,3 +150,67 @@ class TestTextFor:
         text = story.text_for("en")
         assert text.summary == "Ferries Boats left at dawn."
         assert text.body_text == "Ferries\n\nBoats left at dawn."
+
+
+class TestKoreanOnlyStory:
+    """A story written in Korean only (an imported Korean post): a Korean body, no English one, and an
+    English headline that repeats the Korean one, the model requiring it."""
+
+    def korean_only(self, **fields):
+        values = {"headline": "부산항 문화 주간 개막", "headline_ko": "부산항 문화 주간 개막", "intro": ""}
+        values |= {"intro_ko": "여섯 항구 도시.", "body": "", "body_ko": "<p>부산항이 문화 주간을 열었다.</p>"}
+        return make_story(**values | fields)
+
+    def test_english_text_is_the_korean_text_marked_korean(self):
+        text = self.korean_only().text_for("en")
+        assert (text.headline, text.headline_language, text.other_headline) == ("부산항 문화 주간 개막", "ko", "")
+        assert (text.intro, text.intro_language) == ("여섯 항구 도시.", "ko")
+        assert (text.body_html, text.body_language, text.korean_body_html) == (
+            "<p>부산항이 문화 주간을 열었다.</p>",
+            "ko",
+            "",
+        )
+        assert (text.summary, text.summary_language) == ("여섯 항구 도시.", "ko")
+        assert text.korean_only
+
+    def test_korean_text_shows_the_headline_once(self):
+        text = self.korean_only().text_for("ko")
+        assert (text.headline, text.headline_language, text.other_headline) == ("부산항 문화 주간 개막", "ko", "")
+        assert not text.english_only
+
+    def test_an_english_headline_of_its_own_is_still_shown_as_english(self):
+        text = self.korean_only(headline="Busan opens its culture week").text_for("en")
+        assert (text.headline, text.headline_language) == ("Busan opens its culture week", "en")
+        assert (text.other_headline, text.other_headline_language) == ("부산항 문화 주간 개막", "ko")
+
+    def test_english_page_shows_the_korean_story_marked_korean_and_says_korean_only(self, client):
+        html = page(client, self.korean_only(), "en").content.decode()
+        assert '<h1 id="story-headline" class="story-headline" lang="ko">부산항 문화 주간 개막</h1>' in html
+        assert 'class="story-headline-ko' not in html
+        assert '<p class="story-intro lead" lang="ko">여섯 항구 도시.</p>' in html
+        assert 'class="korean-only alert alert-secondary"' in html
+        assert re.search(
+            r'<div class="story-body story-body-ko" lang="ko">\s*<p>부산항이 문화 주간을 열었다.</p>', html
+        )
+        assert "korean-body-heading" not in html
+
+    def test_korean_page_has_no_second_headline(self, client):
+        html = korean_page(client, self.korean_only()).content.decode()
+        assert '<h1 id="story-headline" class="story-headline" lang="ko">부산항 문화 주간 개막</h1>' in html
+        assert 'class="story-headline-en' not in html
+
+    def test_english_card_leads_with_the_korean_headline_and_summary_marked_korean(self, client):
+        self.korean_only()
+        home = Client().get("/en/").content.decode()
+        assert re.search(r'<h2 class="h4 mb-1"><a href="[^"]+" lang="ko">부산항 문화 주간 개막</a></h2>', home)
+        assert 'class="headline-en' not in home
+        assert '<p class="summary mb-2" lang="ko">여섯 항구 도시.</p>' in home
+
+    def test_english_page_metadata_says_korean(self, client):
+        data = json_ld(page(client, self.korean_only(), "en"))
+        assert (data["inLanguage"], data["headline"], data["description"]) == (
+            "ko",
+            "부산항 문화 주간 개막",
+            "여섯 항구 도시.",
+        )
+        assert "alternativeHeadline" not in data

@@ -1,10 +1,12 @@
 """After a WordPress import, a reader follows an old link in a real browser and lands on the story,
-comments in their threads; the page passes axe. Screenshots: artifacts/wordpress-*.png."""
+comments in their threads (the WordPress ones, then the Disqus ones); the page passes axe.
+Screenshots: artifacts/wordpress-*.png."""
 
 import pytest
 
 from articles.models import ImportedPost
-from comments.models import ImportedComment
+from comments.models import ImportedComment, ImportedDisqusComment
+from comments.tests.disqus_imports import HARBOUR_DISQUS, import_disqus
 from conftest import axe_violations
 
 from .wordpress_imports import HARBOUR, draw_photo, import_wordpress
@@ -56,4 +58,35 @@ def test_an_old_korean_link_lands_on_the_korean_page(imported, page, artifacts_d
     assert page.url == imported.url + f"/ko/stories/{story.slug}/"
     assert "부산항이 월요일 문화 주간을 열었다." in page.locator("article").first.inner_text()
     page.screenshot(path=artifacts_dir / "wordpress-old-link-ko-360.png", full_page=True)
+    assert axe_violations(page) == []
+
+    # Its English page shows the story in Korean, said and marked so.
+    page.goto(imported.url + f"/en/stories/{story.slug}/")
+    assert page.locator("h1").get_attribute("lang") == "ko"
+    assert page.locator(".korean-only").inner_text() == "This story is available in Korean only."
+    assert "부산항이 월요일 문화 주간을 열었다." in page.locator(".story-body[lang=ko]").inner_text()
+    page.screenshot(path=artifacts_dir / "wordpress-korean-post-en-360.png", full_page=True)
+    assert axe_violations(page) == []
+
+
+def test_disqus_comments_land_in_their_threads_on_the_story_an_old_link_names(imported, page, artifacts_dir):
+    _, stderr, error = import_disqus(HARBOUR_DISQUS)
+    assert error is None, stderr
+
+    def disqus(number):
+        return page.locator(f"#comment-{ImportedDisqusComment.objects.get(disqus_id=number).comment_id}")
+
+    page.goto(imported.url + "/?p=10")
+    assert page.url == imported.url + "/en/stories/harbour-culture-week/"
+    first = disqus(9001)
+    assert first.locator(".comment-author").first.inner_text() == "Lee Sora"
+    assert "See you at the quay." in first.locator(".comment-text").first.inner_text()
+    reply = ImportedDisqusComment.objects.get(disqus_id=9002).comment_id
+    answer = ImportedDisqusComment.objects.get(disqus_id=9003).comment_id
+    assert first.locator(f".comment-replies > #comment-{reply} .comment-replies > #comment-{answer}").count() == 1
+    assert "Harbour visitor" in disqus(9006).locator(".comment-author").first.inner_text()
+    for hidden in (9004, 9005):  # spam, deleted
+        assert disqus(hidden).count() == 0
+    first.scroll_into_view_if_needed()
+    page.screenshot(path=artifacts_dir / "wordpress-disqus-comments-en-1280.png", full_page=True)
     assert axe_violations(page) == []

@@ -18,6 +18,7 @@ from articles.wordpress import (
     WordPressExportError,
     WordPressSite,
     check_export,
+    comment_feed_addresses,
     old_addresses,
     plain_text,
     read_export,
@@ -411,6 +412,7 @@ def test_old_addresses_are_the_permalink_the_id_and_the_date_permalinks(harbour,
         "/2024/05/06/부산항-문화-주간-개막/",
         "/?p=11",
         "/2024/05/부산항-문화-주간-개막/",
+        "/부산항-문화-주간-개막/",
     ]
 
 
@@ -420,6 +422,16 @@ def test_old_addresses_of_a_blog_in_a_folder_keep_the_folder():
         "/blog/2009/03/14/hello-world/",
         "/blog/?p=1",
         "/blog/2009/03/hello-world/",
+        "/blog/hello-world/",
+    ]
+
+
+def test_a_posts_comment_feeds_are_its_addresses_with_feed_after_them(harbour, posts):
+    assert comment_feed_addresses(posts[11], harbour[0]) == [
+        "/2024/05/06/부산항-문화-주간-개막/feed/",
+        "/?p=11&feed",
+        "/2024/05/부산항-문화-주간-개막/feed/",
+        "/부산항-문화-주간-개막/feed/",
     ]
 
 

@@ -2,7 +2,8 @@
 
 - `export`: a WXR file (WordPress's Tools → Export) read as a stream of dataclasses
   (`read_export`, `check_export`), errors as `WordPressExportError`.
-- `items`: those dataclasses, the status mappings, the kinds of things skipped, `old_addresses`.
+- `items`: those dataclasses, the status mappings, the kinds of things skipped, `old_addresses`
+  and `comment_feed_addresses`.
 - `content`: a post's HTML converted into our body subset (`convert_post_content`), with what was
   dropped counted; `body` holds the body as it is built and writes it.
 - `shortcodes` and `html_tree`: the two stages `content` runs first (text-level shortcodes and
@@ -35,6 +36,7 @@ from .items import (
     Tag,
     TermRef,
     WordPressSite,
+    comment_feed_addresses,
     old_addresses,
 )
 
@@ -54,6 +56,7 @@ __all__ = [
     "WordPressExportError",
     "WordPressSite",
     "check_export",
+    "comment_feed_addresses",
     "convert_post_content",
     "old_addresses",
     "plain_line",

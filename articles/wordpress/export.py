@@ -28,8 +28,8 @@ without the elements it needs (`wp:post_id`, `wp:post_type`, `wp:status`; `wp:co
 read. Lines and columns count from 1.
 
 Memory stays bounded by the largest single item (a post with its comments): the file is read in
-chunks through expat (defusedxml's parser); only the `<item>` being read is kept as a tree, and
-dropped once it has become a dataclass.
+chunks through expat on defusedxml's parser (`articles.safe_xml`); only the `<item>` being read is
+kept as a tree, and dropped once it has become a dataclass.
 
 Saving: the stream reports a malformed file only when the reader reaches the fault, possibly
 after thousands of posts. A save step that must write nothing for such a file either
@@ -46,9 +46,7 @@ import re
 from urllib.parse import unquote
 from zoneinfo import ZoneInfo
 
-from defusedxml import DefusedXmlException, DTDForbidden, EntitiesForbidden, ExternalReferenceForbidden
-from defusedxml.ElementTree import DefusedXMLParser, ParseError
-
+from ..safe_xml import Node, XmlFileError, stream_xml
 from .html_tree import plain_line
 from .items import (
     COMMENT_STATUS,
@@ -79,7 +77,6 @@ from .items import (
 )
 
 SUPPORTED_VERSIONS = ("1.0", "1.1", "1.2")
-CHUNK_BYTES = 64 * 1024
 
 # Namespaces, by the prefix WordPress gives them; the wp and excerpt ones carry the WXR version.
 WP_NAMESPACE = re.compile(r"^https?://wordpress\.org/export/\d+\.\d+/?$")
@@ -92,48 +89,11 @@ NAMESPACES = {
 SITE_FIELDS = frozenset(
     {"title", "link", "description", "language", "wp:wxr_version", "wp:base_site_url", "wp:base_blog_url"}
 )
-XML_ENCODING = re.compile(rb"""\s*<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._-]+)["']""")
 WP_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2})(?::(\d{2}))?")
 
 
-class WordPressExportError(Exception):
+class WordPressExportError(XmlFileError):
     """A WordPress export that cannot be read: `path`, `line` and `column` (from 1) of the fault, `reason`."""
-
-    def __init__(self, path, line, column, reason):
-        self.path = path
-        self.line = line
-        self.column = column
-        self.reason = reason
-        super().__init__(str(self))
-
-    def __str__(self):
-        return f"{self.path}:{self.line}:{self.column}: {self.reason}"
-
-
-class _Node:
-    """An element inside a channel child, while the child is read. `attributes` is expat's list
-    (name, value, name, value…)."""
-
-    __slots__ = ("name", "attributes", "line", "column", "parts", "children")
-
-    def __init__(self, name, attributes, line, column):
-        self.name = name
-        self.attributes = attributes
-        self.line = line
-        self.column = column
-        self.parts = []
-        self.children = []
-
-    @property
-    def text(self):
-        return "".join(self.parts)
-
-    def attribute(self, name, default=""):
-        attributes = self.attributes
-        for index in range(0, len(attributes), 2):
-            if attributes[index] == name:
-                return attributes[index + 1]
-        return default
 
 
 def short_name(tag):
@@ -192,7 +152,7 @@ class _Fields:
 
 
 class _ExportReader:
-    """expat's handlers for elements and text: builds channel children as _Node trees and turns
+    """expat's handlers for elements and text: builds channel children as Node trees and turns
     each into items as it closes. Names are expat's ("uri}local"), attributes its ordered list."""
 
     def __init__(self, path, zone):
@@ -218,7 +178,7 @@ class _ExportReader:
         self.depth += 1
         line, column = self.expat.CurrentLineNumber, self.expat.CurrentColumnNumber + 1
         if self.depth >= 3:
-            node = _Node(name, attributes, line, column)
+            node = Node(name, attributes, line, column)
             if self.stack:
                 self.stack[-1].children.append(node)
             self.stack.append(node)
@@ -546,78 +506,8 @@ class _ExportReader:
         )
 
 
-def refusal(error):
-    """The reason for a defusedxml refusal, in words."""
-    if isinstance(error, EntitiesForbidden):
-        if error.sysid or error.pubid:
-            return (
-                f"the file declares the external entity {error.name!r} ({error.sysid or error.pubid}): refused, "
-                "it would read another file or address"
-            )
-        return (
-            f"the file declares the entity {error.name!r}: refused, entities can expand without bound "
-            "(the “billion laughs” attack) and WordPress exports declare none"
-        )
-    if isinstance(error, ExternalReferenceForbidden):
-        return f"the file refers to an external document ({error.sysid or error.pubid}): refused"
-    if isinstance(error, DTDForbidden):
-        return "the file has a document type declaration: refused"
-    return f"refused: {error}"
-
-
 def _read(stream, path, zone):
-    reader = _ExportReader(path, zone)
-    parser = DefusedXMLParser(target=reader, forbid_dtd=False, forbid_entities=True, forbid_external=True)
-    # The reader takes expat's element and text events itself, without ElementTree's layer (a
-    # third of the time); defusedxml's handlers for entity declarations and external references,
-    # and ElementTree's for undefined entities, stay as they are.
-    expat = reader.expat = parser.parser
-    expat.StartElementHandler = reader.start_element
-    expat.EndElementHandler = reader.end_element
-    expat.CharacterDataHandler = reader.character_data
-    while True:
-        chunk = stream.read(CHUNK_BYTES)
-        at_end = not chunk
-        try:
-            if at_end:
-                parser.close()
-                reader.finish()
-            else:
-                parser.feed(chunk)
-        except ParseError as error:
-            line, column = error.position
-            reason = expat_reason(error)
-            if at_end:
-                reason += " (the file ends here: is it cut short?)"
-            raise WordPressExportError(path, line, column + 1, reason) from None
-        except DefusedXmlException as error:
-            position = reader.expat
-            raise WordPressExportError(
-                path, position.CurrentLineNumber, position.CurrentColumnNumber + 1, refusal(error)
-            ) from None
-        except (LookupError, ValueError) as error:
-            # expat decodes UTF-8, UTF-16, ISO-8859-1 and US-ASCII itself and one-byte encodings
-            # through Python; a multi-byte one (EUC-KR) or an unknown name is refused here.
-            if isinstance(error, ValueError) and "encoding" not in str(error):
-                raise
-            raise WordPressExportError(path, 1, 1, encoding_reason(chunk, error)) from None
-        yield from reader.take_ready()
-        if at_end:
-            return
-
-
-def encoding_reason(chunk, error):
-    declared = XML_ENCODING.match(chunk) if isinstance(chunk, bytes) else None
-    name = declared.group(1).decode("ascii", "replace") if declared else "its declared encoding"
-    return (
-        f"the file is in {name}, which this reader cannot decode ({error}); WordPress writes UTF-8: "
-        f"convert the file to UTF-8 (iconv -f {name} -t UTF-8) and change its XML declaration to match"
-    )
-
-
-def expat_reason(error):
-    """expat's message without the position it appends ("not well-formed (invalid token)")."""
-    return re.sub(r":\s*line \d+, column \d+$", "", str(error))
+    return stream_xml(stream, path, _ExportReader(path, zone), WordPressExportError)
 
 
 def read_export(source, site_zone="UTC"):

@@ -247,9 +247,10 @@ class ExportSummary:
 
 def old_addresses(post, site):
     """The addresses (str: a path, decoded, with its query if any) readers may have for `post`:
-    its permalink (`<link>`), `/?p=<id>`, and the date permalinks `/YYYY/MM/DD/slug/` and
-    `/YYYY/MM/slug/` (WordPress builds them from the local `post_date`), under the folder of the
-    site's address when WordPress lived in one (`https://example.org/blog` → `/blog/…`)."""
+    its permalink (`<link>`), `/?p=<id>`, the date permalinks `/YYYY/MM/DD/slug/` and
+    `/YYYY/MM/slug/` (WordPress builds them from the local `post_date`), and `/slug/` (which
+    WordPress answers on any site, guessing the post from its slug), under the folder of the site's
+    address when WordPress lived in one (`https://example.org/blog` → `/blog/…`)."""
     try:
         prefix = unquote(urlsplit(site.link).path).rstrip("/")
     except ValueError:
@@ -266,4 +267,20 @@ def old_addresses(post, site):
         date = post.local_date
         addresses.append(f"{prefix}/{date:%Y/%m/%d}/{post.slug}/")
         addresses.append(f"{prefix}/{date:%Y/%m}/{post.slug}/")
+    if post.slug:
+        addresses.append(f"{prefix}/{post.slug}/")
     return list(dict.fromkeys(addresses))
+
+
+def comment_feed_addresses(post, site):
+    """The addresses (str, as `old_addresses`) of the feed of `post`'s comments on WordPress: each
+    of its page addresses with `feed/` after it (`/2024/05/06/slug/feed/`, `/slug/feed/`), and
+    `/?p=<id>&feed` for `/?p=<id>&feed=rss2` (any feed type: the stored form names none)."""
+    feeds = []
+    for address in old_addresses(post, site):
+        path, _, query = address.partition("?")
+        if query.startswith("p=") and query[2:].isdigit():
+            feeds.append(f"{address}&feed")
+        elif not query:
+            feeds.append(f"{path.rstrip('/')}/feed/")
+    return list(dict.fromkeys(feeds))

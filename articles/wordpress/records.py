@@ -84,8 +84,10 @@ def address_key(path):
 
 class OldAddress(models.Model):
     """An address of the WordPress site this one replaced (`path`, decoded, with its query if any:
-    "/2024/05/06/harbour-culture-week/", "/?p=10") and what answers it now: a 301 to a story, a
-    section or a hashtag page, their feed, or the site's feed (`kind` "feed" with no object).
+    "/2024/05/06/harbour-culture-week/", "/?p=10", "/?cat=3&feed") and what answers it now (`kind`):
+    a 301 to a story, a section or a hashtag page ("page"), their feed or, with no object, the
+    site's ("feed"), a story's comment feed ("comments"), or our search ("search", with no object:
+    the site's `/?s=`).
 
     At most one of story, section and hashtag is set (a database constraint). The page's language is
     `language`, the same for every visitor, so that a permanent redirect is the same for all.
@@ -94,13 +96,15 @@ class OldAddress(models.Model):
     class Kind(models.TextChoices):
         PAGE = "page", _("page")
         FEED = "feed", _("feed")
+        COMMENTS = "comments", _("comment feed")
+        SEARCH = "search", _("search")
 
     key = models.CharField(max_length=64, unique=True, editable=False)
     path = models.TextField(_("old address"))
     site = models.ForeignKey(
         ImportedSite, on_delete=models.CASCADE, related_name="old_addresses", verbose_name=_("site")
     )
-    kind = models.CharField(_("kind"), max_length=4, choices=Kind.choices, default=Kind.PAGE)
+    kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices, default=Kind.PAGE)
     language = models.CharField(_("language"), max_length=2, choices=LANGUAGES, default="en")
     story = models.ForeignKey(
         Story, on_delete=models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("story")

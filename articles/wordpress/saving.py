@@ -9,9 +9,11 @@ others go on. For each post:
 1. Its story is found by the site and post id (`ImportedPost`). A story deleted here since is left
    out (unless `overwrite`).
 2. The content is converted (`convert_post_content`) and the story it would give is planned: text
-   in the post's language (a Korean post fills the Korean intro and body; the headline field holds
-   its title), status, time, byline, section and hashtags (`terms`), lead photo and body photos from
-   the uploads folder (`photos`), the first YouTube/Vimeo video as the story's video, sticky → pinned.
+   in the post's language (a Korean post, by `is_korean`, fills the Korean headline, intro and body;
+   its English headline, which the model requires, repeats the Korean one, and its English intro
+   and body stay empty: English pages show it in Korean, `articles.languages.story_text`), status,
+   time, byline, section and hashtags (`terms`), lead photo and body photos from the uploads folder
+   (`photos`), the first YouTube/Vimeo video as the story's video, sticky → pinned.
 3. `story_fingerprint` of the plan is compared with the one stored at the last import and with the
    story as it is now: the same plan → unchanged; a story still as the import left it (or
    `overwrite`) → updated, as a revision; a story edited here since → kept as it is.
@@ -51,14 +53,19 @@ from ..signals import wordpress_post_imported
 from ..text import clean_stored_text, comparable_text
 from .content import convert_post_content
 from .html_tree import plain_text
-from .items import old_addresses
+from .items import comment_feed_addresses, old_addresses
 from .photos import PhotoWords
 from .plan import StoryPlan, first_video, image_blocks, promote_headings, story_fingerprint, story_state
 from .records import ImportedPost, ImportedSite, OldAddress, address_key
 from .tally import COMMENT, HASHTAG, IMPORTED, OLD_ADDRESS, PHOTO, PIN, POST, SECTION, UNCHANGED, UPDATED
 from .terms import DEFAULT_CATEGORY, SECTION_NAME_LENGTH, category_paths, hashtag_name, post_terms, tag_path
 
-PAGE, FEED = OldAddress.Kind.PAGE, OldAddress.Kind.FEED
+PAGE, FEED, COMMENTS, SEARCH = (
+    OldAddress.Kind.PAGE,
+    OldAddress.Kind.FEED,
+    OldAddress.Kind.COMMENTS,
+    OldAddress.Kind.SEARCH,
+)
 HEADLINE_LENGTH = 300
 REPORTER_LENGTH = 120
 
@@ -217,9 +224,12 @@ class SiteImport:
         author = self.index.authors.get(post.author_login)
         byline = (author.byline if author else post.author_login)[:REPORTER_LENGTH].strip()
         video_url = first_video(converted.embeds)
+        # A Korean post fills the Korean fields. The English headline is required: it repeats the
+        # Korean one, which pages take for no English headline (`Story.text_for`); the English
+        # intro and body stay empty, and English pages show the Korean text, marked as Korean.
         values = {
             "headline": title,
-            "headline_ko": "",
+            "headline_ko": title if korean else "",
             "intro": "" if korean else intro,
             "intro_ko": intro if korean else "",
             "body": "",
@@ -264,6 +274,8 @@ class SiteImport:
         return plan
 
     def is_korean(self, title, body_html):
+        """Whether a post is in Korean: its title and text mostly Korean words, or undecided (no
+        words either way) on a site whose export says Korean (`<language>ko-KR`)."""
         language = written_language(f"{title}\n{body_text(body_html)}")
         return language == "ko" or (language is None and self.language == "ko")
 
@@ -412,6 +424,7 @@ class SiteImport:
     def remember_post_addresses(self, post, story, plan, tally):
         language = "ko" if plan.korean else self.language
         self.remember(old_addresses(post, self.site), tally, story=story, language=language)
+        self.remember(comment_feed_addresses(post, self.site), tally, kind=COMMENTS, story=story, language=language)
 
     def remember(self, paths, tally, *, kind=PAGE, language=None, story=None, section=None, hashtag=None):
         """Make `paths` (decoded paths) lead to the story, section or hashtag given (or, with none,
@@ -456,17 +469,21 @@ class SiteImport:
         )
 
     def finish(self, tally):
-        """After the posts: the site's feed, and the pages and feeds of the categories and tags that
-        became sections and hashtags, lead to ours (a top category to its section, a sub-category and
-        a tag to their hashtag)."""
+        """After the posts: the site's feed (`/feed/`, `/?feed=rss2`) and search (`/?s=`), and the
+        pages and feeds of the categories and tags that became sections and hashtags (`/category/x/`,
+        `/?cat=<id>`, `/tag/x/`, `/?tag=x`, each with its feed), lead to ours (a top category to its
+        section, a sub-category and a tag to their hashtag)."""
         prefix = self.prefix
-        feeds = [f"{prefix}/feed/", f"{prefix}/feed/rss2/", f"{prefix}/feed/atom/"]
+        feeds = [f"{prefix}/feed/", f"{prefix}/feed/rss2/", f"{prefix}/feed/atom/", f"{prefix}/?feed"]
         self.remember(feeds, tally, kind=FEED)
+        self.remember([f"{prefix}/?s"], tally, kind=SEARCH)
         categories = self.index.categories
         for slug, category in categories.items():
             if not slug or slug == DEFAULT_CATEGORY or not category.name:
                 continue
             pages = category_paths(slug, categories, prefix)
+            if category.term_id is not None:
+                pages.append(f"{prefix}/?cat={category.term_id}")
             if category.parent:
                 found, hashtag = self.existing_hashtag(hashtag_name(category.name))
                 if found:
@@ -480,7 +497,7 @@ class SiteImport:
         for slug, tag in self.index.tags.items():
             found, hashtag = self.existing_hashtag(hashtag_name(tag.name))
             if found and slug:
-                self.remember_term([tag_path(slug, prefix)], tally, hashtag=hashtag)
+                self.remember_term([tag_path(slug, prefix), f"{prefix}/?tag={slug}"], tally, hashtag=hashtag)
 
     def existing_hashtag(self, name):
         """(found, Hashtag or None): a hashtag of that name exists (or, in a dry run, would)."""
@@ -490,6 +507,8 @@ class SiteImport:
         return hashtag is not None or ("hashtag", hashtag_slug(name)) in self.planned, hashtag
 
     def remember_term(self, pages, tally, *, section=None, hashtag=None):
+        """Make a term's `pages` (its paths, and its `/?cat=` or `/?tag=` address) and their feeds
+        (`/category/x/feed/`, `/?cat=3&feed`) lead to the section or hashtag page and feed."""
         self.remember(pages, tally, section=section, hashtag=hashtag)
-        feeds = [f"{page}feed/" for page in pages]
+        feeds = [f"{page}&feed" if "?" in page else f"{page}feed/" for page in pages]
         self.remember(feeds, tally, kind=FEED, section=section, hashtag=hashtag)

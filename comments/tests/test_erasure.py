@@ -26,6 +26,7 @@ from comments.models import (
     CommentReport,
     CommentVersion,
     ImportedComment,
+    ImportedDisqusComment,
     ModerationListEntry,
     ModerationLogEntry,
     QueuedReply,
@@ -542,3 +543,21 @@ def test_an_erasure_asks_few_queries_for_many_comments(story, django_assert_max_
 def test_nothing_happens_to_an_address_with_nothing(story):
     erasure = erase()
     assert (erasure.comments, erasure.subscriptions, erasure.commenter_kept) == (0, 0, False)
+
+
+def test_an_erased_comment_is_not_written_again_by_a_disqus_re_import(story):
+    from articles.tests.wordpress_imports import HARBOUR, import_wordpress
+
+    from .disqus_imports import HARBOUR_DISQUS, import_disqus
+
+    import_wordpress(HARBOUR, zone="Asia/Seoul")
+    import_disqus(HARBOUR_DISQUS)
+    row = ImportedDisqusComment.objects.select_related("comment").exclude(comment__author_email="").first()
+    first = row.comment
+    with translation.override("en"):
+        erase_address_data(Commenter.key_for(first.author_email))
+    stdout, _, _ = import_disqus(HARBOUR_DISQUS, overwrite=True)
+    assert "erased here at its author's request" in stdout
+    first.refresh_from_db()
+    assert (first.text, first.author_email) == (str(ERASED_TEXT), "")
+    assert ImportedDisqusComment.objects.get(pk=row.pk).fingerprint == ""

@@ -20,6 +20,7 @@ DATA_MIGRATIONS = [
         "comments.migrations.0016_commenters_data_and_one_subscriber_per_mailbox",
         "give_moderators_the_erase_permission",
     ),
+    ("comments.migrations.0018_editors_view_import_records", "grant"),
 ]
 
 
