@@ -18,7 +18,7 @@ WORKER ?= $(MANAGE) db_worker --no-reload --worker-id {worker_id}
 AFTER_WORKER ?= $(MANAGE) requeue_abandoned_tasks --worker-id {worker_id}
 WITH_WORKER = $(BIN)/python scripts/with_worker.py --worker "$(WORKER)" --after-exit "$(AFTER_WORKER)" --
 
-.PHONY: run test lint format serve install clean bench messages hostile
+.PHONY: run test lint format serve install clean bench bench-stack stack messages hostile
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -77,6 +77,14 @@ serve: install .secret_key
 	DJANGO_SECRET_KEY="$${DJANGO_SECRET_KEY:-$$(cat .secret_key)}" exec $(WITH_WORKER) $(BIN)/gunicorn newsroom.wsgi \
 		--bind $(HOST):$(PORT)
 
+# The production stack on one machine, as it would run on several (README "Production stack"), all on
+# 127.0.0.1: PostgreSQL (database newsroom_stack, made when missing), Redis (db 12), two gunicorn
+# instances on :8081 and :8082, the task worker, and Varnish on :8080 in front (apt-get install varnish).
+# Ctrl-C stops everything. STACK_PORT, STACK_DATABASE_URL, STACK_REDIS_URL change where.
+stack: install .secret_key
+	@command -v varnishd >/dev/null || test -x /usr/sbin/varnishd || { echo "make stack needs Varnish: apt-get install varnish" >&2; exit 1; }
+	exec $(BIN)/python scripts/stack.py
+
 .secret_key: | $(BIN)/python
 	umask 077 && $(BIN)/python -c "import secrets; print(secrets.token_urlsafe(50))" > $@
 
@@ -95,4 +103,4 @@ hostile: install
 	$(BIN)/python bench/hostile_inputs.py
 
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache artifacts media
+	rm -rf $(VENV) staticfiles .pytest_cache artifacts media var
