@@ -398,7 +398,7 @@ class StoryQuerySet(models.QuerySet):
 
         Django's page cache keys on `page_version`; a caching proxy in front is sent a BAN of
         these stories once the transaction commits (`articles.purge`), and of every listing page
-        unless `listings` is False (a comment changes its story's pages only). `also` names other
+        unless `listings` is False (a comment changes only the pages naming its story). `also` names other
         fields to set in the same UPDATE. Returns the number of stories updated.
         """
         updated = self.update(page_version=models.F("page_version") + 1, **also)

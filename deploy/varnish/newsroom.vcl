@@ -101,7 +101,8 @@ sub newsroom_ban {
     if (req.http.X-Newsroom-Ban !~ "^(listings|[0-9]+)( (listings|[0-9]+))*$") {
         return (synth(400, "X-Newsroom-Ban takes story ids and the word listings, separated by spaces, or all"));
     }
-    if (std.ban({"obj.http.X-Newsroom-Stories ~ "(^| )("} + regsuball(req.http.X-Newsroom-Ban, " ", "|") + {")( |$)""})) {
+    # No space inside the regular expression: the ban's arguments are separated by spaces.
+    if (std.ban("obj.http.X-Newsroom-Stories ~ (^|\s)(" + regsuball(req.http.X-Newsroom-Ban, " ", "|") + ")(\s|$)")) {
         return (synth(200, "Banned"));
     }
     return (synth(400, std.ban_error()));
