@@ -142,11 +142,25 @@ def site_vcl(backend_ports, purgers=("127.0.0.1", "::1")):
     return "\n".join(lines)
 
 
+def reachable_by_others(path):
+    """True when every folder above `path` (a Path) lets other users through (the `x` bit for others)."""
+    return all(folder.stat().st_mode & 0o001 for folder in Path(path).resolve().parents)
+
+
 def varnish_command(varnishd, port, work, site_folder, memory="256m"):
     """varnishd in the foreground on 127.0.0.1:`port` with the site's VCL (`site_folder` holds
-    newsroom-site.vcl, found before deploy/varnish's own) and its state in `work`/varnish."""
+    newsroom-site.vcl, found before deploy/varnish's own) and its state in `work`/varnish.
+
+    Debian's varnishd started by root compiles the VCL and runs the cache as its own users
+    (varnish, vcache), who must be able to reach these folders; in a checkout they cannot
+    enter (under /root, say) it runs without that separation (`-j none`), as the user who started it.
+    """
+    jail = []
+    if os.geteuid() == 0 and not all(reachable_by_others(path) for path in (VCL, site_folder, work)):
+        jail = ["-j", "none"]
     return [
         varnishd,
+        *jail,
         "-F",
         "-a",
         f"127.0.0.1:{port}",
