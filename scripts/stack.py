@@ -113,6 +113,8 @@ def check_redis(url):
 
 def check_port_free(port):
     with socket.socket() as sock:
+        # As gunicorn and varnishd bind: connections of an earlier run in TIME_WAIT do not count.
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             sock.bind(("127.0.0.1", port))
         except OSError:
