@@ -95,8 +95,14 @@ messages: install
 	$(MANAGE) makemessages -l ko --no-obsolete --no-location --ignore=.venv --ignore=staticfiles --ignore=artifacts
 	$(MANAGE) compilemessages -l ko --ignore=.venv
 
+# Both benchmarks (README "Benchmarks"): the story page against the smallest Django view on gunicorn, then
+# the production stack through Varnish with an instance killed mid-run (needs wrk, varnish, PostgreSQL, Redis).
 bench: install
 	$(BIN)/python bench/story_page.py
+	$(BIN)/python bench/stack.py
+
+bench-stack: install
+	$(BIN)/python bench/stack.py
 
 # 351 hostile inputs against a real gunicorn (README, "When things fail"); uses Redis on 127.0.0.1 when it answers.
 hostile: install

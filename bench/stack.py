@@ -1,6 +1,6 @@
 """The production stack under load, one gunicorn instance killed with SIGKILL mid-run (`make bench-stack`).
 
-    .venv/bin/python bench/stack.py [--port 8180] [--seconds 30] [--writers 32] [--wrk-seconds 6]
+    .venv/bin/python bench/stack.py [--port 8180] [--seconds 24] [--writers 32] [--wrk-seconds 5]
 
 Starts `make stack`'s stack (scripts/stack.py: Varnish on PORT, gunicorn on PORT+1 and PORT+2,
 the task worker) over a PostgreSQL database of its own (BENCH_DATABASE_URL, default
@@ -160,6 +160,7 @@ def writer(host, number, run_id, stop_at, results):
     """
     browser = Browser(host, source=f"127.0.0.{10 + number}")
     sequence = 0
+    time.sleep(number * FLOOD_SECONDS / 32)  # spread over the window: posts arrive steadily, not in bursts
     while time.monotonic() < stop_at:
         sequence += 1
         text = f"Bench comment {run_id}-{number}-{sequence}: the longer library hours help."
@@ -331,8 +332,8 @@ def flood_check(ports, source_ip):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--port", type=int, default=8180, help="Varnish's port; gunicorn on the next two")
-    parser.add_argument("--seconds", type=int, default=30, help="length of the mixed run")
-    parser.add_argument("--wrk-seconds", type=int, default=6, help="length of each throughput run")
+    parser.add_argument("--seconds", type=int, default=24, help="length of the mixed run")
+    parser.add_argument("--wrk-seconds", type=int, default=5, help="length of each throughput run")
     parser.add_argument("--connections", type=int, default=16, help="wrk's connections")
     parser.add_argument("--writers", type=int, default=32)
     parser.add_argument("--readers", type=int, default=4)
@@ -369,7 +370,8 @@ def main():
         log = open(log_path, "w")  # noqa: SIM115 - closed below
         started = time.monotonic()
         supervisor = subprocess.Popen(
-            [sys.executable, "scripts/stack.py", "--port", str(options.port), "--work", work],
+            # The demo's photos (their renditions) take long to import: its stories alone are imported below.
+            [sys.executable, "scripts/stack.py", "--port", str(options.port), "--work", work, "--no-demo"],
             cwd=ROOT,
             env=env,
             stdout=log,
@@ -379,24 +381,22 @@ def main():
             wait_until(
                 lambda: (
                     supervisor.poll() is None
-                    and all(request(f"127.0.0.1:{port}", "GET", STORY_PATH)[0] == 200 for port in ports)
-                    and request(proxy, "GET", STORY_PATH)[0] == 200
+                    and all(request(f"127.0.0.1:{port}", "GET", "/robots.txt")[0] == 200 for port in ports)
                 ),
                 180,
-                f"the stack did not serve the story (see {log_path})",
+                f"the stack did not start (see {log_path})",
             )
-            setup_seconds = time.monotonic() - started
             password = secrets.token_urlsafe(16)
             site_env = stack.stack_env(options.port, database_url, redis_url) | {
                 key: env[key] for key in ("CACHE_KEY_PREFIX", "NEWSROOM_KOREAN_ANALYSER")
             }
-            subprocess.run(
-                [sys.executable, "manage.py", "shell", "-c", CREATE_MODERATOR.format(password=password)],
-                cwd=ROOT,
-                env=site_env,
-                check=True,
-                capture_output=True,
-            )
+            moderator_code = CREATE_MODERATOR.format(password=password)
+            for command in (["import_story", "demo/stories"], ["shell", "-c", moderator_code]):
+                subprocess.run(
+                    [sys.executable, "manage.py", *command], cwd=ROOT, env=site_env, check=True, capture_output=True
+                )
+            wait_until(lambda: request(proxy, "GET", STORY_PATH)[0] == 200, 30, "the story did not show")
+            setup_seconds = time.monotonic() - started
 
             # 1. Throughput through Varnish, one URL at a time.
             home = request(proxy, "GET", HOME_PATH)[2]
@@ -462,7 +462,7 @@ def report(options, throughput, results, began, killed_at, stored, flood, setup_
     print(
         f"Newsroom stack, {dt.date.today().isoformat()}, {machine()}: Varnish, 2 gunicorn instances "
         f"(WEB_CONCURRENCY={os.environ.get('WEB_CONCURRENCY', '2')}, gthread), PostgreSQL, Redis; "
-        f"setup {setup_seconds:.0f} s"
+        f"setup {setup_seconds:.0f} s; load average {os.getloadavg()[0]:.1f} at the end"
     )
     print(f"\n1. Through Varnish, wrk 1 thread {options.connections} connections, {options.wrk_seconds} s per URL")
     print(f"{'URL':<14} {'req/s':>9} {'p99 ms':>8} {'errors':>7} {'vs static':>10}")
@@ -484,6 +484,9 @@ def report(options, throughput, results, began, killed_at, stored, flood, setup_
         f"{'readers':<10} {len(reads):>9} {len(reads) / seconds:>7.1f} {p99(read_latencies):>8.0f} "
         f"{len(read_errors):>7}  {len(in_flight)}"
     )
+    for _, start, end, status, _ in read_errors:
+        offset = start - killed_at
+        print(f"reader error: {status}, sent {offset:+.2f} s after the kill, answered after {end - start:.2f} s")
     post_latencies = [1000 * (end - start) for _, start, end, _, _ in posts]
     failed = [row for row in posts if not (isinstance(row[3], int) and row[3] < 500)]
     print(
@@ -517,7 +520,10 @@ def report(options, throughput, results, began, killed_at, stored, flood, setup_
             f"(goal: within {VISIBLE_WITHIN_SECONDS * 1000:.0f} ms); {len(approvals) - len(delays)} failed"
         )
     else:
-        print(f"invalidation: no approval measured ({[row[3:] for row in approvals]})")
+        print("invalidation: no approval measured")
+    for row in approvals:
+        if row[3] != 200:
+            print(f"approval failed: {row[3]} {row[4]}")
     ok = (
         not lost
         and flood == (303, 429)
