@@ -1,12 +1,12 @@
 # What differs from one site to another, included by newsroom.vcl: the gunicorn instances and who
-# may send BAN and PURGE. This copy describes two instances on this machine (127.0.0.1:8001 and
-# :8002); `make stack` writes its own for its ports (scripts/stack.py). For several machines, list
+# may send BAN and PURGE. This copy describes two instances on this machine (127.0.0.1:8081 and
+# :8082, as `make stack` runs them); `make stack` writes its own for its ports (scripts/stack.py). For several machines, list
 # each instance as a backend, add it to the director, and name the application servers in the ACL
 # (they send the BANs after each change: NEWSROOM_PURGE_URLS).
 
 backend newsroom_a {
     .host = "127.0.0.1";
-    .port = "8001";
+    .port = "8081";
     .probe = newsroom_probe;
     .connect_timeout = 1s;
     # Longer than gunicorn's own timeout (GUNICORN_TIMEOUT, 30 s): gunicorn ends a hung request first.
@@ -16,7 +16,7 @@ backend newsroom_a {
 
 backend newsroom_b {
     .host = "127.0.0.1";
-    .port = "8002";
+    .port = "8082";
     .probe = newsroom_probe;
     .connect_timeout = 1s;
     .first_byte_timeout = 35s;
