@@ -1,8 +1,8 @@
 # What differs from one site to another, included by newsroom.vcl: the gunicorn instances and who
-# may send BAN and PURGE. This copy describes two instances on this machine (127.0.0.1:8081 and
-# :8082, as `make stack` runs them); `make stack` writes its own for its ports (scripts/stack.py). For several machines, list
-# each instance as a backend, add it to the director, and name the application servers in the ACL
-# (they send the BANs after each change: NEWSROOM_PURGE_URLS).
+# may send BAN and PURGE. This copy describes two instances on this machine, 127.0.0.1:8081 and
+# :8082, the ports `make stack` uses (it writes its own copy for other ports: scripts/stack.py).
+# For several machines, list each instance as a backend, add it to the director, and name the
+# application servers in the ACL (they send the BANs after each change: NEWSROOM_PURGE_URLS).
 
 backend newsroom_a {
     .host = "127.0.0.1";
