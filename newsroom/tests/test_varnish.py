@@ -1,4 +1,4 @@
-"""deploy/varnish/newsroom.vcl in front of two real gunicorn instances (`-m live`, about 40 s).
+"""deploy/varnish/newsroom.vcl in front of two real gunicorn instances (`-m live`, about a minute).
 
 One site for the module (newsroom/tests/varnish_site.py): Varnish on a free port, two
 instances of the site plus pages that say `public, s-maxage` (newsroom/tests/proxy_urls.py:
