@@ -18,7 +18,7 @@ WORKER ?= $(MANAGE) db_worker --no-reload --worker-id {worker_id}
 AFTER_WORKER ?= $(MANAGE) requeue_abandoned_tasks --worker-id {worker_id}
 WITH_WORKER = $(BIN)/python scripts/with_worker.py --worker "$(WORKER)" --after-exit "$(AFTER_WORKER)" --
 
-.PHONY: run test lint format serve install clean bench bench-stack stack messages hostile
+.PHONY: run test lint format serve install clean bench bench-stack stack messages hostile shell superuser import
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -30,9 +30,17 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt | $(BIN)/python
 
 install: $(VENV)/.installed
 
+# Development settings that manage.py reads, so that `python manage.py …` needs no DJANGO_DEBUG=1 after
+# `make run` (newsroom/envfile.py, README "Operations"). Written once if missing; edit it freely.
+.env:
+	printf '%s\n' \
+		'# Development settings, written by make run (README "Operations"). manage.py reads this file' \
+		'# unless DJANGO_DEBUG=0 is set in the environment; a web server never reads it.' \
+		'DJANGO_DEBUG=1' > $@
+
 # Development server with the demo stories, on http://127.0.0.1:8000, and the task worker
 run: export DJANGO_DEBUG ?= 1
-run: install
+run: install .env
 	$(MANAGE) migrate --noinput
 	$(MANAGE) import_story --only-new demo/stories
 	$(MANAGE) import_corrections demo/corrections.json
@@ -41,6 +49,32 @@ run: install
 	$(MANAGE) pin_story --lead --unless-pinned $(DEMO_LEAD)
 	$(MANAGE) requeue_abandoned_tasks --older-than 0 -v0
 	exec $(WITH_WORKER) $(MANAGE) runserver $(HOST):$(PORT)
+
+# Django's shell on the development database
+shell: export DJANGO_DEBUG ?= 1
+shell: install .env
+	$(MANAGE) shell
+
+# An admin account for http://127.0.0.1:8000/admin/ (asks for the name and password)
+superuser: export DJANGO_DEBUG ?= 1
+superuser: install .env
+	$(MANAGE) migrate --noinput
+	$(MANAGE) createsuperuser
+
+# Import by the file's kind: a story page (.txt) or a folder of them (import_story), a WordPress export
+# (.xml: import_wordpress). ARGS go to the command, e.g. make import FILE=export.xml ARGS="--dry-run".
+import: export DJANGO_DEBUG ?= 1
+import: install .env
+	@test -n "$(FILE)" || { echo 'usage: make import FILE=page.txt|folder|export.xml [ARGS="--dry-run ..."]' >&2; exit 2; }
+	@if [ -d "$(FILE)" ]; then command=import_story; else case "$(FILE)" in \
+		*.txt|*.TXT) command=import_story ;; \
+		*.xml|*.XML) command=import_wordpress ;; \
+		*) echo "make import: $(FILE) is neither a story page (.txt), a folder of them nor a WordPress export (.xml)" >&2; \
+		   exit 2 ;; \
+	esac; fi; \
+	$(MANAGE) migrate --noinput && \
+	echo "$(MANAGE) $$command $(FILE) $(ARGS)" && \
+	$(MANAGE) $$command "$(FILE)" $(ARGS)
 
 # Lint and the whole test suite (browser tests need Debian's chromium; .ci/run installs it)
 test: export DJANGO_DEBUG ?= 1

@@ -12,6 +12,10 @@ front; then the proxy's addresses come from FORWARDED_ALLOW_IPS (default: this m
 
 import os
 
+# The web server reads no settings file unless NEWSROOM_ENV_FILE names one (newsroom/envfile.py): never the
+# development `.env` that `make run` writes. Set here, before the master loads Django; the workers inherit it.
+os.environ.setdefault("NEWSROOM_ENV_FILE", "")
+
 TRUE_WORDS = {"1", "true", "yes", "on"}
 
 

@@ -108,7 +108,26 @@ def cache_key(row, request):
 def latest_key(slug, request):
     """The key of the newest copy of this page, whatever its version: read only in an outage."""
     language = getattr(request, "LANGUAGE_CODE", "")
-    return f"story-page-latest:{cache_origin(request)}:{slug}:{comment_page(request)}:{language}"
+    return outage_copy_key(cache_origin(request), slug, comment_page(request), language)
+
+
+def outage_copy_key(origin, slug, page, language):
+    return f"story-page-latest:{origin}:{slug}:{page}:{language}"
+
+
+def forget_outage_copies(slugs):
+    """Delete the newest copies kept for an outage of every page of the stories `slugs` (str), for
+    each cacheable origin, comment page and language: what they show was erased (a moving
+    `page_version` retires the other copies, but these are served without asking it)."""
+    keys = [
+        outage_copy_key(origin, slug, page, language)
+        for slug in slugs
+        for origin in cacheable_origins()
+        for page in range(1, MOST_CACHED_PAGES + 1)
+        for language, _name in settings.LANGUAGES
+    ]
+    if keys:
+        cache.delete_many(keys)
 
 
 def input_pattern(name):

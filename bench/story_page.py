@@ -1,4 +1,5 @@
-"""Requests per second of the story page, against the smallest Django view, in one run.
+"""Requests per second of the story page, against the smallest Django view and the floor view
+(bench/floor.py: the same 45 comments through a template, no database), in one run.
 
 Starts gunicorn (DEBUG off, SQLite in a temporary folder, the seed page imported,
 or a demo page when the seed is absent, brought to 45 approved comments, a third of
@@ -144,6 +145,7 @@ def main():
             returning = ["Cookie: csrftoken=" + "k" * 32]
             runs = [
                 ("minimal view", "/bench/minimal/", []),
+                ("floor view", "/bench/floor/", []),
                 ("story page", story_path, []),
                 ("story, returning", story_path, returning),
                 ("story, uncached", story_path, personal),
@@ -160,13 +162,14 @@ def main():
             server.wait(timeout=30)
 
     minimal = results["minimal view"][0]
+    floor = results["floor view"][0]
     print(
         f"gunicorn {options.workers} sync workers, wrk 1 thread {options.connections} connections, "
         f"{options.seconds}s per URL, page: {page.name}"
     )
-    print(f"{'URL':<16} {'req/s':>9} {'vs minimal':>11} {'non-2xx':>8}")
+    print(f"{'URL':<16} {'req/s':>9} {'vs minimal':>11} {'vs floor':>9} {'non-2xx':>8}")
     for name, (rate, errors) in results.items():
-        print(f"{name:<16} {rate:>9.1f} {rate / minimal:>10.2f}x {errors:>8}")
+        print(f"{name:<16} {rate:>9.1f} {rate / minimal:>10.2f}x {rate / floor:>8.2f}x {errors:>8}")
 
 
 if __name__ == "__main__":

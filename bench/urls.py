@@ -3,6 +3,7 @@
 from django.http import HttpResponse
 from django.urls import path
 
+from bench.floor import floor_view
 from newsroom.urls import urlpatterns as site_urlpatterns
 
 
@@ -10,4 +11,4 @@ def minimal_view(request):
     return HttpResponse("ok")
 
 
-urlpatterns = [path("bench/minimal/", minimal_view), *site_urlpatterns]
+urlpatterns = [path("bench/minimal/", minimal_view), path("bench/floor/", floor_view), *site_urlpatterns]

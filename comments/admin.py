@@ -4,6 +4,7 @@ the e-mail tasks. Commenters, the block and hold lists and the site-wide switch:
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.exceptions import PermissionDenied
 from django.db.models import Case, Count, IntegerField, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
@@ -11,6 +12,7 @@ from django.http import QueryDict
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.text import Truncator
@@ -23,7 +25,7 @@ from articles.admin import CleanTextAdminMixin, StoryAdmin
 from articles.models import Story
 
 from . import moderation_admin  # noqa: F401 - registers commenters, the lists and the site-wide switch
-from .models import Comment, CommentReport, ModerationLogEntry, StoryModeration
+from .models import Comment, Commenter, CommentReport, CommentVersion, ModerationLogEntry, StoryModeration
 from .status import change_status
 
 # Actions a moderator can take: (status it sets, label, past tense for the message).
@@ -81,6 +83,14 @@ class ModerationLogInline(ReadOnlyInline):
     verbose_name_plural = _("Moderation log")
 
 
+class VersionInline(ReadOnlyInline):
+    """The texts the comment had before each edit (its author's, or a moderator's here), oldest first."""
+
+    model = CommentVersion
+    fields = ["written_at", "replaced_at", "edited_by", "text"]
+    readonly_fields = fields
+
+
 class ReportInline(ReadOnlyInline):
     model = CommentReport
     fields = ["created_at", "reason"]
@@ -122,14 +132,14 @@ class CommentAdmin(CleanTextAdminMixin, admin.ModelAdmin):
     change_list_template = "admin/comments/comment/change_list.html"
     search_fields = ["text", "author_name", "author_email", "ip_address"]
     date_hierarchy = "created_at"
-    actions = ["approve", "mark_spam", "remove", "hold"]
+    actions = ["approve", "mark_spam", "remove", "hold", "erase_commenters_data"]
 
     class Media:
         # Clips what a reader's text draws outside its cell (stacked combining marks).
         css = {"all": ["css/admin.css"]}
         js = ["js/moderation_queue.js"]
 
-    inlines = [ModerationLogInline, ReportInline]
+    inlines = [ModerationLogInline, VersionInline, ReportInline]
     fields = [
         "story",
         "parent",
@@ -141,6 +151,7 @@ class CommentAdmin(CleanTextAdminMixin, admin.ModelAdmin):
         "rule",
         "reason",
         "created_at",
+        "edited_at",
         "ip_address",
         "user_agent",
         "report_count",
@@ -177,7 +188,19 @@ class CommentAdmin(CleanTextAdminMixin, admin.ModelAdmin):
         return False
 
     def save_model(self, request, obj, form, change):
+        """Save a moderator's correction: the text it replaces is kept as an earlier version, and its
+        author can no longer edit the comment (it empties `edit_key`)."""
+        if change and form.changed_data:
+            obj.edit_key = ""
         super().save_model(request, obj, form, change)
+        if change and "text" in form.changed_data:
+            CommentVersion.objects.create(
+                comment=obj,
+                text=form.initial["text"],
+                written_at=obj.edited_at or obj.created_at,
+                replaced_at=timezone.now(),
+                edited_by=request.user,
+            )
         if change and form.changed_data:
             ModerationLogEntry.objects.create(
                 comment=obj,
@@ -249,6 +272,36 @@ class CommentAdmin(CleanTextAdminMixin, admin.ModelAdmin):
     @admin.action(description=_("Hold selected comments for moderation"), permissions=["moderate"])
     def hold(self, request, queryset):
         self.moderate(request, queryset, "hold")
+
+    def has_erase_commenter_data_permission(self, request):
+        return moderation_admin.may_erase(request)
+
+    @admin.action(
+        description=_("Erase the data of the selected comments' commenters"), permissions=["erase_commenter_data"]
+    )
+    def erase_commenters_data(self, request, queryset):
+        """Every comment and the rest of the data of each selected comment's address, at its owner's
+        request (`comments.erasure`): first a page that lists the addresses, then, confirmed, done."""
+        keys = [
+            Commenter.key_for(address)
+            for address in queryset.exclude(author_email="").values_list("author_email", flat=True).distinct()
+        ]
+        if not keys:
+            self.message_user(request, _("None of these comments has an e-mail address to erase."), messages.INFO)
+            return None
+        if request.POST.get("post") == "yes":
+            moderation_admin.erase_commenters(self, request, keys)
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": _("Erase these commenters' data?"),
+            "commenters": moderation_admin.erasable(keys),
+            "selected": queryset.values_list("pk", flat=True),
+            "action_checkbox_name": ACTION_CHECKBOX_NAME,
+            "back_url": reverse("admin:comments_comment_changelist"),
+        }
+        return TemplateResponse(request, "admin/comments/erase_commenters.html", context)
 
     def get_urls(self):
         return [

@@ -11,17 +11,18 @@ class CommentsConfig(AppConfig):
         from articles import page_cache
 
         from . import receivers, wordpress  # noqa: F401 - connects the import and page-version receivers
-        from .cookies import AUTHOR_COOKIE, OWN_COMMENTS_COOKIE
+        from .cookies import AUTHOR_COOKIE, EDIT_COOKIE, OWN_COMMENTS_COOKIE
         from .forms import form_token
         from .moderation import comments_state
         from .quiet_hours import quiet_hours_state
 
-        # The comment form's signed time is fresh on every cached page; visitors with
-        # comment cookies see their own held comments or saved name, so no cache for them.
+        # The comment form's signed time is fresh on every cached page; visitors with comment
+        # cookies see their own held comments, their saved name or "Edit" on their own comments,
+        # so no cache for them.
         page_cache.register_fresh_value(
             "token",
             lambda request, story_id: form_token(story_id),
-            personal_cookies={OWN_COMMENTS_COOKIE, AUTHOR_COOKIE},
+            personal_cookies={OWN_COMMENTS_COOKIE, AUTHOR_COOKIE, EDIT_COOKIE},
         )
         # Comments close by themselves after a while: a page cached before must not keep the form.
         page_cache.register_key_part(comments_state)

@@ -7,7 +7,7 @@ StandingChange log (who, when, what, until when, why).
 """
 
 from django.db import transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Case, Exists, OuterRef, When
 from django.utils import timezone
 
 from .models import Comment, Commenter, StandingChange
@@ -17,21 +17,28 @@ from .moderation import AuthorHistory
 def history_for_post(address):
     """(Commenter or None, AuthorHistory) for the e-mail `address` (str, as typed), in one query.
 
-    None when the address has never commented (posting makes its Commenter with the comment).
+    None when the address has never commented (posting makes its Commenter with the comment), or
+    when its data was erased (then the history holds the standing kept for it).
     """
-    commenter = (
-        Commenter.objects.filter(email=Commenter.key_for(address))
+    key = Commenter.key_for(address)
+    found = (
+        Commenter.objects.filter(email__in=[key, Commenter.erased_key_for(key)])
         .annotate(has_approved=Exists(Comment.objects.approved().filter(commenter=OuterRef("pk"))))
-        .first()
+        # The key's own row first (both exist only when two posts raced to take the erased row back).
+        .order_by(Case(When(email=key, then=0), default=1))
     )
+    commenter = found.first()
     if commenter is None:
         return None, AuthorHistory()
-    return commenter, AuthorHistory(
+    history = AuthorHistory(
         has_approved_comment=commenter.has_approved,
         standing=commenter.standing,
         standing_until=commenter.standing_until,
         public_reason=commenter.public_reason,
     )
+    # An erased address's kept standing applies; its row becomes the address's own again when the
+    # comment is saved (`CommenterQuerySet.for_address`), not in this read.
+    return (None if commenter.is_erased else commenter), history
 
 
 def set_standing(commenter, standing, *, actor, reason, until=None, public_reason="", now=None):

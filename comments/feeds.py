@@ -41,7 +41,7 @@ class StoryCommentsFeed(Feed):
     def items(self, story):
         comments = list(
             Comment.objects.approved()
-            .filter(story=story)
+            .filter(story=story, erased_at__isnull=True)  # an erased comment says nothing new
             .only(*FEED_FIELDS)
             .order_by("-created_at", "-id")[: settings.NEWSROOM_FEED_ITEMS]
         )

@@ -1,4 +1,5 @@
-"""The "Leave a Comment" form and the report form."""
+"""The "Leave a Comment" form, the form that edits a comment, the report form, and the forms of a
+commenter's data (comments/commenter_data.py)."""
 
 import time
 
@@ -30,15 +31,47 @@ class CommentTextField(forms.CharField):
         return value.replace("\r\n", "\n").replace("\r", "\n") if value else value
 
 
-class CommentForm(CleanTextFormMixin, forms.Form):
-    """A visitor's comment. Every text field is cleaned first (`CleanTextFormMixin`): control
-    characters go, and text with nothing visible (U+200B alone) is empty, with the same message."""
+EMPTY_COMMENT = _("Write a comment before sending.")
 
-    text = CommentTextField(
+
+def cleaned_comment_text(value, empty_message=EMPTY_COMMENT):
+    """A comment's text as stored: stripped; ValidationError(`empty_message`) when nothing visible is left."""
+    text = value.strip()
+    if is_blank(text):
+        raise forms.ValidationError(empty_message, code="required")
+    return text
+
+
+def comment_text_field():
+    """The comment's text field, with the limit the model has: the same in a new comment and in an edit."""
+    return CommentTextField(
         label=_("Comment"),
         max_length=Comment._meta.get_field("text").max_length,
         widget=forms.Textarea(attrs={"rows": 6}),
     )
+
+
+class DescribedErrorsMixin:
+    def describe_errors(self):
+        """Point each invalid field at its error messages, for screen readers."""
+        for name, errors in self.errors.items():
+            # A hidden field's errors are shown in the summary only: there is nothing to point at.
+            if name not in self.fields or self.fields[name].widget.is_hidden:
+                continue
+            bound = self[name]
+            ids = [f"error_{number}_{bound.auto_id}" for number in range(1, len(errors) + 1)]
+            if self.fields[name].help_text:
+                ids.append(f"{bound.auto_id}_helptext")
+            attrs = self.fields[name].widget.attrs
+            attrs["aria-describedby"] = " ".join(ids)
+            attrs["aria-invalid"] = "true"
+
+
+class CommentForm(CleanTextFormMixin, DescribedErrorsMixin, forms.Form):
+    """A visitor's comment. Every text field is cleaned first (`CleanTextFormMixin`): control
+    characters go, and text with nothing visible (U+200B alone) is empty, with the same message."""
+
+    text = comment_text_field()
     author_name = forms.CharField(
         label=_("Name"), max_length=100, widget=forms.TextInput(attrs={"autocomplete": "name"})
     )
@@ -118,10 +151,7 @@ class CommentForm(CleanTextFormMixin, forms.Form):
         return self.cleaned_data["token"]
 
     def clean_text(self):
-        text = self.cleaned_data["text"].strip()
-        if is_blank(text):
-            raise forms.ValidationError(_("Write a comment before sending."), code="required")
-        return text
+        return cleaned_comment_text(self.cleaned_data["text"])
 
     def clean_author_name(self):
         # An unpaired override (U+202E) would reverse whatever follows the name where it is shown.
@@ -151,19 +181,25 @@ class CommentForm(CleanTextFormMixin, forms.Form):
         data["parent"] = ""
         self.data = data
 
-    def describe_errors(self):
-        """Point each invalid field at its error messages, for screen readers."""
-        for name, errors in self.errors.items():
-            # A hidden field's errors are shown in the summary only: there is nothing to point at.
-            if name not in self.fields or self.fields[name].widget.is_hidden:
-                continue
-            bound = self[name]
-            ids = [f"error_{number}_{bound.auto_id}" for number in range(1, len(errors) + 1)]
-            if self.fields[name].help_text:
-                ids.append(f"{bound.auto_id}_helptext")
-            attrs = self.fields[name].widget.attrs
-            attrs["aria-describedby"] = " ".join(ids)
-            attrs["aria-invalid"] = "true"
+
+EMPTY_EDIT = _("A comment cannot be empty. To take it down, withdraw it instead.")
+
+
+class EditCommentForm(CleanTextFormMixin, DescribedErrorsMixin, forms.Form):
+    """Its author's new text for a comment: the same field, limits and cleaning as a new comment's
+    (control characters go, text with nothing visible is empty)."""
+
+    text = comment_text_field()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["text"].error_messages["required"] = EMPTY_EDIT
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+
+    def clean_text(self):
+        return cleaned_comment_text(self.cleaned_data["text"], EMPTY_EDIT)
 
 
 class ReportForm(forms.Form):
@@ -176,3 +212,39 @@ class ReportForm(forms.Form):
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True
+
+
+def plain_helper():
+    """A crispy helper for a form whose <form> tag and CSRF token the template writes."""
+    helper = FormHelper()
+    helper.form_tag = False
+    helper.disable_csrf = True
+    return helper
+
+
+class DataRequestForm(CleanTextFormMixin, DescribedErrorsMixin, forms.Form):
+    """The address whose comments a visitor asks for (the link goes to it)."""
+
+    email = VisibleEmailFormField(
+        label=_("Email"),
+        max_length=254,
+        help_text=_("The address you commented or asked for reply notifications with."),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = plain_helper()
+
+
+class EraseForm(DescribedErrorsMixin, forms.Form):
+    """The second step of an erasure: the commenter confirms."""
+
+    confirm = forms.BooleanField(
+        label=_("I understand that my comments cannot be brought back."),
+        error_messages={"required": _("Tick the box to confirm that your comments should be erased.")},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = plain_helper()

@@ -5,8 +5,9 @@ import hashlib
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import IntegrityError, models, transaction
 from django.urls import reverse
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from articles.models import HttpURLField, Story, http_url_constraint
@@ -14,6 +15,10 @@ from articles.text import comparable_text, isolate_bidi
 
 from .emails import email_key
 from .moderation import standing_in_force
+
+# A commenter whose data was erased keeps its standing under this prefix and a hash (Commenter.erased_key_for).
+ERASED_PREFIX = "erased:"
+ERASED_KEY_SALT = "comments.erased_commenter"
 
 
 def text_fingerprint(text):
@@ -96,6 +101,23 @@ class Comment(models.Model):
         default=False,
         editable=False,
         help_text=_("The author ticked “Tell me when someone replies” (comments/subscriptions.py)."),
+    )
+    edited_at = models.DateTimeField(
+        _("edited"), null=True, blank=True, editable=False, help_text=_("When its author last edited it.")
+    )
+    # The hex SHA-256 of the secret in the edit cookie of the browser that posted it (comments/cookies.py):
+    # only that browser may edit or withdraw it. Emptied by every status change not its author's
+    # (comments/status.py), which ends the author's right to change it. Empty for imported comments.
+    edit_key = models.CharField(max_length=64, blank=True, editable=False)
+    erased_at = models.DateTimeField(
+        _("erased"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_(
+            "When its author's data was erased at their request (comments/erasure.py): the text is a "
+            "sentence saying so, and name, e-mail, website, IP address and user agent are gone."
+        ),
     )
 
     objects = CommentQuerySet.as_manager()
@@ -199,6 +221,46 @@ class ModerationLogEntry(models.Model):
         raise ValueError("The moderation log is append-only.")
 
 
+class CommentVersion(models.Model):
+    """A text a comment had before an edit replaced it: append-only, never edited.
+
+    The comment's current text is its newest version; these are the ones before, oldest first.
+    `written_at` is when the text was posted (or written by the edit before), `replaced_at` when
+    the next edit replaced it; `edited_by` is the moderator who replaced it in admin, or empty when
+    its author did (comments/editing.py).
+    """
+
+    comment = models.ForeignKey(Comment, on_delete=models.PROTECT, related_name="versions", verbose_name=_("comment"))
+    text = models.TextField(_("text"))
+    written_at = models.DateTimeField(_("written"))
+    replaced_at = models.DateTimeField(_("replaced"), db_index=True)
+    edited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("replaced by"),
+        help_text=_("Empty when its author edited the comment."),
+    )
+
+    class Meta:
+        ordering = ["replaced_at", "id"]
+        verbose_name = _("earlier version")
+        verbose_name_plural = _("earlier versions")
+
+    def __str__(self):
+        return self.text[:60]
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValueError("A comment's earlier versions are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("A comment's earlier versions are append-only.")
+
+
 class CommentReport(models.Model):
     class Reason(models.TextChoices):
         SPAM = "spam", _("Spam")
@@ -273,8 +335,9 @@ class ImportedComment(models.Model):
 class Subscriber(models.Model):
     """An e-mail address that asked for reply notifications (comments/subscriptions.py).
 
-    One row per address as `comparable_text` sees it (`address_key`, a SHA-256 of that form): the
-    address itself is kept only to send to. Nothing is mailed to it before `confirmed_at` (double
+    One row per mailbox: `address_key` is a SHA-256 of the address's `comments.emails.email_key`
+    (`comments.subscriptions.address_key`), the key a commenter has; the address itself, as first
+    typed, is kept only to send to. Nothing is mailed to it before `confirmed_at` (double
     opt-in); unsubscribing clears `confirmed_at` and deletes its thread subscriptions.
     """
 
@@ -337,9 +400,41 @@ class QueuedReply(models.Model):
 
 class CommenterQuerySet(models.QuerySet):
     def for_address(self, address):
-        """The Commenter of the e-mail `address` (a str, as typed), made when it has none yet."""
-        commenter, _created = self.get_or_create(email=Commenter.key_for(address))
+        """The Commenter of the e-mail `address` (a str, as typed), made when it has none yet.
+
+        The row of an address whose data was erased after moderators gave it a standing is kept
+        under `Commenter.erased_key_for` its key (comments/erasure.py): when the address comments
+        again, that row is its own again, under the key, so a block is not undone by an erasure.
+        """
+        key = Commenter.key_for(address)
+        commenter = self.filter(email=key).first()
+        if commenter is not None:
+            return commenter
+        try:
+            with transaction.atomic():
+                returned = self.filter(email=Commenter.erased_key_for(key)).update(email=key)
+        except IntegrityError:  # another post made the row for the key meanwhile
+            returned = 0
+        if returned:
+            return self.get(email=key)
+        commenter, _created = self.get_or_create(email=key)
         return commenter
+
+    def for_addresses(self, addresses):
+        """{key: Commenter} for the e-mail `addresses` (str, as typed), each made when it has none
+        yet, in three queries whatever their number (an import's comments; `for_address` is one)."""
+        keys = {Commenter.key_for(address) for address in addresses if address}
+        found = {commenter.email: commenter for commenter in self.filter(email__in=keys)}
+        missing = keys - found.keys()
+        if not missing:
+            return found
+        erased = {Commenter.erased_key_for(key): key for key in missing}
+        for email in self.filter(email__in=erased).values_list("email", flat=True):
+            found[erased[email]] = self.for_address(erased[email])  # rare: an erased address returns
+        missing -= found.keys()
+        self.bulk_create([Commenter(email=key) for key in missing], ignore_conflicts=True)
+        found.update((commenter.email, commenter) for commenter in self.filter(email__in=missing))
+        return found
 
     def with_counts(self):
         """Each commenter with `approved_count`, `pending_count`, `spam_count`, `removed_count` and
@@ -357,7 +452,8 @@ class Commenter(models.Model):
     `email` is `comments.emails.email_key` of the address (plus-addressing, quotes, case and IDN
     spellings are one commenter); each comment points here. The standing (trusted, always held,
     blocked) holds until `standing_until` (None: until a moderator changes it). It changes only
-    through `comments.commenters.set_standing`, which logs each change (StandingChange).
+    through `comments.commenters.set_standing`, which logs each change (StandingChange). Once the
+    commenter's data is erased, a row with a standing keeps it under `erased_key_for` the key.
     """
 
     class Standing(models.TextChoices):
@@ -387,6 +483,7 @@ class Commenter(models.Model):
         ordering = ["email"]
         verbose_name = _("commenter")
         verbose_name_plural = _("commenters")
+        permissions = [("erase_commenter_data", _("Can erase a commenter's data at their request"))]
 
     def __str__(self):
         return isolate_bidi(self.email)
@@ -395,6 +492,19 @@ class Commenter(models.Model):
     def key_for(address):
         """The `email` a commenter with this address (str) has."""
         return email_key(address)[: Commenter._meta.get_field("email").max_length]
+
+    @staticmethod
+    def erased_key_for(key):
+        """The `email` of a commenter whose data was erased, kept for its standing: `erased:` and a
+        keyed hash (HMAC-SHA256 under SECRET_KEY) of its `key` (a `key_for` value). The address
+        cannot be read back from it; the same address, commenting again, finds it."""
+        digest = salted_hmac(ERASED_KEY_SALT, key, algorithm="sha256").hexdigest()
+        return f"{ERASED_PREFIX}{digest}"
+
+    @property
+    def is_erased(self):
+        """True for the row of an address whose data was erased (its `email` is a hash, not an address)."""
+        return self.email.startswith(ERASED_PREFIX)
 
     def standing_in_force(self, now):
         """The standing at `now` (aware): "" once `standing_until` has passed (`moderation.standing_in_force`)."""

@@ -1,4 +1,5 @@
-"""The moderation policy: which status a new comment gets, and why.
+"""The moderation policy: which status a new comment gets, and why; who may edit one, until when,
+and what status an edit leaves it with.
 
 Pure: `decide_comment_status` takes plain values (the candidate, what is known of
 its author, the rules) and returns a `Decision`. No request, no database, no
@@ -24,7 +25,7 @@ from articles.text import comparable_text
 from .addresses import parse_address, parse_network
 from .emails import email_key, email_matches
 
-PENDING, APPROVED, SPAM = "pending", "approved", "spam"
+PENDING, APPROVED, SPAM, REMOVED = "pending", "approved", "spam", "removed"
 # A commenter's standing, set by a moderator (comments.models.Commenter.Standing).
 TRUSTED, HELD, BLOCKED = "trusted", "held", "blocked"
 # What happens outside the staffed hours: new comments are held, or the form is closed.
@@ -330,6 +331,50 @@ def levels_to_climb(parent_depth, max_depth):
     beside its parent; with 1 level, every reply becomes a top-level comment.
     """
     return max(0, parent_depth + 2 - max(max_depth, 1))
+
+
+# Why its author may not edit or withdraw a comment (comments/editing.py says each in words).
+NOT_AUTHOR, GONE, NOT_EDITABLE, MODERATED, TIME_UP = "not_author", "gone", "not_editable", "moderated", "time_up"
+# An edit never makes a comment less strict than it is: held stays held, spam stays spam.
+STRICTNESS = {APPROVED: 0, PENDING: 1, SPAM: 2}
+
+
+def edit_seconds_left(posted_at, now, minutes):
+    """Seconds (a float, never below 0) left for its author to edit a comment posted at `posted_at`
+    (aware), at `now` (aware), with an edit window of `minutes` (0 or less: no window at all)."""
+    if minutes <= 0:
+        return 0.0
+    return max(0.0, (posted_at + dt.timedelta(minutes=minutes) - now).total_seconds())
+
+
+def why_not_editable(status, *, is_author, moderated, posted_at, now, minutes):
+    """None when the author may still edit or withdraw a comment, else why not: NOT_AUTHOR, GONE,
+    NOT_EDITABLE, MODERATED or TIME_UP, the first that applies in that order.
+
+    `status` is the comment's (a Comment.Status value); `is_author` whether the request proves it
+    comes from its author; `moderated` whether anyone but its author changed its status since it
+    was posted (a moderator, readers' reports); `posted_at`, `now` aware; `minutes` the window.
+    Spam is not editable (its author is shown it as held, but an edit would only feed the rule
+    that caught it); a removed comment is gone, withdrawn by its author or removed by a moderator.
+    """
+    if not is_author:
+        return NOT_AUTHOR
+    if status == REMOVED:
+        return GONE
+    if status not in (APPROVED, PENDING):
+        return NOT_EDITABLE
+    if moderated:
+        return MODERATED
+    if edit_seconds_left(posted_at, now, minutes) <= 0:
+        return TIME_UP
+    return None
+
+
+def status_after_edit(current, decided):
+    """The status of a comment after an edit: `decided` (what the rules say of the new text) when it
+    is stricter than `current`, else `current`. An approved comment whose edit adds a link goes back
+    to the queue; a held one stays held whatever its edit says, for the moderator to read."""
+    return decided if STRICTNESS.get(decided, 0) > STRICTNESS.get(current, 0) else current
 
 
 def normalise(text):

@@ -2,24 +2,33 @@
 lists, the site-wide pre-moderation switch. Registered by `comments.admin`.
 
 Rights (migration 0010): Moderators have all three; Editors none of them (they get the per-story
-switch on the story form); superusers everything.
+switch on the story form); superusers everything. Erasing a commenter's data at their request
+(`comments.erasure`) needs `comments.erase_commenter_data` (Moderators, migration 0014): a button on
+the commenter's page, and an action of the comment queue, each with a page to confirm.
 """
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin.models import CHANGE, DELETION, LogEntry
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied
 from django.db.models import OuterRef, Subquery
-from django.shortcuts import redirect
-from django.urls import reverse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from articles.admin import CleanTextAdminMixin
 from articles.forms import CleanTextModelForm
 from articles.workflow import admin_time
 
+from .commenter_data import data_of_key
 from .commenters import set_standing
+from .erasure import erase_address_data
 from .lists import SITE_ROW
 from .models import Comment, Commenter, ModerationListEntry, SiteModeration
 
@@ -135,6 +144,41 @@ class CommenterAdmin(CleanTextAdminMixin, admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False  # the standing log points here and stays
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:pk>/erase/",
+                self.admin_site.admin_view(self.erase_view),
+                name="comments_commenter_erase",
+            ),
+            *super().get_urls(),
+        ]
+
+    def render_change_form(self, request, context, *args, obj=None, **kwargs):
+        context["may_erase"] = obj is not None and not obj.is_erased and may_erase(request)
+        return super().render_change_form(request, context, *args, obj=obj, **kwargs)
+
+    def erase_view(self, request, pk):
+        """GET: what erasing this commenter's data does, and a button. POST: erase it, logged with the
+        moderator (comments.erasure), then back to the commenters."""
+        if not may_erase(request):
+            raise PermissionDenied
+        commenter = get_object_or_404(Commenter, pk=pk)
+        if commenter.is_erased:
+            self.message_user(request, _("This commenter's data was erased already."), messages.INFO)
+            return redirect(reverse("admin:comments_commenter_change", args=[commenter.pk]))
+        if request.method == "POST":
+            erase_commenters(self, request, [commenter.email])
+            return redirect(reverse("admin:comments_commenter_changelist"))
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": _("Erase this commenter's data?"),
+            "commenters": erasable([commenter.email]),
+            "back_url": reverse("admin:comments_commenter_change", args=[commenter.pk]),
+        }
+        return TemplateResponse(request, "admin/comments/erase_commenters.html", context)
 
     def save_model(self, request, obj, form, change):
         """The one way this page writes: `set_standing`, which logs the change."""
@@ -259,6 +303,57 @@ class CommenterAdmin(CleanTextAdminMixin, admin.ModelAdmin):
                 rows,
             ),
         )
+
+
+def may_erase(request):
+    return request.user.has_perm("comments.erase_commenter_data")
+
+
+def erasable(keys):
+    """What the erase page lists for each address key: the key, its comments, whether it asked for
+    reply notifications and whether its standing is kept (`comments.erasure`)."""
+    rows = []
+    for key in sorted(set(keys)):
+        data = data_of_key(key)
+        rows.append(
+            {
+                "key": key,
+                "comments": data.comments().count(),
+                "subscribed": data.subscriber is not None,
+                "standing": data.commenter.get_standing_display() if data.commenter and data.commenter.standing else "",
+            }
+        )
+    return rows
+
+
+def erase_commenters(model_admin, request, keys):
+    """Erase the data of each address key in `keys` at its owner's request, by `request.user`: each
+    comment's moderation log names them; the admin's history gets one entry per commenter (the
+    commenter, or what is left of it, without the address). Says how many in a message."""
+    commenter_type = ContentType.objects.get_for_model(Commenter)
+    erased = 0
+    for key in sorted(set(keys)):
+        commenter_id = Commenter.objects.filter(email=key).values_list("pk", flat=True).first()
+        erasure = erase_address_data(key, actor=request.user)
+        erased += erasure.comments
+        if commenter_id is not None:
+            LogEntry.objects.create(
+                user=request.user,
+                content_type=commenter_type,
+                object_id=str(commenter_id),
+                object_repr=str(_("Commenter erased at their request")),
+                action_flag=CHANGE if erasure.commenter_kept else DELETION,
+                change_message=str(_("Erased this commenter's data at their request.")),
+            )
+    commenters = ngettext(
+        "Erased the data of %(count)d commenter.", "Erased the data of %(count)d commenters.", len(set(keys))
+    ) % {"count": len(set(keys))}
+    comments = ngettext(
+        "%(count)d comment now says only that it was removed at its author’s request.",
+        "%(count)d comments now say only that they were removed at their authors’ request.",
+        erased,
+    ) % {"count": erased}
+    model_admin.message_user(request, f"{commenters} {comments}", messages.SUCCESS)
 
 
 def table(headings, body):

@@ -100,10 +100,11 @@ def story_is_premoderated(story):
     return StoryModeration.objects.filter(story=story, premoderate=True).exists()
 
 
-def submit_comment(*, story, form, ip_address, user_agent, user=None, now=None):
+def submit_comment(*, story, form, ip_address, user_agent, user=None, now=None, edit_key=""):
     """Store the comment a valid form describes and return it, or raise Refusal.
 
-    `story` is a Story with its outlet loaded (its zone reads the staffed hours); `now` aware.
+    `story` is a Story with its outlet loaded (its zone reads the staffed hours); `now` aware;
+    `edit_key` what the comment keeps of the secret in its browser's edit cookie (`cookies.edit_key_for`).
     Raises Refusal with code "refused" after storing the comment as spam when the rule that
     caught it has a reason for its author (a block list entry, a blocked commenter).
     """
@@ -171,6 +172,7 @@ def submit_comment(*, story, form, ip_address, user_agent, user=None, now=None):
             notify_author=bool(data.get("notify")),
             commenter=commenter,
             public_reason=decision.public_reason[:PUBLIC_REASON_LENGTH],
+            edit_key=edit_key,
         )
         try:
             with transaction.atomic():

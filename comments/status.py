@@ -8,19 +8,30 @@ when the transaction commits; an approved comment is announced to the readers wh
 (`comments.subscriptions.after_approval`: replies to a thread's followers, "your comment is
 published" to its author). Its callers: posting (a new comment's first status), the import of
 a story page's comments, the admin's actions, the links in the moderators' e-mail (the admin's
-moderate view) and the readers' reports; `record_new_comments`, the WordPress import's.
+moderate view) and the readers' reports; `record_new_comments`, the WordPress import's; and its
+author's edits and withdrawal within the edit window (`record_edit`, `record_withdrawal`, called
+by `comments.editing`). Any other change of status ends that window: it empties the comment's
+`edit_key`, so its author cannot edit a comment a moderator (or the readers' reports) acted on.
 """
 
 from django.db import transaction
 from django.db.models import F
+from django.utils import timezone
 
 from articles.models import Story
 
-from .models import Comment, ModerationLogEntry, text_fingerprint
+from .models import Comment, Commenter, CommentVersion, ModerationLogEntry, text_fingerprint
 from .notifications import notify_moderators
 from .subscriptions import after_approval
 
 REASON_LENGTH = 300
+PUBLIC_REASON_LENGTH = Comment._meta.get_field("public_reason").max_length
+WITHDRAWN = "withdrawn by its author"
+
+
+class StaleComment(Exception):
+    """Its author's change was refused: the comment's status or edit key changed since it was read
+    (a moderator acted, or another tab of the same browser edited or withdrew it first)."""
 
 
 def record_new_comment(comment, *, reason, actor=None):
@@ -42,12 +53,17 @@ def record_new_comment(comment, *, reason, actor=None):
 def record_new_comments(comments, *, reason):
     """Insert `comments` (unsaved Comments with their status, text cleaned, each parent saved or
     None) in a few statements, each with its first log entry (`reason`, no actor): an import of
-    another site's comments. As `Comment.save` does, each gets its fingerprint, thread and depth;
-    the stories' `page_version` moves once. No e-mail: a held comment of an old site is in the
-    queue, not news. Returns `comments`, saved. Raises IntegrityError as `record_new_comment` does.
+    another site's comments. As `Comment.save` does, each gets its fingerprint, thread, depth and
+    Commenter (`CommenterQuerySet.for_addresses`); the stories' `page_version` moves once. No
+    e-mail: a held comment of an old site is in the queue, not news. Returns `comments`, saved.
+    Raises IntegrityError as `record_new_comment` does.
     """
     if not comments:
         return comments
+    unlinked = [comment for comment in comments if comment.commenter_id is None and comment.author_email]
+    commenters = Commenter.objects.for_addresses(comment.author_email for comment in unlinked)
+    for comment in unlinked:
+        comment.commenter = commenters[Commenter.key_for(comment.author_email)]
     for comment in comments:
         comment.fingerprint = text_fingerprint(comment.text)
         if comment.parent is not None:
@@ -73,17 +89,19 @@ def record_new_comments(comments, *, reason):
 def change_status(comment, to_status, *, actor=None, reason=""):
     """Move `comment` (a stored Comment) to `to_status` (a Comment.Status) and log it.
 
-    `actor` is the moderator (a user), or None when a rule moved it (readers' reports). Returns
-    False, writing nothing, when the comment had that status already. Approval also answers the
-    reports so far (`report_count` back to 0: new ones count afresh). The row is locked while it
-    is read and written, so two moderators acting at once log one change, not two.
+    `actor` is the moderator (a user), or None when a rule moved it (readers' reports) or its author
+    withdrew it. Returns False, writing nothing, when the comment had that status already. Approval
+    also answers the reports so far (`report_count` back to 0: new ones count afresh). Every change
+    empties `edit_key`: its author can no longer edit or withdraw it. The row is locked while it is
+    read and written, so two moderators acting at once log one change, not two.
     """
     with transaction.atomic():
         current = Comment.objects.select_for_update().only("status").get(pk=comment.pk)
         comment.status = to_status
         if current.status == to_status:
             return False
-        changes = {"status": to_status}
+        comment.edit_key = ""
+        changes = {"status": to_status, "edit_key": ""}
         if to_status == Comment.Status.APPROVED:
             changes["report_count"] = 0
         Comment.objects.filter(pk=comment.pk).update(**changes)
@@ -97,6 +115,62 @@ def change_status(comment, to_status, *, actor=None, reason=""):
         )
         after_status_change(comment, actor=actor)
     return True
+
+
+def record_edit(comment, *, text, status, decision, now=None):
+    """Replace the text of `comment` (a stored Comment, as its author's browser was shown it) with
+    `text` (str, cleaned by the form), at `status` (never looser than its own: `status_after_edit`),
+    and log it; returns the comment.
+
+    `decision` is the moderation Decision for the new text; its rule and reasons become the
+    comment's when they set the status (an approved comment that goes back to the queue says why),
+    and go into the log entry either way. The text it had is kept as a CommentVersion. A comment
+    that goes back to the queue has the moderators e-mailed, as a new held comment does; the
+    story's `page_version` moves (`receivers.comment_changed`), so no cached page keeps the old
+    text. The row is locked while it is read and written: raises StaleComment when its status or
+    `edit_key` changed since `comment` was read, and IntegrityError when the author has posted
+    the new text on the story already (run it in a savepoint to go on after that).
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        current = (
+            Comment.objects.select_for_update()
+            .only("status", "edit_key", "text", "created_at", "edited_at")
+            .get(pk=comment.pk)
+        )
+        if current.status != comment.status or current.edit_key != comment.edit_key or not current.edit_key:
+            raise StaleComment(comment.pk)
+        CommentVersion.objects.create(
+            comment=comment, text=current.text, written_at=current.edited_at or current.created_at, replaced_at=now
+        )
+        fields = ["text", "fingerprint", "edited_at", "status"]
+        comment.text, comment.edited_at, comment.status = text, now, status
+        if decision.status == status:
+            comment.rule, comment.reason = decision.rule, decision.reason
+            comment.public_reason = decision.public_reason[:PUBLIC_REASON_LENGTH]
+            fields += ["rule", "reason", "public_reason"]
+        comment.save(update_fields=fields)
+        ModerationLogEntry.objects.create(
+            comment=comment,
+            from_status=current.status,
+            to_status=status,
+            reason=f"edited by its author; {decision.rule}: {decision.reason}"[:REASON_LENGTH],
+        )
+        if status != current.status:
+            after_status_change(comment, actor=None)
+    return comment
+
+
+def record_withdrawal(comment):
+    """Remove `comment` (a stored Comment, as its author's browser was shown it) at its author's
+    request, logged as "withdrawn by its author". Its replies by others stay, under "This comment
+    is not available." Raises StaleComment when its status or `edit_key` changed since it was read.
+    """
+    with transaction.atomic():
+        current = Comment.objects.select_for_update().only("status", "edit_key").get(pk=comment.pk)
+        if current.status != comment.status or current.edit_key != comment.edit_key or not current.edit_key:
+            raise StaleComment(comment.pk)
+        change_status(comment, Comment.Status.REMOVED, reason=WITHDRAWN)
 
 
 def after_status_change(comment, *, actor):

@@ -40,8 +40,8 @@ from django.utils.translation import ngettext
 from django_tasks import task
 
 from articles.models import Story
-from articles.text import comparable_text
 
+from .emails import email_key
 from .mail import MailNotSent, enqueue_with_transaction, send_or_retry
 from .models import Comment, QueuedReply, Subscriber, ThreadSubscription
 
@@ -53,9 +53,10 @@ LOST_MAIL_AFTER = dt.timedelta(days=1)
 
 
 def address_key(email):
-    """The key of an e-mail address (a str): a hex SHA-256 of the address as `comparable_text` sees
-    it, so `Ann@Example.com` and `ann@example.com` (or full-width letters) are one subscriber."""
-    return hashlib.sha256(comparable_text(email.strip()).encode()).hexdigest()
+    """The key of an e-mail address (a str): a hex SHA-256 of its `comments.emails.email_key`, the
+    form a commenter is known by, so one mailbox is one subscriber however it is written
+    (`Ann+news@Example.com`, `"ann"@example.com`, full-width letters) and an erasure finds it."""
+    return hashlib.sha256(email_key(email).encode()).hexdigest()
 
 
 def request_notifications(comment, *, language=None, now=None):

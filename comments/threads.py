@@ -25,6 +25,8 @@ class CommentNode:
     visible: bool = True
     replies: list["CommentNode"] = field(default_factory=list)
     depth: int = 0
+    # Minutes left for this browser to edit or withdraw the comment, its own (comments.editing.mark_editable).
+    minutes_to_edit: int = 0
 
 
 def visible_comments(story, own_ids=()):

@@ -1,13 +1,14 @@
-"""Posting a comment, following a comment's permalink, reporting a comment; the confirmation and
-unsubscribe links of reply notifications; the privacy page."""
+"""Posting a comment, its author editing or withdrawing it, following a comment's permalink, reporting
+a comment; the confirmation and unsubscribe links of reply notifications; the privacy page."""
 
 from django.conf import settings
 from django.contrib import messages
 from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.http import HttpResponsePermanentRedirect
+from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
@@ -16,8 +17,28 @@ from django.views.decorators.http import require_http_methods
 from articles.models import Story
 from articles.page_address import show_page_at
 
-from .cookies import AUTHOR_COOKIE_DAYS, forget_author, own_comment_ids, remember_own_comment, save_author
-from .forms import CommentForm, ReportForm
+from .commenter_data import DATA_LINK_HOURS
+from .cookies import (
+    AUTHOR_COOKIE_DAYS,
+    edit_key_for,
+    edit_secrets,
+    forget_author,
+    new_edit_secret,
+    own_comment_ids,
+    remember_edit_secret,
+    remember_own_comment,
+    save_author,
+)
+from .editing import (
+    FORM_PROBLEMS,
+    edit_comment,
+    edit_refusal,
+    editing_closed,
+    is_staff_author,
+    minutes_left,
+    withdraw_comment,
+)
+from .forms import CommentForm, EditCommentForm, ReportForm
 from .models import Comment, CommentReport
 from .posting import Refusal, client_ip, client_key, submit_comment
 from .status import change_status
@@ -62,6 +83,7 @@ def post_comment(request, slug):
     form = CommentForm(request.POST, story=story)
     if not form.is_valid():
         return story_page_with_form(request, story, form, status=400)
+    edit_secret = new_edit_secret()
     try:
         comment = submit_comment(
             story=story,
@@ -69,6 +91,7 @@ def post_comment(request, slug):
             ip_address=client_ip(request),
             user_agent=request.headers.get("User-Agent", ""),
             user=request.user,
+            edit_key=edit_key_for(edit_secret),
         )
     except Refusal as refusal:
         if refusal.code == "parent":
@@ -83,11 +106,111 @@ def post_comment(request, slug):
     response.status_code = 303
     if comment.status != Comment.Status.APPROVED:
         remember_own_comment(request, response, comment.pk)
+    if settings.COMMENTS_EDIT_MINUTES > 0:
+        remember_edit_secret(request, response, comment.pk, edit_secret)
     if form.cleaned_data.get("remember"):
         save_author(response, form.cleaned_data)
     else:
         forget_author(response)
     return response
+
+
+def comment_to_change(request, pk):
+    """(comment, edit secret or None) for its author's edit and withdraw pages: the comment at `pk` on a
+    published story, with its story and outlet. 404 for a comment the visitor may not see (held, spam
+    or removed) unless this browser posted it: a stranger learns nothing of a comment not public."""
+    comment = get_object_or_404(
+        Comment.objects.select_related("story__outlet").filter(story__in=Story.objects.published()), pk=pk
+    )
+    secret = edit_secrets(request).get(comment.pk)
+    if secret is None and not comment.is_public and not is_staff_author(comment, request.user):
+        raise Http404
+    return comment, secret
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def edit(request, pk):
+    """`/comments/<id>/edit/`: its author's form for a new text, prefilled (GET), saved (POST, then 303
+    to the comment). Refused, the page says why at the status the refusal has (403 not yours or too
+    late, 409 moderated or gone) and shows the text that was sent, to copy: nothing typed is lost."""
+    comment, secret = comment_to_change(request, pk)
+    now = timezone.now()
+    refusal = edit_refusal(comment, secret=secret, user=request.user, now=now) or editing_closed(
+        comment.story, request.user, now
+    )
+    posted = request.method == "POST"
+    form = EditCommentForm(request.POST if posted else None, initial={"text": comment.text})
+    status = refusal.status if refusal else 200
+    if posted and refusal is None:
+        status = 400
+        if form.is_valid():
+            try:
+                edit_comment(
+                    comment,
+                    text=form.cleaned_data["text"],
+                    secret=secret,
+                    ip_address=client_ip(request),
+                    user=request.user,
+                    now=now,
+                )
+            except Refusal as error:
+                status = error.status
+                if error.code in FORM_PROBLEMS:
+                    form.add_error(error.field, error.message)
+                else:
+                    refusal = error
+            else:
+                return after_edit(request, comment)
+        form.describe_errors()
+    context = {
+        "comment": comment,
+        "form": form,
+        "refusal": refusal,
+        "kept_text": form.data.get("text", "") if posted and refusal else "",
+        "minutes_left": minutes_left(comment, now),
+        "zone": comment.story.outlet.zone,
+    }
+    return render(request, "comments/edit.html", context, status=status)
+
+
+def after_edit(request, comment):
+    """The 303 to the edited comment, with what became of the edit; a comment that went back to the
+    queue stays shown to its author (the own-comments cookie)."""
+    own_ids = [*own_comment_ids(request), comment.pk]
+    if comment.status == Comment.Status.APPROVED:
+        messages.success(request, _("Your comment was updated."))
+    else:
+        messages.info(request, _("Your edit was saved. Your comment appears once a moderator has read it."))
+    response = redirect(comment_location(comment, own_ids))
+    response.status_code = 303
+    if comment.status != Comment.Status.APPROVED:
+        remember_own_comment(request, response, comment.pk)
+    return response
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def withdraw(request, pk):
+    """`/comments/<id>/withdraw/`: GET asks its author to confirm, POST removes the comment (logged as
+    withdrawn by its author; replies by others stay) and goes back to the comments (303)."""
+    comment, secret = comment_to_change(request, pk)
+    now = timezone.now()
+    refusal = edit_refusal(comment, secret=secret, user=request.user, now=now)
+    if request.method == "POST" and refusal is None:
+        # Where it was: its page of the comments, worked out while it is still shown.
+        location = comment_location(comment, own_comment_ids(request)).split("#")[0] + "#comments"
+        try:
+            withdraw_comment(comment, secret=secret, user=request.user, now=now)
+        except Refusal as error:
+            refusal = error
+        else:
+            messages.success(request, _("Your comment was withdrawn. It is no longer shown."))
+            response = redirect(location)
+            response.status_code = 303
+            return response
+    context = {"comment": comment, "refusal": refusal, "minutes_left": minutes_left(comment, now)}
+    return render(request, "comments/withdraw.html", context, status=refusal.status if refusal else 200)
 
 
 def permalink(request, pk):
@@ -170,13 +293,17 @@ def unsubscribe_notifications(request, token):
 
 def privacy(request):
     """`/privacy/`: what the site keeps about readers, commenters and subscribers, for how long (the
-    numbers come from the settings that enforce them), and how to appeal a moderation decision."""
+    numbers come from the settings that enforce them), how to download or erase one's comments, and how
+    to appeal a moderation decision."""
     context = {
         "keep_ip_days": settings.COMMENTS_KEEP_IP_DAYS,
         "held_visible_hours": settings.COMMENTS_HELD_VISIBLE_HOURS,
+        "edit_minutes": settings.COMMENTS_EDIT_MINUTES,
         "author_cookie_days": AUTHOR_COOKIE_DAYS,
         "confirmation_every_hours": settings.COMMENTS_CONFIRMATION_EVERY_HOURS,
         "confirmation_days": settings.COMMENTS_CONFIRMATION_DAYS,
         "appeals_email": settings.COMMENTS_APPEALS_EMAIL,
+        "data_link_hours": DATA_LINK_HOURS,
+        "data_link_minutes": settings.COMMENTS_DATA_LINK_EVERY_MINUTES,
     }
     return render(request, "comments/privacy.html", context)

@@ -3,7 +3,8 @@
 `import_post_comments` answers the `articles.signals.wordpress_post_imported` signal (the story
 app never imports this one). Each WordPress comment is matched by its site and comment id
 (`ImportedComment`); on a re-run a comment still as the import left it takes WordPress's changes,
-one edited or moderated here since is kept (unless `--overwrite`), and nothing is added twice.
+one edited or moderated here since is kept (unless `--overwrite`), one whose author had it erased
+here is never written again (`comments.erasure`), and nothing is added twice.
 
 - Threads from `wp:comment_parent`: a reply deeper than NEWSROOM_COMMENTS_MAX_DEPTH goes beside its
   parent as a posted reply does (`moderation.levels_to_climb`); a reply to a comment that is not in
@@ -44,6 +45,7 @@ SKIP_EMPTY = "empty comment"
 SKIP_REPEATED = "the same text twice from one e-mail address on the story"
 SKIP_EDITED = "edited or moderated here since the last import (kept; --overwrite replaces it)"
 SKIP_DELETED = "deleted here since the last import"
+SKIP_ERASED = "erased here at its author's request"
 SKIP_NO_STORY = "its story was not imported"
 EMAIL = EmailValidator()
 # The fields an import writes, in the fingerprint's order.
@@ -189,6 +191,10 @@ def import_known(row, item, values, comments, tally, *, dry_run, overwrite):
         tally.skip(COMMENT, SKIP_DELETED)
         return
     comments[item.id] = comment
+    if comment.erased_at is not None:
+        # Its author had it erased here: no re-run brings it back, --overwrite included.
+        tally.skip(COMMENT, SKIP_ERASED)
+        return
     wanted = comment_fingerprint(values)
     if wanted == row.fingerprint and (not overwrite or comment_fingerprint(comment) == wanted):
         tally.add(COMMENT, UNCHANGED)

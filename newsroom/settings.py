@@ -5,6 +5,7 @@ default that works on a laptop (SQLite, local-memory cache, console e-mail, a ta
 queue in the database).
 The README lists them all. Production mode (DJANGO_DEBUG off, the default)
 refuses to start without a strong secret key, allowed hosts and the site's address.
+A file of such variables is read first when there is one (newsroom/envfile.py).
 """
 
 import datetime as dt
@@ -18,7 +19,13 @@ import dj_database_url
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
+from newsroom.envfile import read_env_file
+
 BASE_DIR = Path(__file__).resolve().parent.parent
+
+# Before anything below reads the environment: the development `.env` that `make run` writes (read
+# by manage.py unless DJANGO_DEBUG=0 is set), or the file NEWSROOM_ENV_FILE names (newsroom/envfile.py).
+ENV_FILE = read_env_file(BASE_DIR / ".env")
 
 TRUE_WORDS = {"1", "true", "yes", "on"}
 FALSE_WORDS = {"0", "false", "no", "off", ""}
@@ -127,6 +134,8 @@ INSTALLED_APPS = [
     "articles",
     "comments",
     "resilience",
+    # Backups and restores, the load balancer's health probes, the request log (README "Operations").
+    "operations",
     # Admin login throttling (see "Login throttling" below).
     "axes",
     # Background tasks (e-mail): Django's tasks API, and its database queue (see "Tasks" below).
@@ -135,6 +144,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: /healthz and /readyz answer before the Host check and the HTTPS redirect (README "Operations").
+    "operations.middleware.HealthProbeMiddleware",
+    # A request id on every log line, echoed in X-Request-ID, and one line per request (README "Operations").
+    "operations.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Content-Security-Policy on every response, cached story pages too (see "Content-Security-Policy").
     "csp.middleware.CSPMiddleware",
@@ -363,6 +376,17 @@ NEWSROOM_MAIL_RETRY_SECONDS = env_int("NEWSROOM_MAIL_RETRY_SECONDS", 60)
 NEWSROOM_TASK_LEASE_MINUTES = env_int("NEWSROOM_TASK_LEASE_MINUTES", 15)
 
 
+# Readiness (/readyz, operations/health.py): the checks that must pass, and how long a task due to run may
+# wait in the database queue while no worker starts one before the site is not ready.
+READY_CHECK_NAMES = ("database", "cache", "queue")
+NEWSROOM_READY_CHECKS = env_list("NEWSROOM_READY_CHECKS", READY_CHECK_NAMES)
+if not set(NEWSROOM_READY_CHECKS) <= set(READY_CHECK_NAMES):
+    raise ImproperlyConfigured(
+        f"NEWSROOM_READY_CHECKS must list some of {', '.join(READY_CHECK_NAMES)}; got {NEWSROOM_READY_CHECKS!r}."
+    )
+NEWSROOM_READY_QUEUE_MINUTES = env_int("NEWSROOM_READY_QUEUE_MINUTES", 10)
+
+
 # Security headers that cost nothing in development and matter in production.
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
@@ -475,6 +499,9 @@ COMMENTS_BLOCKED_EMAILS = env_list("NEWSROOM_COMMENTS_BLOCKED_EMAILS")
 COMMENTS_BLOCKED_IPS = env_list("NEWSROOM_COMMENTS_BLOCKED_IPS")
 COMMENTS_REPORTS_TO_HOLD = env_int("NEWSROOM_COMMENTS_REPORTS_TO_HOLD", 3)
 COMMENTS_HELD_VISIBLE_HOURS = env_int("NEWSROOM_COMMENTS_HELD_VISIBLE_HOURS", 24)
+# Its author may edit or withdraw a comment from the browser it was posted from for this many minutes
+# after posting (comments/editing.py); 0 turns editing off.
+COMMENTS_EDIT_MINUTES = env_int("NEWSROOM_COMMENTS_EDIT_MINUTES", 15)
 COMMENTS_KEEP_IP_DAYS = env_int("NEWSROOM_COMMENTS_KEEP_IP_DAYS", 30)
 COMMENTS_MODERATOR_EMAILS = env_list("NEWSROOM_COMMENTS_MODERATOR_EMAILS")
 # Reply notifications (comments/subscriptions.py): replies approved within this many minutes of the
@@ -483,6 +510,8 @@ COMMENTS_MODERATOR_EMAILS = env_list("NEWSROOM_COMMENTS_MODERATOR_EMAILS")
 COMMENTS_NOTIFY_BATCH_MINUTES = env_int("NEWSROOM_COMMENTS_NOTIFY_BATCH_MINUTES", 60)
 COMMENTS_CONFIRMATION_EVERY_HOURS = env_int("NEWSROOM_COMMENTS_CONFIRMATION_EVERY_HOURS", 24)
 COMMENTS_CONFIRMATION_DAYS = env_int("NEWSROOM_COMMENTS_CONFIRMATION_DAYS", 7)
+# A commenter's data (comments/commenter_data.py): at most one e-mailed link per address in this time.
+COMMENTS_DATA_LINK_EVERY_MINUTES = env_int("NEWSROOM_COMMENTS_DATA_LINK_EVERY_MINUTES", 60)
 # The hours moderators work, in each story's outlet's zone ("07:00-23:00"; empty: always), and what
 # happens to new comments outside them: "hold" them for the morning, or "close" the form.
 COMMENTS_STAFFED_HOURS = os.environ.get("NEWSROOM_COMMENTS_STAFFED_HOURS", "").strip()
@@ -543,12 +572,46 @@ for purge_url in NEWSROOM_PURGE_URLS:
 NEWSROOM_PURGE_TIMEOUT = env_float("NEWSROOM_PURGE_TIMEOUT", 0.5)
 
 
+# Logs on the console (stderr): plain lines, or JSON lines with LOG_FORMAT=json; each line of a request
+# carries its id, and each request gets one line of its own on `operations.requests` (operations/logs.py).
+LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO").strip().upper() or "INFO"
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "").strip().lower() or "plain"
+if LOG_FORMAT not in ("plain", "json"):
+    raise ImproperlyConfigured(f"LOG_FORMAT must be plain or json; got {LOG_FORMAT!r}.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    "filters": {"request_id": {"()": "operations.logs.RequestIdFilter"}},
+    "formatters": {
+        "plain": {"()": "operations.logs.PlainFormatter"},
+        "json": {"()": "operations.logs.JsonFormatter"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["request_id"], "formatter": LOG_FORMAT}},
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
-        "django": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO"), "propagate": False},
+        "django": {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False},
     },
 }
+
+
+# Errors to Sentry when SENTRY_DSN is set (sentry-sdk is optional: requirements-sentry.txt). Nothing personal
+# goes with them: no addresses, cookies or users (send_default_pii), no request bodies (comments, e-mail
+# addresses), no local variables of the failing code.
+SENTRY_DSN = os.environ.get("SENTRY_DSN", "").strip()
+if SENTRY_DSN:
+    try:
+        import sentry_sdk
+    except ImportError:
+        raise ImproperlyConfigured(
+            "SENTRY_DSN is set but sentry-sdk is not installed: .venv/bin/pip install -r requirements-sentry.txt "
+            "(or unset SENTRY_DSN)."
+        ) from None
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        environment=os.environ.get("SENTRY_ENVIRONMENT", "").strip() or ("development" if DEBUG else "production"),
+        release=os.environ.get("SENTRY_RELEASE", "").strip() or None,
+        send_default_pii=False,
+        max_request_body_size="never",
+        include_local_variables=False,
+        traces_sample_rate=env_float("SENTRY_TRACES_SAMPLE_RATE", None),
+    )

@@ -11,7 +11,8 @@ from django.utils.safestring import mark_safe
 from articles.languages import other_language
 from articles.templatetags.stories import bdi
 from articles.text import isolate_bidi
-from comments.cookies import own_comment_ids, remembered_author
+from comments.cookies import edit_secrets, own_comment_ids, remembered_author
+from comments.editing import mark_editable
 from comments.forms import CommentForm
 from comments.models import Comment
 from comments.moderation import comments_are_open
@@ -41,13 +42,14 @@ def comment_section(context, story, count=None):
     own_ids = own_comment_ids(request)
     page = thread_page(story, request.GET.get("cpage"), per_page=settings.COMMENTS_PER_PAGE, own_ids=own_ids)
     threads = build_threads(story, list(page.object_list), own_ids)
+    # Staff may post at any hour (their comments need no moderator); readers wait for the staffed hours.
+    user = getattr(request, "user", None)
+    mark_editable(threads, secrets=edit_secrets(request), user=user)
     form = context.get("comment_form") or CommentForm(story=story, initial=remembered_author(request))
     reply_to = replying_to(story, form, request)
     is_open = comments_are_open(
         story.comments_enabled, story.published_at, settings.COMMENTS_CLOSE_AFTER_DAYS, timezone.now()
     )
-    # Staff may post at any hour (their comments need no moderator); readers wait for the staffed hours.
-    user = getattr(request, "user", None)
     quiet = not (user and user.is_staff) and closed_for_quiet_hours(story.outlet.zone)
     if reply_to and not form.is_bound:
         form.initial["parent"] = reply_to.pk

@@ -48,8 +48,11 @@ def test_moderators_pages_and_the_form_s_new_states_have_no_html_errors(client, 
         "lists": "/admin/comments/moderationlistentry/",
         "list-entry": "/admin/comments/moderationlistentry/add/",
         "site-switch": "/admin/comments/sitemoderation/",
+        "commenter-erase": f"/admin/comments/commenter/{ann.pk}/erase/",
     }.items():
         responses[name] = client.get(url, follow=True)
+    erasing = {"action": "erase_commenters_data", "_selected_action": [parent.pk]}
+    responses["queue-erase"] = client.post("/admin/comments/comment/", erasing)
     assert 'name="premoderate_all"' in responses["site-switch"].content.decode()
     assert "How to appeal this decision" in responses["story-refused"].content.decode()
     assert "A moderator reads it first." in responses["queue"].content.decode()

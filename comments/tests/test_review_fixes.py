@@ -116,6 +116,8 @@ def test_an_edit_in_admin_is_written_to_the_moderation_log(client, story, django
             "text": "Original spelling.",
             "log-TOTAL_FORMS": "0",
             "log-INITIAL_FORMS": "0",
+            "versions-TOTAL_FORMS": "0",
+            "versions-INITIAL_FORMS": "0",
             "reports-TOTAL_FORMS": "0",
             "reports-INITIAL_FORMS": "0",
         },

@@ -15,6 +15,11 @@ DATA_MIGRATIONS = [
         "comments.migrations.0011_commenters_of_comments_and_moderator_permissions",
         "give_groups_moderation_permissions",
     ),
+    ("comments.migrations.0014_moderators_see_earlier_versions", "give_groups_version_permission"),
+    (
+        "comments.migrations.0016_commenters_data_and_one_subscriber_per_mailbox",
+        "give_moderators_the_erase_permission",
+    ),
 ]
 
 

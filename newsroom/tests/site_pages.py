@@ -13,6 +13,7 @@ from django.utils import timezone, translation
 
 from articles.models import Hashtag, Section, Story
 from articles.rich_text import photo_reference
+from comments.commenter_data import data_link_path, data_of_address
 from comments.models import Comment, Subscriber
 from comments.subscriptions import address_key, confirmation_path, unsubscribe_path
 from photos.models import Photo
@@ -129,6 +130,7 @@ def reader_pages(language):
             "reporter": reverse("articles:reporter", kwargs={"slug": story.reporter_slug}),
             "privacy": reverse("comments:privacy"),
             **notification_pages(),
+            **your_data_pages(),
         }
 
 
@@ -141,4 +143,18 @@ def notification_pages():
         "confirm-invalid": reverse("comments:confirm_notifications", kwargs={"token": "not-a-signed-token"}),
         "unsubscribe": unsubscribe_path(subscribers["confirmed"]),
         "unsubscribe-done": unsubscribe_path(subscribers["unsubscribed"]),
+    }
+
+
+def your_data_pages():
+    """{name: path} of the "Your comments" pages (comments/data_views.py) in the active language: the
+    form, what it answers, and the pages of a link (of a demo subscriber's address) and of a bad one."""
+    form = reverse("comments:your_data")
+    link = data_link_path(data_of_address(DEMO_SUBSCRIBERS["confirmed"][0]))
+    return {
+        "your-data": form,
+        "your-data-sent": f"{form}?sent",
+        "your-data-link": link,
+        "your-data-erase": f"{link}erase/",
+        "your-data-invalid": reverse("comments:your_data_link", kwargs={"token": "not-a-signed-token"}),
     }

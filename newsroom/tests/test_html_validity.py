@@ -46,6 +46,8 @@ def saved_pages(client, folder):
         responses = {name: client.get(path) for name, path in pages.items()}
         responses["story-form-errors"] = post_form(client, None, page_url=pages["story"], **MISTYPED_COMMENT)
         responses["report-errors"] = client.post(pages["report"], {})
+        responses["your-data-errors"] = client.post(pages["your-data"], {"email": "not-an-address"})
+        responses["your-data-erase-errors"] = client.post(pages["your-data-erase"], {})
         responses.update(error_pages(pages))
         for name, response in responses.items():
             expected = {
@@ -53,6 +55,9 @@ def saved_pages(client, folder):
                 "story-form-errors": 400,
                 "bad-request": 400,
                 "confirm-invalid": 400,
+                "your-data-invalid": 400,
+                "your-data-errors": 400,
+                "your-data-erase-errors": 400,
                 **ERROR_STATUSES,
             }.get(name, 200)
             assert response.status_code == expected, (name, language, response.status_code)
@@ -80,7 +85,7 @@ def test_reader_pages_have_no_html_errors_in_either_language(client, tmp_path, j
     import_demo_site()
     files = saved_pages(client, tmp_path)
     assert len(files) == len(LANGUAGES) * (
-        len(reader_pages("en")) + 2 + len(ERROR_STATUSES)
+        len(reader_pages("en")) + 4 + len(ERROR_STATUSES)
     )  # pages, form states, failures
     # A broken page checked in the same run proves that the checker ran and that its errors reach us.
     control = tmp_path / "control.html"

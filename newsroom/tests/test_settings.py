@@ -57,6 +57,8 @@ CONFIG_VARIABLES = [
     "NEWSROOM_TRUST_X_FORWARDED_FOR",
     # conftest.py sets it for Playwright; the deploy check rightly refuses it in production.
     "DJANGO_ALLOW_ASYNC_UNSAFE",
+    # The developer's `.env` (make run writes one) must not change what these tests see.
+    "NEWSROOM_ENV_FILE",
 ]
 
 # A key as `make serve` makes one (secrets.token_urlsafe(50)): long, many different characters.
@@ -73,6 +75,7 @@ def run_python(*args, **env):
     """`python ARGS` in the project folder, with only the configuration given here."""
     clean = {key: value for key, value in os.environ.items() if key not in CONFIG_VARIABLES}
     clean["DJANGO_SETTINGS_MODULE"] = "newsroom.settings"
+    clean["NEWSROOM_ENV_FILE"] = ""
     clean.update(env)
     return subprocess.run([sys.executable, *args], cwd=ROOT, env=clean, capture_output=True, text=True, timeout=60)
 

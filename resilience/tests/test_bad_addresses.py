@@ -61,6 +61,8 @@ def admin(admin_client):
         "comments/9223372036854775808/",  # one past the largest bigint
         "comments/99999999999999999999/",
         "comments/99999999999999999999/report/",
+        "comments/99999999999999999999/edit/",
+        "comments/9223372036854775808/withdraw/",
     ],
 )
 def test_address_no_slug_or_id_can_have_gets_the_404_page(reader, language, path):

@@ -104,6 +104,8 @@ PATTERNS = [
     "/{language}/reporters/{slug}/?page={page}",
     "/{language}/comments/{id}/",
     "/{language}/comments/{id}/report/",
+    "/{language}/comments/{id}/edit/",
+    "/{language}/comments/{id}/withdraw/",
     "/sitemap.xml?p={page}",
     "/news-sitemap.xml?p={page}",
     "/robots.txt?{key}={page}",

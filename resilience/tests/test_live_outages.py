@@ -14,6 +14,7 @@ import threading
 import time
 import urllib.parse
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -82,14 +83,19 @@ def prepared_database(tmp_path, static_root):
 
 @contextlib.contextmanager
 def gunicorn(tmp_path, env, *, port=None, workers=1, threads=1):
-    """Yields (host, log) of gunicorn serving with `env`; answers of any status count as up."""
+    """Yields (host, log) of gunicorn serving with `env`; answers of any status count as up.
+    Each access log line starts with `pid=<worker pid>` (see `warm_every_worker`)."""
     port = port or free_port()
     env = {**env, "NEWSROOM_SITE_URL": f"http://127.0.0.1:{port}"}
     log_path = tmp_path / f"gunicorn-{port}-{uuid.uuid4().hex[:6]}.log"
     log = open(log_path, "w")  # noqa: SIM115 - closed below, after the server stops
     command = [str(GUNICORN), "newsroom.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", str(workers)]
     server = subprocess.Popen(
-        [*command, "--threads", str(threads)], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
+        [*command, "--threads", str(threads), "--access-logformat", 'pid=%(p)s "%(r)s" %(s)s'],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     try:
         deadline = time.monotonic() + 30
@@ -109,6 +115,23 @@ def gunicorn(tmp_path, env, *, port=None, workers=1, threads=1):
         except subprocess.TimeoutExpired:
             server.kill()
         log.close()
+
+
+def warm_every_worker(host, log, path, workers, seconds=60):
+    """GET `path` (answers 200), two at a time per worker, until each of the `workers` gunicorn
+    workers has answered it: its pid is in the access log. Under load one worker may take every
+    request of a short series, and a worker that never opened the database would open whatever
+    file is at the path later (resilience/sqlite_file.py)."""
+    deadline = time.monotonic() + seconds
+    wanted = f'"GET {path} '
+    while True:
+        with ThreadPoolExecutor(workers * 2) as pool:
+            statuses = list(pool.map(lambda _: timed(host, "GET", path)[0], range(workers * 2)))
+        assert statuses == [200] * (workers * 2)
+        pids = {line.split()[0] for line in log.read_text().splitlines() if line.startswith("pid=") and wanted in line}
+        if len(pids) >= workers:
+            return pids
+        assert time.monotonic() < deadline, f"only {pids} answered {path} in {seconds} s"
 
 
 def timed(host, method, path, **kwargs):
@@ -329,8 +352,7 @@ def test_acknowledged_comment_survives_the_sqlite_file_moved_aside_then_put_back
         database = Path(env["SQLITE_PATH"])
         aside = Path(f"{database}.away")
         with gunicorn(tmp_path, env, workers=2) as (host, log):
-            for _ in range(4):  # both workers open the database
-                assert timed(host, "GET", STORY_PATH)[0] == 200
+            warm_every_worker(host, log, STORY_PATH, workers=2)  # both workers open the database
             visitor = Visitor(host)
             status, _ = visitor.post(visitor.show_form(), "Words acknowledged before the move.", "Yoon", "y@x.org")
             assert status == 303  # acknowledged
