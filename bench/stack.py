@@ -381,7 +381,7 @@ def main():
             wait_until(
                 lambda: (
                     supervisor.poll() is None
-                    and all(request(f"127.0.0.1:{port}", "GET", "/robots.txt")[0] == 200 for port in ports)
+                    and all(request(f"127.0.0.1:{port}", "GET", "/healthz")[0] == 200 for port in ports)
                 ),
                 180,
                 f"the stack did not start (see {log_path})",

@@ -137,6 +137,7 @@ def site_vcl(backend_ports, purgers=("127.0.0.1", "::1")):
             "}",
             "",
         ]
+    lines += ["# The site's own machines: they may send BAN and PURGE, and read /readyz."]
     lines += ["acl newsroom_purgers {", *(f'    "{address}";' for address in purgers), "}", ""]
     lines += ["sub vcl_init {", "    new newsroom = directors.round_robin();"]
     lines += [f"    newsroom.add_backend({name});" for name in names]

@@ -23,6 +23,7 @@ backend newsroom_b {
     .between_bytes_timeout = 10s;
 }
 
+# The site's own machines: they may send BAN and PURGE, and read /readyz.
 acl newsroom_purgers {
     "127.0.0.1";
     "::1";

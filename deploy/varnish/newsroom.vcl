@@ -22,14 +22,15 @@ vcl 4.1;
 import directors;
 import std;
 
-# Each instance is healthy while it answers robots.txt: a Django view that reads no database. A
-# probe of a page would call both instances dead during a database outage, and Varnish would answer
-# with its own error page instead of Django's 503, which keeps a commenter's text (README "When
-# things fail"). Three failures in a row (1.5 s after a crash) take an instance out of the rotation;
-# a loaded instance has 2 s to answer each probe.
+# Each instance is healthy while it answers /healthz: the process answers, whatever the database
+# does (README "Health probes"). A probe of /readyz or of a page would call every instance dead during
+# a database outage, and Varnish would answer with its own error page instead of Django's 503, which
+# keeps a commenter's text, and stop serving what Django still serves (README "When things fail").
+# Three failures in a row (1.5 s after a crash) take an instance out of the rotation; a loaded
+# instance has 2 s to answer each probe.
 probe newsroom_probe {
     .request =
-        "GET /robots.txt HTTP/1.1"
+        "GET /healthz HTTP/1.1"
         "Host: 127.0.0.1"
         "User-Agent: Varnish health probe"
         "Connection: close";
@@ -70,6 +71,12 @@ sub vcl_recv {
         set req.url = regsub(req.url, "[?&]$", "");
     }
 
+    # Readiness names what is failing inside (in the log only, but it costs queries): this machine's
+    # own, as the purges are.
+    if (req.url ~ "^/readyz(\?|$)" && client.ip !~ newsroom_purgers) {
+        return (synth(403, "Forbidden"));
+    }
+
     # Comments, logins, admin forms: never cached, sent as they came, cookies and all.
     if (req.method != "GET" && req.method != "HEAD") {
         return (pass);
@@ -78,8 +85,9 @@ sub vcl_recv {
         return (pass);
     }
     # The cookies that make a page personal: Django's session and messages, and the comment form's
-    # (articles/page_cache.py PERSONAL_COOKIES, comments/cookies.py); a test keeps this list in step.
-    if (req.http.Cookie ~ "(^|;)\s*(sessionid|messages|newsroom_own_comments|newsroom_comment_author)=") {
+    # own comments, saved name and edit secrets (articles/page_cache.py PERSONAL_COOKIES,
+    # comments/cookies.py); a test keeps this list in step.
+    if (req.http.Cookie ~ "(^|;)\s*(sessionid|messages|newsroom_own_comments|newsroom_comment_author|newsroom_comment_edit)=") {
         return (pass);
     }
     # Anyone else: the lookup is made without cookies. They are kept aside and given back to Django

@@ -128,12 +128,14 @@ def test_responses_do_not_tell_readers_which_stories_a_page_shows(site):
 
 @pytest.mark.live
 @needs_varnish
-def test_only_this_machine_may_ban_or_purge(site):
+def test_only_this_machine_may_ban_purge_or_ask_readiness(site):
     path = f"/proxy-test/stories/{story_id(site)}/"
     cached_twice(site, path)
 
     assert get(site.proxy, "/", {"X-Newsroom-Ban": "all"}, method="BAN", source="127.0.0.2")[0] == 403
     assert get(site.proxy, path, method="PURGE", source="127.0.0.2")[0] == 403
+    assert get(site.proxy, "/readyz", source="127.0.0.2")[0] == 403
+    assert get(site.proxy, "/readyz")[0] == 200
     assert get(site.proxy, "/", {"X-Newsroom-Ban": "1 || obj.status"}, method="BAN")[0] == 400
     assert get(site.proxy, path)[1]["x-cache"] == "hit"
 
