@@ -12,10 +12,10 @@ db 13, under a key prefix of its own that is deleted afterwards), all on 127.0.0
 2. A mixed run of `--seconds`: readers load the story and home pages through Varnish while
    `--writers` clients post comments through it, each from an address of its own on the
    loopback network (127.0.0.10, .11, ...: the flood limit is per address) and every comment
-   with a unique text; a moderator approves one of them through the admin every few seconds
-   and the delay until it shows on the story page through Varnish is measured. A third of
-   the way in, one gunicorn instance (master and workers) is killed with SIGKILL; the stack
-   restarts it.
+   with a unique text; a moderator approves one of them through the admin every few seconds,
+   and how long after it a reader's request could still get the story page without it is
+   measured. A third of the way in, one gunicorn instance (master and workers) is killed with
+   SIGKILL; the stack restarts it.
 3. Checks: every acknowledged comment (303) is in the database, once; readers' errors, told
    apart from requests in flight when the instance died; the flood limit refuses a client's
    second post on the other instance; approved comments visible within 1 s.
@@ -213,12 +213,16 @@ class Moderator:
 
 
 def visible_after(host, text, committed, seconds=10):
-    """Seconds from `committed` (time.time()) until an anonymous reader sees `text` on the story page."""
+    """(stale, answer) for `text` approved at `committed` (time.time()): `stale` is how long after it
+    a reader's request could still get a page without it (when the first request that showed it
+    was sent, 0 if the very first did), `answer` how long that request took; None if never shown.
+    """
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
+        sent = time.time()
         status, _, html = request(host, "GET", STORY_PATH)
         if status == 200 and text in html:
-            return time.time() - committed
+            return max(0.0, sent - committed), time.time() - sent
         time.sleep(0.01)
     return None
 
@@ -512,12 +516,14 @@ def report(options, throughput, results, began, killed_at, stored, flood, setup_
         )
     print(f"flood limit: first post on web-1 {flood[0]}, second on web-2 {flood[1]} (expected 303 then 429)")
     approvals = results.of("approve")
-    delays = [row[4] for row in approvals if row[3] == 200]
+    measured = [row[4] for row in approvals if row[3] == 200]
+    delays = [stale for stale, _ in measured]
     if delays:
         print(
-            f"invalidation: {len(delays)} comments approved in the admin through Varnish, visible to readers "
-            f"after median {1000 * statistics.median(delays):.0f} ms, max {1000 * max(delays):.0f} ms "
-            f"(goal: within {VISIBLE_WITHIN_SECONDS * 1000:.0f} ms); {len(approvals) - len(delays)} failed"
+            f"invalidation: {len(delays)} comments approved in the admin through Varnish; a reader asking "
+            f"{1000 * max(delays):.0f} ms after the approval at most (median {1000 * statistics.median(delays):.0f}) "
+            f"got it (goal: within {VISIBLE_WITHIN_SECONDS * 1000:.0f} ms), that page answered in "
+            f"{1000 * max(answer for _, answer in measured):.0f} ms at most; {len(approvals) - len(delays)} failed"
         )
     else:
         print("invalidation: no approval measured")
