@@ -18,7 +18,7 @@ WORKER ?= $(MANAGE) db_worker --no-reload --worker-id {worker_id}
 AFTER_WORKER ?= $(MANAGE) requeue_abandoned_tasks --worker-id {worker_id}
 WITH_WORKER = $(BIN)/python scripts/with_worker.py --worker "$(WORKER)" --after-exit "$(AFTER_WORKER)" --
 
-.PHONY: run test lint format serve install clean bench messages hostile shell superuser import
+.PHONY: run test lint format serve install clean bench bench-stack stack messages hostile shell superuser import
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -111,6 +111,14 @@ serve: install .secret_key
 	DJANGO_SECRET_KEY="$${DJANGO_SECRET_KEY:-$$(cat .secret_key)}" exec $(WITH_WORKER) $(BIN)/gunicorn newsroom.wsgi \
 		--bind $(HOST):$(PORT)
 
+# The production stack on one machine, as it would run on several (README "Production stack"), all on
+# 127.0.0.1: PostgreSQL (database newsroom_stack, made when missing), Redis (db 12), two gunicorn
+# instances on :8081 and :8082, the task worker, and Varnish on :8080 in front (apt-get install varnish).
+# Ctrl-C stops everything. STACK_PORT, STACK_DATABASE_URL, STACK_REDIS_URL change where.
+stack: install .secret_key
+	@command -v varnishd >/dev/null || test -x /usr/sbin/varnishd || { echo "make stack needs Varnish: apt-get install varnish" >&2; exit 1; }
+	exec $(BIN)/python scripts/stack.py
+
 .secret_key: | $(BIN)/python
 	umask 077 && $(BIN)/python -c "import secrets; print(secrets.token_urlsafe(50))" > $@
 
@@ -121,12 +129,18 @@ messages: install
 	$(MANAGE) makemessages -l ko --no-obsolete --no-location --ignore=.venv --ignore=staticfiles --ignore=artifacts
 	$(MANAGE) compilemessages -l ko --ignore=.venv
 
+# Both benchmarks (README "Benchmarks"): the story page against the smallest Django view on gunicorn, then
+# the production stack through Varnish with an instance killed mid-run (needs wrk, varnish, PostgreSQL, Redis).
 bench: install
 	$(BIN)/python bench/story_page.py
+	$(BIN)/python bench/stack.py
+
+bench-stack: install
+	$(BIN)/python bench/stack.py
 
 # 351 hostile inputs against a real gunicorn (README, "When things fail"); uses Redis on 127.0.0.1 when it answers.
 hostile: install
 	$(BIN)/python bench/hostile_inputs.py
 
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache artifacts media
+	rm -rf $(VENV) staticfiles .pytest_cache artifacts media var

@@ -14,6 +14,7 @@ from django.utils.text import Truncator, slugify
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from . import purge
 from .languages import has_text, story_text
 from .rich_text import body_text, clean_body_html, has_body_text, photo_ids, validate_body_length
 from .text import clean_stored_text, comparable_text
@@ -392,9 +393,18 @@ class StoryQuerySet(models.QuerySet):
             ordered_hashtags(), "outlet__social_links", corrections
         )
 
-    def bump_page_version(self):
-        """Mark these stories' cached pages stale (their text, comments or outlet changed)."""
-        return self.update(page_version=models.F("page_version") + 1)
+    def bump_page_version(self, *, listings=True, **also):
+        """Mark these stories' cached pages stale (their text, comments or outlet changed).
+
+        Django's page cache keys on `page_version`; a caching proxy in front is sent a BAN of
+        these stories once the transaction commits (`articles.purge`), and of every listing page
+        unless `listings` is False (a comment changes only the pages naming its story). `also` names other
+        fields to set in the same UPDATE. Returns the number of stories updated.
+        """
+        updated = self.update(page_version=models.F("page_version") + 1, **also)
+        if updated:
+            purge.stories_changed(self, listings=listings)
+        return updated
 
     def with_related(self):
         """These stories and every story sharing a hashtag with one of them: the pages that list them."""

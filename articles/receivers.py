@@ -1,6 +1,6 @@
 """Clean the text of every save; keep cached story pages fresh when what a page shows changed."""
 
-from django.db.models import F, Q
+from django.db.models import Q
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 from django.utils import timezone
@@ -52,7 +52,7 @@ def story_hashtags_changed(sender, instance, **kwargs):
 def correction_changed(sender, instance, **kwargs):
     # The story page shows its corrections: its cached copies are stale, and the story was modified
     # (JSON-LD dateModified, feeds, sitemap lastmod). Cards and listings are not page-cached.
-    Story.objects.filter(pk=instance.story_id).update(page_version=F("page_version") + 1, updated_at=timezone.now())
+    Story.objects.filter(pk=instance.story_id).bump_page_version(updated_at=timezone.now())
 
 
 @receiver(post_save, sender=Photo)

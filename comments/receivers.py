@@ -51,7 +51,8 @@ def import_page_comments(sender, story, parsed, **kwargs):
 
 @receiver([post_save, post_delete], sender=Comment)
 def comment_changed(sender, instance, **kwargs):
-    Story.objects.filter(pk=instance.story_id).bump_page_version()
+    # Only the pages naming the story change (its page, its feeds, lists showing it): not every listing.
+    Story.objects.filter(pk=instance.story_id).bump_page_version(listings=False)
 
 
 @receiver([post_save, post_delete], sender=ModerationListEntry)

@@ -82,7 +82,7 @@ def record_new_comments(comments, *, reason):
         ModerationLogEntry(comment=comment, from_status="", to_status=comment.status, reason=reason[:REASON_LENGTH])
         for comment in comments
     )
-    Story.objects.filter(pk__in=stories).bump_page_version()
+    Story.objects.filter(pk__in=stories).bump_page_version(listings=False)
     return comments
 
 
@@ -105,7 +105,7 @@ def change_status(comment, to_status, *, actor=None, reason=""):
         if to_status == Comment.Status.APPROVED:
             changes["report_count"] = 0
         Comment.objects.filter(pk=comment.pk).update(**changes)
-        Story.objects.filter(pk=comment.story_id).bump_page_version()
+        Story.objects.filter(pk=comment.story_id).bump_page_version(listings=False)
         ModerationLogEntry.objects.create(
             comment=comment,
             actor=actor,

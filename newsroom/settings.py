@@ -559,6 +559,18 @@ if not is_http_origin(SITE_URL):
         f"(scheme and host, optionally a port; no path, query or user name); got {SITE_URL!r}."
     )
 
+# The caching proxies in front (Varnish, deploy/varnish/newsroom.vcl): each gets one BAN naming the
+# changed stories after every commit that changed a page (articles/purge.py). Empty: nothing is sent.
+NEWSROOM_PURGE_URLS = env_list("NEWSROOM_PURGE_URLS")
+for purge_url in NEWSROOM_PURGE_URLS:
+    if not is_http_origin(purge_url):
+        raise ImproperlyConfigured(
+            f"NEWSROOM_PURGE_URLS must be comma-separated http(s) origins such as http://127.0.0.1:6081; "
+            f"got {purge_url!r}."
+        )
+# Seconds each BAN may take before it is given up (logged; the proxy's copy expires after its s-maxage).
+NEWSROOM_PURGE_TIMEOUT = env_float("NEWSROOM_PURGE_TIMEOUT", 0.5)
+
 
 # Logs on the console (stderr): plain lines, or JSON lines with LOG_FORMAT=json; each line of a request
 # carries its id, and each request gets one line of its own on `operations.requests` (operations/logs.py).

@@ -371,3 +371,16 @@ def test_development_mode_defaults_the_site_url_to_the_development_server():
 def test_development_mode_refuses_a_site_url_that_is_not_an_origin_too():
     result = run_python("-c", PRINT_SECURITY, DJANGO_DEBUG="1", NEWSROOM_SITE_URL="127.0.0.1:8000")
     assert "NEWSROOM_SITE_URL must be an http(s) origin" in result.stderr
+
+
+def test_purge_urls_are_a_comma_separated_list_of_origins():
+    code = "import django; django.setup()\nfrom django.conf import settings\nprint(settings.NEWSROOM_PURGE_URLS)"
+    result = run_python("-c", code, DJANGO_DEBUG="1", NEWSROOM_PURGE_URLS="http://127.0.0.1:6081, http://cache2:80")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "['http://127.0.0.1:6081', 'http://cache2:80']"
+
+
+def test_a_purge_url_that_is_not_an_http_origin_is_refused():
+    result = run_python("-c", PRINT_SETTINGS, DJANGO_DEBUG="1", NEWSROOM_PURGE_URLS="127.0.0.1:6081")
+    assert result.returncode != 0
+    assert "NEWSROOM_PURGE_URLS must be comma-separated http(s) origins" in result.stderr

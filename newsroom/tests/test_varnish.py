@@ -1,0 +1,220 @@
+"""deploy/varnish/newsroom.vcl in front of two real gunicorn instances (`-m live`, about a minute).
+
+One site for the module (newsroom/tests/varnish_site.py): Varnish on a free port, two
+instances of the site plus pages that say `public, s-maxage` (newsroom/tests/proxy_urls.py:
+the site's own pages do not yet), one throwaway database. Every change is made by the site's
+own code in another process (`site_python`), which sends its BAN on commit as a web request
+would (articles/purge.py). Skipped without Debian's varnish package.
+"""
+
+import json
+import re
+import time
+from pathlib import Path
+
+import pytest
+
+from articles.page_cache import PERSONAL_COOKIES
+from comments.tests.live_site import STORY_PATH, Visitor, site_python
+
+from .varnish_site import VARNISHD, get, proxied_site, wait_for_text
+
+ROOT = Path(__file__).resolve().parents[2]
+VCL = ROOT / "deploy" / "varnish" / "newsroom.vcl"
+# A change is visible through the proxy this soon after its commit (issue 12: within 1 s).
+VISIBLE_WITHIN_SECONDS = 1.0
+
+needs_varnish = pytest.mark.skipif(VARNISHD is None, reason="varnishd not installed (apt-get install varnish)")
+
+
+def test_the_vcl_passes_every_cookie_that_makes_a_page_personal(settings):
+    """The VCL's list of personal cookies is the page cache's (articles/page_cache.py), session included."""
+    passed = re.search(r"req\.http\.Cookie ~ \"\(\^\|;\)\\s\*\(([^)]*)\)=\"", VCL.read_text())
+    assert passed, "the cookie test of vcl_recv was not found"
+    assert set(passed[1].split("|")) == PERSONAL_COOKIES | {settings.SESSION_COOKIE_NAME}
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory, django_db_blocker):
+    if VARNISHD is None:
+        pytest.skip("varnishd not installed (apt-get install varnish)")
+    with django_db_blocker.unblock(), proxied_site(tmp_path_factory.mktemp("varnish")) as running:
+        yield running
+
+
+def story_id(site):
+    return int(site_python(site.env, f"from articles.models import Story\nprint(Story.objects.get(slug={SLUG!r}).pk)"))
+
+
+SLUG = STORY_PATH.strip("/").split("/")[-1]
+
+APPROVE = """
+import json, time
+from django.utils import timezone
+from articles.models import Story
+from comments.models import Comment
+from comments.status import change_status
+story = Story.objects.get(slug={slug!r})
+comment = Comment.objects.create(story=story, author_name="Reader", author_email="reader@example.org",
+                                 text={text!r}, status="pending", ip_address="192.0.2.1", created_at=timezone.now())
+change_status(comment, "approved")
+print(json.dumps(time.time()))
+"""
+
+EDIT = """
+import json, time
+from articles.models import Story
+story = Story.objects.get(slug={slug!r})
+story.headline = {headline!r}
+story.save()
+print(json.dumps(time.time()))
+"""
+
+
+def cached_twice(site, path):
+    """GET `path` until Varnish answers it from its cache; returns the body."""
+    for _ in range(3):
+        status, headers, body = get(site.proxy, path)
+        assert status == 200, body[:300]
+        if headers.get("x-cache") == "hit":
+            return body
+    raise AssertionError(f"{path} was not served from the cache: {headers}")
+
+
+@pytest.mark.live
+@needs_varnish
+def test_a_comment_approval_reaches_its_story_through_the_proxy_within_a_second(site):
+    pk = story_id(site)
+    path = f"/proxy-test/stories/{pk}/"
+    assert "Approved through the admin" not in cached_twice(site, path)
+    elsewhere = f"/proxy-test/listing/?exclude={pk}"  # a listing that does not show this story
+    cached_twice(site, elsewhere)
+
+    committed = json.loads(site_python(site.env, APPROVE.format(slug=SLUG, text="Approved through the admin")))
+    seen = wait_for_text(site.proxy, path, "Approved through the admin")
+
+    assert seen - committed < VISIBLE_WITHIN_SECONDS
+    # A comment changes the pages that show its story, not every listing.
+    assert get(site.proxy, elsewhere)[1]["x-cache"] == "hit"
+
+
+@pytest.mark.live
+@needs_varnish
+def test_a_story_edit_reaches_its_page_and_the_listings_within_a_second(site):
+    pk = story_id(site)
+    path = f"/proxy-test/stories/{pk}/"
+    cached_twice(site, path)
+    cached_twice(site, "/proxy-test/listing/")
+    elsewhere = f"/proxy-test/listing/?exclude={pk}"
+    cached_twice(site, elsewhere)
+
+    committed = json.loads(site_python(site.env, EDIT.format(slug=SLUG, headline="Library hours extended again")))
+
+    assert wait_for_text(site.proxy, path, "Library hours extended again") - committed < VISIBLE_WITHIN_SECONDS
+    listing = wait_for_text(site.proxy, "/proxy-test/listing/", "Library hours extended again")
+    assert listing - committed < VISIBLE_WITHIN_SECONDS
+    # Every listing goes: a story whose change puts it on a list is not named by that list yet.
+    assert get(site.proxy, elsewhere)[1]["x-cache"] == "miss"
+
+
+@pytest.mark.live
+@needs_varnish
+def test_responses_do_not_tell_readers_which_stories_a_page_shows(site):
+    status, headers, _ = get(site.proxy, f"/proxy-test/stories/{story_id(site)}/")
+    assert status == 200
+    assert "x-newsroom-stories" not in headers
+    assert "x-newsroom-swr" not in headers
+
+
+@pytest.mark.live
+@needs_varnish
+def test_only_this_machine_may_ban_purge_or_ask_readiness(site):
+    path = f"/proxy-test/stories/{story_id(site)}/"
+    cached_twice(site, path)
+
+    assert get(site.proxy, "/", {"X-Newsroom-Ban": "all"}, method="BAN", source="127.0.0.2")[0] == 403
+    assert get(site.proxy, path, method="PURGE", source="127.0.0.2")[0] == 403
+    assert get(site.proxy, "/readyz", source="127.0.0.2")[0] == 403
+    assert get(site.proxy, "/readyz")[0] == 200
+    assert get(site.proxy, "/", {"X-Newsroom-Ban": "1 || obj.status"}, method="BAN")[0] == 400
+    assert get(site.proxy, path)[1]["x-cache"] == "hit"
+
+    assert get(site.proxy, path, method="PURGE")[0] == 200
+    assert get(site.proxy, path)[1]["x-cache"] == "miss"
+
+
+@pytest.mark.live
+@needs_varnish
+def test_personal_cookies_pass_and_other_cookies_are_left_out_of_the_lookup(site):
+    path = f"/proxy-test/stories/{story_id(site)}/"
+    cached_twice(site, path)
+
+    for cookie in ("newsroom_comment_author=x", "sessionid=abc", "_ga=GA1.1; newsroom_own_comments=1:abc"):
+        assert get(site.proxy, path, {"Cookie": cookie})[1]["x-cache"] == "pass", cookie
+    assert get(site.proxy, path, {"Cookie": "csrftoken=abc; _ga=GA1.1"})[1]["x-cache"] == "hit"
+    assert get(site.proxy, path + "?utm_source=newsletter&utm_medium=email")[1]["x-cache"] == "hit"
+
+
+@pytest.mark.live
+@needs_varnish
+def test_a_page_that_is_not_cached_gets_the_cookies_it_was_sent(site):
+    get(site.proxy, "/proxy-test/cookies/")  # the first asks without cookies, and finds the page private
+    status, headers, body = get(site.proxy, "/proxy-test/cookies/", {"Cookie": "csrftoken=abc; _ga=GA1.1"})
+    assert (status, headers["x-cache"], body) == (200, "pass", "_ga csrftoken")
+
+
+@pytest.mark.live
+@needs_varnish
+def test_the_flood_limit_holds_across_both_instances_behind_the_proxy(site):
+    """Round robin sends a visitor's two posts to the two instances: the second is still refused."""
+    visitor = Visitor(site.proxy)
+    hidden = visitor.show_form()
+    first = visitor.post(hidden, "A first comment through the proxy.", "Flooder", "flooder@example.org")
+    second = visitor.post(hidden, "A second comment, too soon.", "Flooder", "flooder@example.org")
+    assert [first[0], second[0]] == [303, 429]
+    assert "You are posting too quickly" in second[1]
+
+
+@pytest.mark.live
+@needs_varnish
+def test_readers_see_no_error_when_an_instance_is_killed(site):
+    """Pages Varnish does not keep (the story page, today) go to the other instance at once."""
+    killed = site.ports[0]
+    site.kill_instance(killed)
+    try:
+        statuses = [get(site.proxy, STORY_PATH)[0] for _ in range(20)]
+        assert statuses == [200] * 20
+    finally:
+        site.start_instance(killed)
+        site.wait_until_serving()
+
+
+@pytest.mark.live
+@needs_varnish
+def test_a_cached_page_is_served_while_no_instance_answers(site):
+    path = f"/proxy-test/stories/{story_id(site)}/?s=1&swr=0"
+    headline = cached_twice(site, path).splitlines()[0]
+    time.sleep(1.1)  # past its s-maxage, and no stale-while-revalidate: only an outage may serve it
+    for port in list(site.servers):
+        site.kill_instance(port)
+    try:
+        # Until the probes find both instances gone (about 3 s) the copy is too old to serve.
+        served = wait_for_text(site.proxy, path, headline, seconds=10)
+        assert get(site.proxy, path)[1]["x-cache"] == "hit"
+        assert served
+    finally:
+        for port in site.ports:
+            site.start_instance(port)
+        site.wait_until_serving()
+
+
+@pytest.mark.live
+@needs_varnish
+def test_the_story_page_through_the_proxy_shows_an_approved_comment_within_a_second(site):
+    status, headers, _ = get(site.proxy, STORY_PATH)
+    cache_control = headers.get("cache-control", "")
+    if "public" not in cache_control or "s-maxage" not in cache_control:
+        pytest.skip(f"the story page does not say public, s-maxage yet (Cache-Control: {cache_control!r})")
+    cached_twice(site, STORY_PATH)
+    committed = json.loads(site_python(site.env, APPROVE.format(slug=SLUG, text="Seen on the real story page")))
+    assert wait_for_text(site.proxy, STORY_PATH, "Seen on the real story page") - committed < VISIBLE_WITHIN_SECONDS
