@@ -7,6 +7,10 @@ filled in on each hit. A hit costs one small query, the story's `page_version`,
 which every change to what the page shows increases (in the same transaction as
 the change), so a stale page is never served, whatever process cached it.
 
+The key holds what the address asks for: the comment page (`?cpage=`, up to MOST_CACHED_PAGES) and
+the values of the parameters other apps register (`register_query_parameter`: the order of the
+comments, `?comments=newest`), so one order is never served for the other.
+
 Two bounds: pages are cached only for a request whose origin (scheme and Host)
 is the site's own (`SITE_URL`) or one of the allowed host names, so a crafted
 Host header cannot grow the cache; and each page's newest copy is also kept
@@ -39,6 +43,8 @@ MOST_CACHED_PAGES = 50
 _fresh_values = {"csrfmiddlewaretoken": lambda request, story_id: get_token(request)}
 # functions(StoryRow) -> str: what else the page depends on (e.g. whether comments are open)
 _key_parts = []
+# name of a query parameter -> function(raw value: str or None) giving what the key holds for it
+_query_parameters = {}
 
 
 @dataclass(frozen=True)
@@ -60,12 +66,23 @@ def register_key_part(function):
     _key_parts.append(function)
 
 
+def register_query_parameter(name, normalise):
+    """Let another app make pages with the query parameter `name` cacheable, keyed on its value.
+
+    `normalise(raw)` (raw: the str in the query, or None without it) returns the str the key holds:
+    a small fixed set of values, so that no address can grow the cache (every value the page treats
+    alike, an unknown one included, must normalise to the same str). Used for `?comments=newest`.
+    """
+    _query_parameters[name] = normalise
+
+
 def can_use_cache(request):
     if not settings.NEWSROOM_PAGE_CACHE_SECONDS or request.method not in ("GET", "HEAD"):
         return False
     if PERSONAL_COOKIES.intersection(request.COOKIES) or settings.SESSION_COOKIE_NAME in request.COOKIES:
         return False
-    if not set(request.GET).issubset(CACHEABLE_PARAMETERS) or comment_page(request) is None:
+    cacheable = CACHEABLE_PARAMETERS.union(_query_parameters)
+    if not set(request.GET).issubset(cacheable) or comment_page(request) is None:
         return False
     return cache_origin(request) is not None
 
@@ -99,16 +116,23 @@ def comment_page(request):
     return None
 
 
+def query_values(request):
+    """The registered query parameters as the key holds them: "name=value,…", in name order."""
+    return ",".join(f"{name}={_query_parameters[name](request.GET.get(name))}" for name in sorted(_query_parameters))
+
+
 def cache_key(row, request):
     extra = ":".join(part(row) for part in _key_parts)
     language = getattr(request, "LANGUAGE_CODE", "")
-    return f"story-page:{cache_origin(request)}:{row.id}:{row.page_version}:{comment_page(request)}:{language}:{extra}"
+    page = f"{comment_page(request)}:{query_values(request)}"
+    return f"story-page:{cache_origin(request)}:{row.id}:{row.page_version}:{page}:{language}:{extra}"
 
 
 def latest_key(slug, request):
     """The key of the newest copy of this page, whatever its version: read only in an outage."""
     language = getattr(request, "LANGUAGE_CODE", "")
-    return f"story-page-latest:{cache_origin(request)}:{slug}:{comment_page(request)}:{language}"
+    page = f"{comment_page(request)}:{query_values(request)}"
+    return f"story-page-latest:{cache_origin(request)}:{slug}:{page}:{language}"
 
 
 def input_pattern(name):

@@ -15,6 +15,7 @@ DATA_MIGRATIONS = [
         "comments.migrations.0011_commenters_of_comments_and_moderator_permissions",
         "give_groups_moderation_permissions",
     ),
+    ("comments.migrations.0014_editors_may_pick_comments", "grant"),
 ]
 
 
