@@ -4,10 +4,9 @@ They live with the project rather than an app because they cross apps: the story
 the comments, the report page belongs to comments, the 404 page to the project.
 """
 
+import datetime as dt
 from io import StringIO
 from pathlib import Path
-
-import datetime as dt
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
