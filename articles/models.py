@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.validators import URLValidator
 from django.db import IntegrityError, models, transaction
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import Truncator, slugify
@@ -23,6 +24,10 @@ from .video import VideoAddressError, parse_video_url, validate_video_url
 HTTP_URL = URLValidator(schemes=["http", "https"])
 
 HASHTAG_NAME = re.compile(r"^\w+$")
+
+# The status of the comments readers see, as the comments app stores it (`comments.models.Comment.Status.APPROVED`):
+# written here as its string, so that `articles` imports nothing of `comments` (see `comment_count_of`).
+PUBLIC_COMMENT_STATUS = "approved"
 
 
 def http_url_constraint(field_name, name):
@@ -357,6 +362,33 @@ def unique_section_slug(name, exclude_pk=None):
     return slug
 
 
+def comment_count_of(story_pk):
+    """How many of a story's comments readers see: an expression for `annotate()`, `story_pk` an
+    `OuterRef` to the story's id (`OuterRef("pk")` on stories, `OuterRef("story_id")` on pins). An int, 0 without.
+
+    Why a queryset annotation and not a `comments` template tag that counts a list of cards: every
+    list of cards already comes through `StoryQuerySet.for_listing()`, the search's page and the
+    front page's pins (`FrontPagePin.objects.showing()`), as the "Corrected" mark does, so one
+    expression reaches them all and a card never asks for its own count. A correlated subquery
+    rather than `Count("comments")`: it costs no query more (it is part of the page's one SELECT),
+    needs no GROUP BY over the outlet's and photo's columns, and does not multiply with another
+    count of the same query (`related_to`'s shared hashtags); the index `comment_listing_idx`
+    (story, status, created_at) answers it. The comments app is reached through its reverse
+    relation (`Story.comments`) and its public status is the string `PUBLIC_COMMENT_STATUS`: `articles`
+    still imports nothing of `comments` (STYLE: `comments` → `articles`), and
+    comments/tests/test_cards.py checks these counts against `Comment.objects.approved()`.
+    """
+    comments = Story._meta.get_field("comments").related_model._default_manager
+    approved = (
+        comments.filter(story_id=story_pk, status=PUBLIC_COMMENT_STATUS)
+        .order_by()
+        .values("story_id")
+        .annotate(count=models.Count("pk"))
+        .values("count")
+    )
+    return Coalesce(models.Subquery(approved, output_field=models.IntegerField()), 0)
+
+
 class StoryQuerySet(models.QuerySet):
     def published(self, now=None):
         """What the public may see: published, and its publication time (`now`, aware; default the clock's) has come."""
@@ -379,12 +411,18 @@ class StoryQuerySet(models.QuerySet):
             self.select_related("outlet", "lead_photo")
             .prefetch_related(ordered_hashtags())
             .with_correction_flag()
+            .with_comment_counts()
             .order_by("-published_at", "-id")
         )
 
     def with_correction_flag(self):
         """Each story with `has_corrections` (bool), for the card's mark: a subquery, no extra query."""
         return self.annotate(has_corrections=models.Exists(Correction.objects.filter(story=models.OuterRef("pk"))))
+
+    def with_comment_counts(self):
+        """Each story with `comment_count` (int): its comments readers see, for the card's "N comments".
+        A subquery of the same query (`comment_count_of`, which says why it lives here)."""
+        return self.annotate(comment_count=comment_count_of(models.OuterRef("pk")))
 
     def for_page(self):
         """Everything the story page shows, in a fixed number of queries (corrections newest first)."""
@@ -769,12 +807,16 @@ class FrontPagePinQuerySet(models.QuerySet):
         """Pins readers see at `now` (aware; default the clock's): not lapsed, their story public.
 
         Lead first, then the featured pins by position; each pin's story with what a card shows
-        (`story_has_corrections`: the card's "Corrected" mark; see `stories()`).
+        (`story_has_corrections`: the card's "Corrected" mark; `story_comment_count`: its "N comments";
+        see `pinned_stories()`).
         """
         now = now or timezone.now()
         return (
             self.filter(models.Q(ends_at__isnull=True) | models.Q(ends_at__gt=now))
-            .annotate(story_has_corrections=models.Exists(Correction.objects.filter(story=models.OuterRef("story_id"))))
+            .annotate(
+                story_has_corrections=models.Exists(Correction.objects.filter(story=models.OuterRef("story_id"))),
+                story_comment_count=comment_count_of(models.OuterRef("story_id")),
+            )
             .filter(story__in=Story.objects.published(now).values("pk"))
             .select_related("story__outlet", "story__lead_photo")
             .prefetch_related(
@@ -788,11 +830,13 @@ class FrontPagePinQuerySet(models.QuerySet):
 
 
 def pinned_stories(pins):
-    """The stories of `pins` (FrontPagePin rows from `showing()`), each with `has_corrections` set
-    as `StoryQuerySet.with_correction_flag` sets it on the other cards. No query."""
+    """The stories of `pins` (FrontPagePin rows from `showing()`), each with `has_corrections` and
+    `comment_count` set as `StoryQuerySet.with_correction_flag` and `with_comment_counts` set them on
+    the other cards. No query."""
     stories = []
     for pin in pins:
         pin.story.has_corrections = pin.story_has_corrections
+        pin.story.comment_count = pin.story_comment_count
         stories.append(pin.story)
     return stories
 

@@ -7,6 +7,10 @@ filled in on each hit. A hit costs one small query, the story's `page_version`,
 which every change to what the page shows increases (in the same transaction as
 the change), so a stale page is never served, whatever process cached it.
 
+The key holds what the address asks for: the comment page (`?cpage=`, up to MOST_CACHED_PAGES) and
+the values of the parameters other apps register (`register_query_parameter`: the order of the
+comments, `?comments=newest`), so one order is never served for the other.
+
 Two bounds: pages are cached only for a request whose origin (scheme and Host)
 is the site's own (`SITE_URL`) or one of the allowed host names, so a crafted
 Host header cannot grow the cache; and each page's newest copy is also kept
@@ -15,6 +19,7 @@ under a "latest" key, served when the database cannot be asked for the version
 """
 
 import datetime as dt
+import itertools
 import re
 from dataclasses import dataclass
 
@@ -39,6 +44,8 @@ MOST_CACHED_PAGES = 50
 _fresh_values = {"csrfmiddlewaretoken": lambda request, story_id: get_token(request)}
 # functions(StoryRow) -> str: what else the page depends on (e.g. whether comments are open)
 _key_parts = []
+# name of a query parameter -> function(raw value: str or None) giving what the key holds for it
+_query_parameters = {}
 
 
 @dataclass(frozen=True)
@@ -60,12 +67,24 @@ def register_key_part(function):
     _key_parts.append(function)
 
 
+def register_query_parameter(name, normalise, values):
+    """Let another app make pages with the query parameter `name` cacheable, keyed on its value.
+
+    `normalise(raw)` (raw: the str in the query, or None without it) returns the str the key holds,
+    one of `values` (an iterable of str): a small fixed set, so that no address can grow the cache
+    (every value the page treats alike, an unknown one included, must normalise to the same str),
+    and one that `forget_outage_copies` can walk. Used for `?comments=newest`.
+    """
+    _query_parameters[name] = (normalise, tuple(values))
+
+
 def can_use_cache(request):
     if not settings.NEWSROOM_PAGE_CACHE_SECONDS or request.method not in ("GET", "HEAD"):
         return False
     if PERSONAL_COOKIES.intersection(request.COOKIES) or settings.SESSION_COOKIE_NAME in request.COOKIES:
         return False
-    if not set(request.GET).issubset(CACHEABLE_PARAMETERS) or comment_page(request) is None:
+    cacheable = CACHEABLE_PARAMETERS.union(_query_parameters)
+    if not set(request.GET).issubset(cacheable) or comment_page(request) is None:
         return False
     return cache_origin(request) is not None
 
@@ -99,31 +118,47 @@ def comment_page(request):
     return None
 
 
+def query_values(request):
+    """The registered query parameters as the key holds them: "name=value,…", in name order."""
+    return ",".join(f"{name}={_query_parameters[name][0](request.GET.get(name))}" for name in sorted(_query_parameters))
+
+
 def cache_key(row, request):
     extra = ":".join(part(row) for part in _key_parts)
     language = getattr(request, "LANGUAGE_CODE", "")
-    return f"story-page:{cache_origin(request)}:{row.id}:{row.page_version}:{comment_page(request)}:{language}:{extra}"
+    page = f"{comment_page(request)}:{query_values(request)}"
+    return f"story-page:{cache_origin(request)}:{row.id}:{row.page_version}:{page}:{language}:{extra}"
 
 
 def latest_key(slug, request):
     """The key of the newest copy of this page, whatever its version: read only in an outage."""
     language = getattr(request, "LANGUAGE_CODE", "")
-    return outage_copy_key(cache_origin(request), slug, comment_page(request), language)
+    page = f"{comment_page(request)}:{query_values(request)}"
+    return outage_copy_key(cache_origin(request), slug, page, language)
 
 
 def outage_copy_key(origin, slug, page, language):
+    """`page`: the comment page and the registered query values, as `latest_key` joins them."""
     return f"story-page-latest:{origin}:{slug}:{page}:{language}"
+
+
+def every_query_value():
+    """Each "name=value,…" that `query_values` can give: every combination of the registered values."""
+    names = sorted(_query_parameters)
+    combinations = itertools.product(*(_query_parameters[name][1] for name in names))
+    return [",".join(f"{name}={value}" for name, value in zip(names, values, strict=True)) for values in combinations]
 
 
 def forget_outage_copies(slugs):
     """Delete the newest copies kept for an outage of every page of the stories `slugs` (str), for
-    each cacheable origin, comment page and language: what they show was erased (a moving
-    `page_version` retires the other copies, but these are served without asking it)."""
+    each cacheable origin, comment page, registered query value and language: what they show was
+    erased (a moving `page_version` retires the other copies, but these are served without asking it)."""
     keys = [
-        outage_copy_key(origin, slug, page, language)
+        outage_copy_key(origin, slug, f"{page}:{values}", language)
         for slug in slugs
         for origin in cacheable_origins()
         for page in range(1, MOST_CACHED_PAGES + 1)
+        for values in every_query_value()
         for language, _name in settings.LANGUAGES
     ]
     if keys:

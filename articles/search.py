@@ -319,6 +319,7 @@ class StorySearch:
         stories = (
             Story.objects.select_related("outlet", "lead_photo")
             .with_correction_flag()
+            .with_comment_counts()
             .in_bulk([row[0] for row in rows])
         )
         forms = all_forms(self.terms)

@@ -26,7 +26,7 @@ from articles.models import Story
 
 from . import import_admin, moderation_admin  # noqa: F401 - registers the import records, commenters, the lists, the switch
 from .models import Comment, Commenter, CommentReport, CommentVersion, ModerationLogEntry, StoryModeration
-from .status import change_status
+from .status import NotPickable, change_status, set_pick
 
 # Actions a moderator can take: (status it sets, label, past tense for the message).
 MODERATION_ACTIONS = {
@@ -97,6 +97,21 @@ class ReportInline(ReadOnlyInline):
     readonly_fields = fields
 
 
+class PickedFilter(admin.SimpleListFilter):
+    title = _("editor's pick")
+    parameter_name = "picked"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Editor's picks")), ("no", _("Not picked"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(picked_at__isnull=False)
+        if self.value() == "no":
+            return queryset.filter(picked_at__isnull=True)
+        return queryset
+
+
 class HeldByRuleFilter(admin.SimpleListFilter):
     title = _("rule")
     parameter_name = "rule"
@@ -125,14 +140,21 @@ class CommentAdmin(CleanTextAdminMixin, admin.ModelAdmin):
         "rule",
         "why",
         "report_count",
+        "picked",
         "created_at",
     ]
-    list_filter = ["status", ("story", admin.RelatedOnlyFieldListFilter), "created_at", HeldByRuleFilter]
+    list_filter = [
+        "status",
+        PickedFilter,
+        ("story", admin.RelatedOnlyFieldListFilter),
+        "created_at",
+        HeldByRuleFilter,
+    ]
     list_select_related = ["story", "parent", "commenter"]
     change_list_template = "admin/comments/comment/change_list.html"
     search_fields = ["text", "author_name", "author_email", "ip_address"]
     date_hierarchy = "created_at"
-    actions = ["approve", "mark_spam", "remove", "hold", "erase_commenters_data"]
+    actions = ["approve", "mark_spam", "remove", "hold", "pick", "unpick", "erase_commenters_data"]
 
     class Media:
         # Clips what a reader's text draws outside its cell (stacked combining marks).
@@ -155,6 +177,8 @@ class CommentAdmin(CleanTextAdminMixin, admin.ModelAdmin):
         "ip_address",
         "user_agent",
         "report_count",
+        "picked_at",
+        "picked_by",
     ]
     # Only what the commenter wrote may be corrected; status changes go through the logged actions.
     readonly_fields = [name for name in fields if name not in ("author_name", "author_url", "text")]
@@ -212,6 +236,13 @@ class CommentAdmin(CleanTextAdminMixin, admin.ModelAdmin):
 
     def has_moderate_permission(self, request):
         return request.user.has_perm("comments.moderate_comment")
+
+    def has_pick_permission(self, request):
+        return request.user.has_perm("comments.pick_comment")
+
+    @admin.display(description=_("editor's pick"), boolean=True, ordering="picked_at")
+    def picked(self, comment):
+        return comment.is_picked
 
     @admin.display(description=_("comment"))
     def excerpt(self, comment):
@@ -302,6 +333,48 @@ class CommentAdmin(CleanTextAdminMixin, admin.ModelAdmin):
             "back_url": reverse("admin:comments_comment_changelist"),
         }
         return TemplateResponse(request, "admin/comments/erase_commenters.html", context)
+
+    @admin.action(description=_("Mark selected comments as editor's picks"), permissions=["pick"])
+    def pick(self, request, queryset):
+        picked, refused = 0, 0
+        for comment in queryset:
+            try:
+                picked += set_pick(comment, True, actor=request.user)
+            except NotPickable:
+                refused += 1
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d comment marked as editor's pick.", "%(count)d comments marked as editor's picks.", picked
+            )
+            % {"count": picked},
+            messages.SUCCESS,
+        )
+        if refused:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d comment was not picked: only approved comments can be editor's picks.",
+                    "%(count)d comments were not picked: only approved comments can be editor's picks.",
+                    refused,
+                )
+                % {"count": refused},
+                messages.WARNING,
+            )
+
+    @admin.action(description=_("Unmark selected comments as editor's picks"), permissions=["pick"])
+    def unpick(self, request, queryset):
+        unpicked = sum(set_pick(comment, False, actor=request.user) for comment in queryset)
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d comment is no longer an editor's pick.",
+                "%(count)d comments are no longer editor's picks.",
+                unpicked,
+            )
+            % {"count": unpicked},
+            messages.SUCCESS,
+        )
 
     def get_urls(self):
         return [

@@ -15,6 +15,7 @@ class CommentsConfig(AppConfig):
         from .forms import form_token
         from .moderation import comments_state
         from .quiet_hours import quiet_hours_state
+        from .threads import NEWEST_FIRST, OLDEST_FIRST, ORDER_PARAMETER, comment_order
 
         # The comment form's signed time is fresh on every cached page; visitors with comment
         # cookies see their own held comments, their saved name or "Edit" on their own comments,
@@ -28,3 +29,6 @@ class CommentsConfig(AppConfig):
         page_cache.register_key_part(comments_state)
         # With NEWSROOM_COMMENTS_OUTSIDE_HOURS=close, the form closes and opens with the time of day.
         page_cache.register_key_part(quiet_hours_state)
+        # Oldest or newest first (`?comments=newest`): each order is its own cached page; any other
+        # value shows, and so shares, the oldest-first page.
+        page_cache.register_query_parameter(ORDER_PARAMETER, comment_order, values=(OLDEST_FIRST, NEWEST_FIRST))

@@ -120,6 +120,18 @@ class Comment(models.Model):
             "sentence saying so, and name, e-mail, website, IP address and user agent are gone."
         ),
     )
+    # An editor's pick: shown first on the story page, in its own list. Only an approved comment can
+    # be one (the constraint below); set and cleared by `comments.status` alone, which logs it.
+    picked_at = models.DateTimeField(_("editor's pick since"), null=True, blank=True, editable=False)
+    picked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("picked by"),
+    )
 
     objects = CommentQuerySet.as_manager()
 
@@ -127,7 +139,10 @@ class Comment(models.Model):
         ordering = ["created_at", "id"]
         verbose_name = _("comment")
         verbose_name_plural = _("comments")
-        permissions = [("moderate_comment", _("Can approve, hold, mark as spam or remove comments"))]
+        permissions = [
+            ("moderate_comment", _("Can approve, hold, mark as spam or remove comments")),
+            ("pick_comment", _("Can mark comments as editor's picks")),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["story", "author_email", "fingerprint"],
@@ -140,6 +155,10 @@ class Comment(models.Model):
                 name="one_imported_comment_per_number",
             ),
             http_url_constraint("author_url", "comment_author_url_is_http"),
+            models.CheckConstraint(
+                condition=models.Q(picked_at__isnull=True) | models.Q(status="approved"),
+                name="only_approved_comments_are_picked",
+            ),
         ]
         indexes = [
             models.Index(fields=["story", "status", "created_at"], name="comment_listing_idx"),
@@ -180,6 +199,11 @@ class Comment(models.Model):
     @property
     def is_public(self):
         return self.status == self.Status.APPROVED
+
+    @property
+    def is_picked(self):
+        """True when editors picked the comment (an approved one: see `status.set_pick`)."""
+        return self.picked_at is not None
 
     @property
     def anchor(self):

@@ -1,4 +1,4 @@
-"""Every change of a comment's status, written in one place.
+"""Every change of a comment's status, and of its being an editor's pick, written in one place.
 
 The moderation policy (`comments.moderation`) decides and stays pure; this module writes. A
 change of status is: the comment's row, one entry in the append-only moderation log (who, from,
@@ -12,6 +12,11 @@ moderate view) and the readers' reports; `record_new_comments`, the WordPress im
 author's edits and withdrawal within the edit window (`record_edit`, `record_withdrawal`, called
 by `comments.editing`). Any other change of status ends that window: it empties the comment's
 `edit_key`, so its author cannot edit a comment a moderator (or the readers' reports) acted on.
+
+Editor's picks (`set_pick`) live here too, because they hang on the status: only an approved
+comment can be picked (a database constraint says so as well), and a picked comment that leaves
+approved status stops being a pick in the same write, with its own line in the log. Both read the
+status under the same row lock, so a pick and a removal at once cannot leave a removed comment picked.
 """
 
 from django.db import transaction
@@ -32,6 +37,20 @@ WITHDRAWN = "withdrawn by its author"
 class StaleComment(Exception):
     """Its author's change was refused: the comment's status or edit key changed since it was read
     (a moderator acted, or another tab of the same browser edited or withdrew it first)."""
+
+
+# The moderation log's lines for picks: a pick is no change of status (from and to are the same).
+PICKED = "marked as editor's pick"
+UNPICKED = "no longer an editor's pick"
+UNPICKED_WITH_STATUS = "no longer an editor's pick: it is not approved any more"
+
+
+class NotPickable(Exception):
+    """Only an approved comment can be an editor's pick; this one has `status` (a Comment.Status)."""
+
+    def __init__(self, status):
+        super().__init__(f"Only an approved comment can be an editor's pick (this one is {status}).")
+        self.status = status
 
 
 def record_new_comment(comment, *, reason, actor=None):
@@ -93,10 +112,11 @@ def change_status(comment, to_status, *, actor=None, reason=""):
     withdrew it. Returns False, writing nothing, when the comment had that status already. Approval
     also answers the reports so far (`report_count` back to 0: new ones count afresh). Every change
     empties `edit_key`: its author can no longer edit or withdraw it. The row is locked while it is
-    read and written, so two moderators acting at once log one change, not two.
+    read and written, so two moderators acting at once log one change, not two. A comment that
+    leaves approved status stops being an editor's pick in the same write, logged on a line of its own.
     """
     with transaction.atomic():
-        current = Comment.objects.select_for_update().only("status").get(pk=comment.pk)
+        current = Comment.objects.select_for_update().only("status", "picked_at").get(pk=comment.pk)
         comment.status = to_status
         if current.status == to_status:
             return False
@@ -104,6 +124,10 @@ def change_status(comment, to_status, *, actor=None, reason=""):
         changes = {"status": to_status, "edit_key": ""}
         if to_status == Comment.Status.APPROVED:
             changes["report_count"] = 0
+        unpicked = current.picked_at is not None and to_status != Comment.Status.APPROVED
+        if unpicked:
+            changes.update(picked_at=None, picked_by=None)
+            comment.picked_at, comment.picked_by = None, None
         Comment.objects.filter(pk=comment.pk).update(**changes)
         Story.objects.filter(pk=comment.story_id).bump_page_version(listings=False)
         ModerationLogEntry.objects.create(
@@ -113,6 +137,10 @@ def change_status(comment, to_status, *, actor=None, reason=""):
             to_status=to_status,
             reason=reason[:REASON_LENGTH],
         )
+        if unpicked:
+            ModerationLogEntry.objects.create(
+                comment=comment, actor=actor, from_status=to_status, to_status=to_status, reason=UNPICKED_WITH_STATUS
+            )
         after_status_change(comment, actor=actor)
     return True
 
@@ -171,6 +199,34 @@ def record_withdrawal(comment):
         if current.status != comment.status or current.edit_key != comment.edit_key or not current.edit_key:
             raise StaleComment(comment.pk)
         change_status(comment, Comment.Status.REMOVED, reason=WITHDRAWN)
+
+
+def set_pick(comment, picked, *, actor):
+    """Make `comment` (a stored Comment) an editor's pick (`picked` True) or not, and log it.
+
+    `actor`: the editor (a user), kept as `picked_by` with the time (`picked_at`, now). Returns
+    False, writing nothing, when it was so already. Raises NotPickable when asked to pick a comment
+    that is not approved (read under the row's lock). Moves the story's `page_version`: the story
+    page lists its picks first. Who may call it is the caller's check (`comments.pick_comment`).
+    """
+    with transaction.atomic():
+        current = Comment.objects.select_for_update().only("status", "picked_at").get(pk=comment.pk)
+        comment.status = current.status
+        if picked and current.status != Comment.Status.APPROVED:
+            raise NotPickable(current.status)
+        if (current.picked_at is not None) == picked:
+            return False
+        comment.picked_at, comment.picked_by = (timezone.now(), actor) if picked else (None, None)
+        Comment.objects.filter(pk=comment.pk).update(picked_at=comment.picked_at, picked_by=comment.picked_by)
+        Story.objects.filter(pk=comment.story_id).bump_page_version(listings=False)
+        ModerationLogEntry.objects.create(
+            comment=comment,
+            actor=actor,
+            from_status=current.status,
+            to_status=current.status,
+            reason=PICKED if picked else UNPICKED,
+        )
+    return True
 
 
 def after_status_change(comment, *, actor):

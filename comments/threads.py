@@ -1,9 +1,12 @@
-"""The comment section of a story page: pages of threads, each built into a tree.
+"""The comment section of a story page: pages of threads, each built into a tree, and the editors' picks.
 
 A page holds `COMMENTS_PER_PAGE` threads (top-level comments with all their
-replies). Three queries, whatever the number of comments: the count of threads,
-the page's thread ids, and every comment of those threads, arranged into trees
-in Python.
+replies), oldest first or, when the reader asks (`?comments=newest`), newest
+first: threads go by the time of their top-level comment, and the replies inside
+a thread stay oldest first either way, so a conversation reads in order. Three
+queries, whatever the number of comments: the count of threads, the page's
+thread ids, and every comment of those threads (with its author's account, for
+the badges), arranged into trees in Python; one more for the editors' picks.
 
 A thread shows what the reader may see. A comment the reader may not see (held,
 spam, removed) that has visible replies stays in its place as "This comment is
@@ -18,6 +21,41 @@ from django.db.models import Q
 
 from .models import Comment
 
+OLDEST_FIRST = "oldest"
+NEWEST_FIRST = "newest"
+# The query parameter of the order (`?comments=newest`); without it, or with any other value, oldest first.
+ORDER_PARAMETER = "comments"
+
+# Who wrote a comment, as its badge says (`author_role`).
+NEWSROOM = "newsroom"
+REPORTER = "reporter"
+
+
+def comment_order(raw):
+    """The order of threads a reader asked for: NEWEST_FIRST for "newest", else OLDEST_FIRST (the
+    default, and what a missing or unknown value falls back to). `raw`: the query's str, or None."""
+    return NEWEST_FIRST if raw == NEWEST_FIRST else OLDEST_FIRST
+
+
+def author_role(comment, story):
+    """REPORTER, NEWSROOM or "" : the badge of `comment` (its `user` loaded) on `story`.
+
+    Only the account a comment was posted from counts, never the name or address typed in the
+    form, which anyone can type: posting stores `user` for staff accounts only
+    (`posting.submit_comment`), and the badge needs that account to be staff and active still (a
+    colleague who left loses it). REPORTER when the account is the story's `created_by`, the one
+    link between a story and an account (README "Roles": a reporter's story is theirs through it);
+    stories have no other record of their reporters' accounts (the byline is text), so an imported
+    story (no `created_by`) has no reporter badge, and an editor who entered the story is its
+    reporter here. Any other staff account: NEWSROOM.
+    """
+    user = comment.user
+    if user is None or not (user.is_staff and user.is_active):
+        return ""
+    if story.created_by_id is not None and user.pk == story.created_by_id:
+        return REPORTER
+    return NEWSROOM
+
 
 @dataclass
 class CommentNode:
@@ -27,6 +65,7 @@ class CommentNode:
     depth: int = 0
     # Minutes left for this browser to edit or withdraw the comment, its own (comments.editing.mark_editable).
     minutes_to_edit: int = 0
+    role: str = ""  # author_role()
 
 
 def visible_comments(story, own_ids=()):
@@ -34,14 +73,20 @@ def visible_comments(story, own_ids=()):
 
 
 def thread_roots(story, own_ids=()):
-    """Top-level comments of threads with something visible in them, oldest first."""
+    """Top-level comments of threads with something visible in them (unordered)."""
     threads_with_visible = visible_comments(story, own_ids).values("thread_id")
     return Comment.objects.filter(story=story, parent__isnull=True, pk__in=threads_with_visible)
 
 
-def thread_page(story, page_number, *, per_page, own_ids=()):
-    """The Page of threads asked for (the last one if it is out of range)."""
-    roots = thread_roots(story, own_ids).order_by("created_at", "id")
+def time_order(order):
+    """The `order_by()` fields of comments by time in `order` (OLDEST_FIRST or NEWEST_FIRST)."""
+    return ("-created_at", "-id") if order == NEWEST_FIRST else ("created_at", "id")
+
+
+def thread_page(story, page_number, *, per_page, own_ids=(), order=OLDEST_FIRST):
+    """The Page of threads asked for (the last one if it is out of range), its top-level comments'
+    ids in `order` (OLDEST_FIRST or NEWEST_FIRST) of their time."""
+    roots = thread_roots(story, own_ids).order_by(*time_order(order))
     paginator = Paginator(roots.values_list("id", flat=True), per_page)
     try:
         return paginator.page(page_number or 1)
@@ -52,14 +97,21 @@ def thread_page(story, page_number, *, per_page, own_ids=()):
 
 
 def build_threads(story, root_ids, own_ids=()):
-    """Trees of the given threads, oldest first at every level."""
+    """Trees of the given threads, in the order of `root_ids`; replies oldest first at every level.
+    Each node carries its comment's badge (`author_role`)."""
     if not root_ids:
         return []
-    comments = Comment.objects.filter(story=story, thread_id__in=list(root_ids)).order_by("created_at", "id")
+    comments = (
+        Comment.objects.filter(story=story, thread_id__in=list(root_ids))
+        .select_related("user")
+        .order_by("created_at", "id")
+    )
     nodes = {}
     children = {}
     for comment in comments:
-        nodes[comment.pk] = CommentNode(comment, visible=comment.is_visible_to(own_ids))
+        nodes[comment.pk] = CommentNode(
+            comment, visible=comment.is_visible_to(own_ids), role=author_role(comment, story)
+        )
         children.setdefault(comment.parent_id, []).append(comment.pk)
 
     def attach(node, depth):
@@ -74,10 +126,26 @@ def build_threads(story, root_ids, own_ids=()):
     return [nodes[root_id] for root_id in root_ids if root_id in nodes and attach(nodes[root_id], 0)]
 
 
-def page_of_comment(comment, *, per_page, own_ids=()):
-    """The comment page that shows this comment's thread."""
+def editors_picks(story, order=OLDEST_FIRST):
+    """The story's editor's picks (approved comments with `picked_at`), in `order` of their time, as
+    CommentNodes with their badges: one query. Only approved comments can be picked (a constraint,
+    and `status.set_pick`), so every pick is one readers may see."""
+    picks = (
+        Comment.objects.approved()
+        .filter(story=story, picked_at__isnull=False)
+        .select_related("user")
+        .order_by(*time_order(order))
+    )
+    return [CommentNode(comment, role=author_role(comment, story)) for comment in picks]
+
+
+def page_of_comment(comment, *, per_page, own_ids=(), order=OLDEST_FIRST):
+    """The comment page that shows this comment's thread, with threads in `order`."""
     thread_id = comment.thread_id or comment.pk
     thread_root = Comment.objects.only("created_at").get(pk=thread_id)
-    earlier = Q(created_at__lt=thread_root.created_at) | Q(created_at=thread_root.created_at, id__lt=thread_id)
-    before = thread_roots(comment.story_id, own_ids).filter(earlier).count()
+    if order == NEWEST_FIRST:
+        before_it = Q(created_at__gt=thread_root.created_at) | Q(created_at=thread_root.created_at, id__gt=thread_id)
+    else:
+        before_it = Q(created_at__lt=thread_root.created_at) | Q(created_at=thread_root.created_at, id__lt=thread_id)
+    before = thread_roots(comment.story_id, own_ids).filter(before_it).count()
     return before // per_page + 1

@@ -9,6 +9,7 @@ from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
@@ -43,13 +44,16 @@ from .models import Comment, CommentReport
 from .posting import Refusal, client_ip, client_key, submit_comment
 from .status import change_status
 from .subscriptions import confirm, may_be_mailed, subscriber_to_confirm, unsubscribe
-from .threads import page_of_comment
+from .threads import NEWEST_FIRST, OLDEST_FIRST, ORDER_PARAMETER, comment_order, page_of_comment
 
 
-def comment_location(comment, own_ids=()):
-    page = page_of_comment(comment, per_page=settings.COMMENTS_PER_PAGE, own_ids=own_ids)
-    query = f"?cpage={page}" if page > 1 else ""
-    return f"{comment.story.get_absolute_url()}{query}#comment-{comment.pk}"
+def comment_location(comment, own_ids=(), order=OLDEST_FIRST):
+    """The story page's address that shows `comment`: its comment page with threads in `order`, at its anchor."""
+    page = page_of_comment(comment, per_page=settings.COMMENTS_PER_PAGE, own_ids=own_ids, order=order)
+    query = {"cpage": page} if page > 1 else {}
+    if order == NEWEST_FIRST:
+        query[ORDER_PARAMETER] = NEWEST_FIRST
+    return f"{comment.story.get_absolute_url()}{'?' if query else ''}{urlencode(query)}#comment-{comment.pk}"
 
 
 def story_page_with_form(request, story, form, status):
@@ -214,12 +218,13 @@ def withdraw(request, pk):
 
 
 def permalink(request, pk):
-    """`/comments/<id>/`: the story page that shows the comment, at the comment."""
+    """`/comments/<id>/`: the story page that shows the comment, at the comment; with threads newest
+    first for `?comments=newest` (an editor's pick links here so when the reader sorts so)."""
     own_ids = own_comment_ids(request)
     comment = get_object_or_404(
         Comment.objects.visible_to(own_ids).select_related("story").filter(story__in=Story.objects.published()), pk=pk
     )
-    return redirect(comment_location(comment, own_ids))
+    return redirect(comment_location(comment, own_ids, comment_order(request.GET.get(ORDER_PARAMETER))))
 
 
 @require_http_methods(["GET", "POST"])

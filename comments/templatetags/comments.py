@@ -1,6 +1,7 @@
 """`{% comment_section story %}`: the comment section of a story page, and its helpers."""
 
 import re
+from urllib.parse import urlencode
 
 from django import template
 from django.conf import settings
@@ -17,7 +18,15 @@ from comments.forms import CommentForm
 from comments.models import Comment
 from comments.moderation import comments_are_open
 from comments.quiet_hours import closed_for_quiet_hours, quiet_hours_message
-from comments.threads import build_threads, thread_page
+from comments.threads import (
+    NEWEST_FIRST,
+    OLDEST_FIRST,
+    ORDER_PARAMETER,
+    build_threads,
+    comment_order,
+    editors_picks,
+    thread_page,
+)
 
 register = template.Library()
 register.filter("other_language", other_language)
@@ -40,11 +49,18 @@ def approved_comment_count(story):
 def comment_section(context, story, count=None):
     request = context["request"]
     own_ids = own_comment_ids(request)
-    page = thread_page(story, request.GET.get("cpage"), per_page=settings.COMMENTS_PER_PAGE, own_ids=own_ids)
+    order = comment_order(request.GET.get(ORDER_PARAMETER))
+    page = thread_page(
+        story, request.GET.get("cpage"), per_page=settings.COMMENTS_PER_PAGE, own_ids=own_ids, order=order
+    )
     threads = build_threads(story, list(page.object_list), own_ids)
     # Staff may post at any hour (their comments need no moderator); readers wait for the staffed hours.
     user = getattr(request, "user", None)
     mark_editable(threads, secrets=edit_secrets(request), user=user)
+    count = approved_comment_count(story) if count is None else count
+    # Picks are approved comments: without any, no query for them.
+    picks = editors_picks(story, order) if count else []
+    on_this_page = set(page.object_list)
     form = context.get("comment_form") or CommentForm(story=story, initial=remembered_author(request))
     reply_to = replying_to(story, form, request)
     is_open = comments_are_open(
@@ -57,9 +73,11 @@ def comment_section(context, story, count=None):
         "story": story,
         "story_url": story.get_absolute_url(),
         "headline": story_headline(story),
-        "count": approved_comment_count(story) if count is None else count,
+        "count": count,
         "threads": threads,
+        "picks": [(node, pick_link(node.comment, on_this_page, order)) for node in picks],
         "page": page,
+        "order": order,
         "form": form,
         "reply_to": reply_to,
         "is_open": is_open and not quiet,
@@ -67,6 +85,30 @@ def comment_section(context, story, count=None):
         "zone": story.outlet.zone,
         "csrf_token": context.get("csrf_token"),
     }
+
+
+def pick_link(comment, thread_ids, order):
+    """Where an editor's pick leads: to the comment in its thread, `#comment-<id>` when its thread is
+    among `thread_ids` (the threads of this page), else its permalink, in the reader's `order`."""
+    if comment.thread_id in thread_ids:
+        return f"#{comment.anchor}"
+    query = f"?{urlencode({ORDER_PARAMETER: NEWEST_FIRST})}" if order == NEWEST_FIRST else ""
+    return f"{comment.get_absolute_url()}{query}"
+
+
+@register.simple_tag
+def comments_url(story_url, page_number=1, order=OLDEST_FIRST, fragment="comments", replytocom=None):
+    """The address of a comment page of the story at `story_url`: `?replytocom=` (a comment id, for
+    the reply form), `?cpage=` (after the first page) and `?comments=newest` (not for the default
+    order) as needed, then `#fragment`. Escaped by the template (`&amp;`), as a simple tag's output is."""
+    query = {}
+    if replytocom:
+        query["replytocom"] = replytocom
+    if page_number and int(page_number) > 1:
+        query["cpage"] = page_number
+    if order == NEWEST_FIRST:
+        query[ORDER_PARAMETER] = NEWEST_FIRST
+    return f"{story_url}{'?' if query else ''}{urlencode(query)}#{fragment}"
 
 
 @register.filter

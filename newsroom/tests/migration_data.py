@@ -21,6 +21,7 @@ DATA_MIGRATIONS = [
         "give_moderators_the_erase_permission",
     ),
     ("comments.migrations.0018_editors_view_import_records", "grant"),
+    ("comments.migrations.0020_editors_may_pick_comments", "grant"),
 ]
 
 

@@ -4,9 +4,12 @@ They live with the project rather than an app because they cross apps: the story
 the comments, the report page belongs to comments, the 404 page to the project.
 """
 
+import datetime as dt
 from io import StringIO
 from pathlib import Path
 
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -15,6 +18,7 @@ from articles.models import Hashtag, Section, Story
 from articles.rich_text import photo_reference
 from comments.commenter_data import data_link_path, data_of_address
 from comments.models import Comment, Subscriber
+from comments.status import set_pick
 from comments.subscriptions import address_key, confirmation_path, unsubscribe_path
 from photos.models import Photo
 
@@ -79,7 +83,37 @@ def import_demo_site():
     edited.save()
     # The Line 9 map is in the English-only story's body already: demo/photos.json places it.
     place_photo(KOREAN_BODY_SLUG, "body_ko", Photo.objects.get(caption__startswith="The reading room"))
+    make_demo_badges_and_picks()
     make_demo_subscribers()
+
+
+def make_demo_badges_and_picks():
+    """On the library story (KOREAN_BODY_SLUG): a reply from the account that wrote it ("Reporter"), one
+    in Korean from another staff account ("Newsroom"), and its first reader's comment an editor's pick:
+    the badges and the "Editor's picks" list, for the whole-site checks."""
+    users = get_user_model().objects
+    reporter, _ = users.get_or_create(username="demo-reporter", defaults={"is_staff": True})
+    desk, _ = users.get_or_create(username="demo-desk", defaults={"is_staff": True})
+    desk.groups.add(Group.objects.get(name="Editors"))
+    story = Story.objects.get(slug=KOREAN_BODY_SLUG)
+    Story.objects.filter(pk=story.pk).update(created_by=reporter)
+    first = Comment.objects.approved().filter(story=story).order_by("created_at", "pk").first()
+    for user, name, text in [
+        (reporter, "Choi Min-jung", "The library says the extra hours run until the end of the exam period."),
+        (desk, "편집국", "도서관은 이용 시간 연장을 다음 시험 기간에도 검토하겠다고 밝혔습니다."),
+    ]:
+        Comment.objects.get_or_create(
+            story=story,
+            text=text,
+            defaults={
+                "parent": first,
+                "author_name": name,
+                "status": Comment.Status.APPROVED,
+                "created_at": max(story.published_at, timezone.now() - dt.timedelta(hours=1)),
+                "user": user,
+            },
+        )
+    set_pick(first, True, actor=desk)
 
 
 # Addresses in each state the confirmation and unsubscribe pages show: (address, confirmed, unsubscribed).
@@ -114,6 +148,7 @@ def reader_pages(language):
         return {
             "home": home,
             "story": story.get_absolute_url(),
+            "story-newest-comments": story.get_absolute_url() + "?comments=newest",
             "story-english-only": reverse("articles:story", kwargs={"slug": ENGLISH_ONLY_SLUG}),
             "story-korean-stale": reverse("articles:story", kwargs={"slug": KOREAN_STALE_SLUG}),
             "story-video": reverse("articles:story", kwargs={"slug": VIDEO_SLUG}),

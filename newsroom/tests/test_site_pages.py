@@ -24,3 +24,16 @@ def test_photos_placed_in_bodies_show_on_the_story_pages_in_both_languages():
         with_korean_body = Client().get(pages["story"]).content.decode()
         assert with_korean_body.count('class="photo story-body-photo"') == 1
         assert "열람실은 시험 기간 동안 자정까지 문을 연다." in with_korean_body
+
+
+def test_the_library_story_page_carries_badges_and_an_editor_s_pick_in_both_languages():
+    import_demo_site()
+    for language in ("en", "ko"):
+        pages = reader_pages(language)
+        for name in ("story", "story-newest-comments"):
+            html = Client().get(pages[name]).content.decode()
+            assert 'class="comment-picks' in html
+            assert "comment-badge-pick" in html
+            assert "comment-badge-reporter" in html
+            assert "comment-badge-newsroom" in html
+            assert 'class="comment-order' in html
