@@ -397,13 +397,16 @@ def test_the_pages_of_the_stories_are_rendered_again_and_their_outage_copies_for
     client, story, thread, committed
 ):
     assert "Will the evening boat" in client.get(story.get_absolute_url()).content.decode()
-    outage_copy = page_cache.outage_copy_key("http://testserver", story.slug, 1, "en")
+    assert "Will the evening boat" in client.get(story.get_absolute_url() + "?comments=newest").content.decode()
+    outage_copy = page_cache.outage_copy_key("http://testserver", story.slug, "1:comments=oldest", "en")
     assert cache.get(outage_copy) is not None
+    assert cache.get(outage_copy.replace("comments=oldest", "comments=newest")) is not None
     version = Story.objects.get(pk=story.pk).page_version
     with committed():
         erase()
     assert Story.objects.get(pk=story.pk).page_version > version
     assert cache.get(outage_copy) is None
+    assert cache.get(outage_copy.replace("comments=oldest", "comments=newest")) is None
     assert "Will the evening boat" not in client.get(story.get_absolute_url()).content.decode()
 
 
