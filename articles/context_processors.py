@@ -6,8 +6,10 @@ from .page_address import page_path, page_query
 
 
 def site(request):
-    """The site's name, for the header and titles of every page."""
-    return {"site_name": settings.NEWSROOM_SITE_NAME}
+    """The site's name, for the header and titles of every page; and how long a fragment of a page
+    that a version key guards (`{% cache %}` in the story page) is kept, in seconds: as long as
+    the page cache keeps a page (0: not kept)."""
+    return {"site_name": settings.NEWSROOM_SITE_NAME, "fragment_cache_seconds": settings.NEWSROOM_PAGE_CACHE_SECONDS}
 
 
 def languages(request):

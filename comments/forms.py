@@ -4,7 +4,6 @@ commenter's data (comments/commenter_data.py)."""
 import time
 
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Div, Field, Layout
 from django import forms
 from django.conf import settings
 from django.core import signing
@@ -71,6 +70,15 @@ class CommentForm(CleanTextFormMixin, DescribedErrorsMixin, forms.Form):
     """A visitor's comment. Every text field is cleaned first (`CleanTextFormMixin`): control
     characters go, and text with nothing visible (U+200B alone) is empty, with the same message."""
 
+    def describe_errors(self):
+        """As DescribedErrorsMixin does, and mark each invalid widget `is-invalid` (Bootstrap)."""
+        super().describe_errors()
+        for name in self.errors:
+            if name in self.fields and not self.fields[name].widget.is_hidden:
+                attrs = self.fields[name].widget.attrs
+                classes = attrs.get("class", "").split()
+                attrs["class"] = " ".join([*classes, "is-invalid"] if "is-invalid" not in classes else classes)
+
     text = comment_text_field()
     author_name = forms.CharField(
         label=_("Name"), max_length=100, widget=forms.TextInput(attrs={"autocomplete": "name"})
@@ -115,20 +123,11 @@ class CommentForm(CleanTextFormMixin, DescribedErrorsMixin, forms.Form):
         super().__init__(*args, **kwargs)
         if not self.is_bound:
             self.initial.setdefault("token", form_token(story.pk))
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.disable_csrf = True
-        self.helper.layout = Layout(
-            Field("text"),
-            Field("author_name"),
-            Field("author_email"),
-            Field("author_url"),
-            Field("remember"),
-            Field("notify"),
-            Field("parent"),
-            Field("token"),
-            Div(Field("fax_number"), css_class="comment-trap", aria_hidden="true"),
-        )
+        # Bootstrap's classes on the widgets (templates/comments/_comment_fields.html lays them out).
+        for field in self.fields.values():
+            if not field.widget.is_hidden:
+                css = "form-check-input" if isinstance(field.widget, forms.CheckboxInput) else "form-control"
+                field.widget.attrs["class"] = css
 
     def clean_token(self):
         max_age = settings.COMMENTS_FORM_MAX_AGE_HOURS * 3600

@@ -1,15 +1,19 @@
 """`{% comment_section story %}`: the comment section of a story page, and its helpers."""
 
 import re
+from types import SimpleNamespace
 from urllib.parse import urlencode
 
 from django import template
 from django.conf import settings
+from django.core.cache import cache
+from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 from articles.languages import other_language
+from articles.page_cache import MOST_CACHED_PAGES
 from articles.templatetags.stories import bdi
 from articles.text import isolate_bidi
 from comments.cookies import edit_secrets, own_comment_ids, remembered_author
@@ -29,6 +33,7 @@ from comments.threads import (
 )
 
 register = template.Library()
+THREADS_TEMPLATE = "comments/_threads.html"
 register.filter("other_language", other_language)
 # A name inside a plain-text sentence (an e-mail): FSI … PDI, the text form of <bdi>.
 register.filter("isolate_bidi", isolate_bidi)
@@ -47,44 +52,81 @@ def approved_comment_count(story):
 
 @register.inclusion_tag("comments/_section.html", takes_context=True)
 def comment_section(context, story, count=None):
+    """The comment section of `story`'s page: its heading, the threads of the page asked for
+    (`?cpage=`, in the order of `?comments=`), the editor's picks, and the form.
+
+    The threads' HTML is the costliest part of a story page (about 30 ms of 45 for 45 comments,
+    `bench/profile_story.py`) and is the same for every reader without comments of their own on it:
+    `shared_threads` renders it once per story version, comment page, order, language and open
+    state, and keeps it in the cache. A reader with held comments or comments to edit (cookies),
+    and staff, get theirs rendered for them.
+    """
     request = context["request"]
     own_ids = own_comment_ids(request)
     order = comment_order(request.GET.get(ORDER_PARAMETER))
-    page = thread_page(
-        story, request.GET.get("cpage"), per_page=settings.COMMENTS_PER_PAGE, own_ids=own_ids, order=order
-    )
-    threads = build_threads(story, list(page.object_list), own_ids)
     # Staff may post at any hour (their comments need no moderator); readers wait for the staffed hours.
     user = getattr(request, "user", None)
-    mark_editable(threads, secrets=edit_secrets(request), user=user)
     count = approved_comment_count(story) if count is None else count
-    # Picks are approved comments: without any, no query for them.
-    picks = editors_picks(story, order) if count else []
-    on_this_page = set(page.object_list)
-    form = context.get("comment_form") or CommentForm(story=story, initial=remembered_author(request))
-    reply_to = replying_to(story, form, request)
     is_open = comments_are_open(
         story.comments_enabled, story.published_at, settings.COMMENTS_CLOSE_AFTER_DAYS, timezone.now()
     )
     quiet = not (user and user.is_staff) and closed_for_quiet_hours(story.outlet.zone)
+    secrets = edit_secrets(request)
+    personal = bool(own_ids or secrets or (user and user.is_staff))
+    threads_context = {
+        "story": story,
+        "story_url": story.get_absolute_url(),
+        "order": order,
+        "is_open": is_open and not quiet,
+        "zone": story.outlet.zone,
+    }
+    key = None if personal else shared_threads_key(story, request.GET.get("cpage"), order, threads_context["is_open"])
+    shared = cache.get(key) if key else None
+    if shared is None:
+        page = thread_page(
+            story, request.GET.get("cpage"), per_page=settings.COMMENTS_PER_PAGE, own_ids=own_ids, order=order
+        )
+        threads = build_threads(story, list(page.object_list), own_ids)
+        mark_editable(threads, secrets=secrets, user=user)
+        # Picks are approved comments: without any, no query for them.
+        picks = editors_picks(story, order) if count else []
+        on_this_page = set(page.object_list)
+        picks = [(node, pick_link(node.comment, on_this_page, order)) for node in picks]
+        html = render_to_string(THREADS_TEMPLATE, {**threads_context, "threads": threads, "picks": picks, "page": page})
+        shared = {"html": html, "page_number": page.number}
+        if key:
+            cache.set(key, shared, settings.NEWSROOM_PAGE_CACHE_SECONDS)
+    form = context.get("comment_form") or CommentForm(story=story, initial=remembered_author(request))
+    reply_to = replying_to(story, form, request)
     if reply_to and not form.is_bound:
         form.initial["parent"] = reply_to.pk
     return {
-        "story": story,
-        "story_url": story.get_absolute_url(),
+        **threads_context,
         "headline": story_headline(story),
         "count": count,
-        "threads": threads,
-        "picks": [(node, pick_link(node.comment, on_this_page, order)) for node in picks],
-        "page": page,
-        "order": order,
+        # The output of our own template (THREADS_TEMPLATE), where every user text was escaped.
+        "threads_html": mark_safe(shared["html"]),
+        "page": SimpleNamespace(number=shared["page_number"]),
         "form": form,
         "reply_to": reply_to,
-        "is_open": is_open and not quiet,
         "closed_note": quiet_hours_message(story.outlet.zone) if is_open and quiet else "",
-        "zone": story.outlet.zone,
         "csrf_token": context.get("csrf_token"),
     }
+
+
+def shared_threads_key(story, raw_page, order, is_open):
+    """The cache key of the threads' HTML that every reader without comments of their own sees, or
+    None when that page is not kept. `story` (its `page_version` moves with every change of it or
+    of its comments, so a key never outlives what it shows), `raw_page` (the `cpage` value, str or
+    None; only pages 1 to MOST_CACHED_PAGES are kept: no address can grow the cache), `order`
+    (OLDEST_FIRST or NEWEST_FIRST), `is_open` (bool); the language is the active one's."""
+    if not settings.NEWSROOM_PAGE_CACHE_SECONDS:
+        return None
+    raw = raw_page or "1"
+    if not (raw.isascii() and raw.isdigit() and len(raw) <= 3 and 1 <= int(raw) <= MOST_CACHED_PAGES):
+        return None
+    language = translation.get_language()
+    return f"comment-threads:{story.pk}:{story.page_version}:{int(raw)}:{order}:{language}:{int(is_open)}"
 
 
 def pick_link(comment, thread_ids, order):
