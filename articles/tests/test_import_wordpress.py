@@ -301,6 +301,71 @@ def test_a_post_that_fails_is_reported_with_its_id_and_line_and_the_others_are_i
     assert Comment.objects.count() == 1
 
 
+def test_text_with_a_stray_marked_section_opener_is_imported_as_written(tmp_path):
+    export = write_export(
+        tmp_path / "stray.xml",
+        post_xml(
+            60, "Festival <![1]>", "<p>Ends ]]]]><![CDATA[> here</p>", extra=comment_xml(1, text="내년에 <![ 꼭 가요.")
+        ),
+    )
+    _, stderr, error = import_wordpress(export)
+    assert error is None, stderr
+    assert story_of(60).headline == "Festival <![1]>"
+    assert comment_of(1).text == "내년에 <![ 꼭 가요."
+
+
+def test_an_unexpected_error_in_one_post_rolls_back_that_post_only_and_is_reported(tmp_path, monkeypatch):
+    from comments import wordpress as comment_import
+
+    real = comment_import.plain_text
+
+    def break_on(markup):
+        if "boom" in markup:
+            raise AssertionError("expected name token")
+        return real(markup)
+
+    # The comments are read after the story, its pin and its old addresses are written.
+    monkeypatch.setattr(comment_import, "plain_text", break_on)
+    not_sticky, sticky = "<wp:is_sticky>0</wp:is_sticky>", "<wp:is_sticky>1</wp:is_sticky>"
+    export = write_export(
+        tmp_path / "unexpected.xml",
+        post_xml(70, "First", extra=comment_xml(1)),
+        post_xml(71, "Breaks", extra=comment_xml(2, text="boom")).replace(not_sticky, sticky),
+        post_xml(72, "Third"),
+    )
+    stdout, stderr, error = import_wordpress(export)
+    assert str(error) == "1 post(s) failed (listed above); the others were imported."
+    assert (
+        f"{export}:36: post 71 (“Breaks”): unexpected error (AssertionError: expected name token) "
+        "(nothing of this post imported)"
+    ) in stderr
+    assert "posts: 2 imported, 0 updated, 0 unchanged, 0 skipped, 1 failed" in stdout
+    assert sorted(Story.objects.values_list("headline", flat=True)) == ["First", "Third"]
+    assert not ImportedPost.objects.filter(wordpress_id=71).exists()
+    assert not FrontPagePin.objects.exists()
+    assert Comment.objects.count() == 1
+
+
+def test_an_unexpected_error_reading_a_title_in_the_first_pass_says_where_and_writes_nothing(tmp_path, monkeypatch):
+    from articles.wordpress import export as export_reader
+
+    real = export_reader.plain_line
+
+    def break_on(markup):
+        if "Boom" in markup:
+            raise KeyError("x")
+        return real(markup)
+
+    monkeypatch.setattr(export_reader, "plain_line", break_on)
+    export = write_export(tmp_path / "title.xml", post_xml(80, "Fine"), post_xml(81, "Boom"))
+    before = row_counts()
+    _, _, error = import_wordpress(export)
+    assert str(error) == (
+        f"{export}:26:2: <item> could not be read: unexpected error (KeyError: 'x') (nothing was imported)"
+    )
+    assert row_counts() == before
+
+
 @pytest.mark.parametrize(
     ("export", "where", "reason"),
     [
