@@ -287,8 +287,9 @@ class Command(BaseCommand):
         addresses = ", ".join(f"{tally.count(OLD_ADDRESS, outcome)} {outcome}" for outcome in outcomes)
         taken = sum(tally.skipped_of(OLD_ADDRESS).values())
         write(f"  old addresses: {addresses}" + (f", {taken} leading elsewhere already" if taken else ""))
-        for reason, number in sorted(tally.skipped_of(PIN).items()):
-            write(f"  {number} {reason}")
+        for kind in (PIN, PHOTO):
+            for reason, number in sorted(tally.skipped_of(kind).items()):
+                write(f"  {number} {reason}")
         others = tally.skipped_of("item")
         if others:
             write("  not imported: " + ", ".join(f"{number} × {kind}" for kind, number in sorted(others.items())))
