@@ -281,6 +281,28 @@ def test_a_new_comment_in_wordpress_is_added_once(harbour, tmp_path):
     assert Comment.objects.filter(text="See you there.").count() == 1
 
 
+def test_a_comment_longer_than_a_posted_one_may_be_is_skipped_and_listed_by_line(tmp_path):
+    export = write_export(
+        tmp_path / "long.xml",
+        post_xml(50, "Long", extra=comment_xml(1, text="x" * 5001) + comment_xml(2, text="y" * 5000)),
+    )
+    stdout, stderr, error = import_wordpress(export)
+    assert error is None
+    assert f"{export}:25: comment 1: 5,001 characters, longer than the 5,000 characters a posted comment may have" in (
+        stderr
+    )
+    assert "skipped 1: longer than the 5,000 characters a posted comment may have" in stdout
+    assert not ImportedComment.objects.filter(wordpress_id=1).exists()
+    assert len(comment_of(2).text) == 5000
+
+
+def test_an_author_name_longer_than_the_model_allows_is_shortened_and_counted(tmp_path):
+    export = write_export(tmp_path / "name.xml", post_xml(50, "Name", extra=comment_xml(1, author="N" * 150)))
+    stdout, _, _ = import_wordpress(export)
+    assert comment_of(1).author_name == "N" * 100
+    assert "1 × comment author name shortened to 100 characters" in stdout
+
+
 # Failures.
 
 

@@ -318,6 +318,26 @@ def test_an_unexpected_error_reading_a_name_in_the_first_pass_says_where_and_wri
     assert row_counts() == before
 
 
+def test_a_message_longer_than_a_posted_comment_may_be_is_skipped_and_listed_by_line(wordpress, tmp_path):
+    export = write_export(
+        tmp_path / "long.xml", thread_xml(1, CULTURE_WEEK), post_xml(2, 1, "x" * 5001), post_xml(3, 1, "y" * 5000)
+    )
+    stdout, stderr, error = import_disqus(export)
+    assert error is None
+    reason = "5,001 characters, longer than the 5,000 characters a posted comment may have"
+    assert f"{export}:12: comment 2: {reason}" in stderr
+    assert "skipped 1: longer than the 5,000 characters a posted comment may have" in stdout
+    assert not ImportedDisqusComment.objects.filter(disqus_id=2).exists()
+    assert len(comment_of(3).text) == 5000
+
+
+def test_an_author_name_longer_than_the_model_allows_is_shortened_and_counted(wordpress, tmp_path):
+    export = write_export(tmp_path / "name.xml", thread_xml(1, CULTURE_WEEK), post_xml(2, 1, name="N" * 150))
+    stdout, _, _ = import_disqus(export)
+    assert comment_of(2).author_name == "N" * 100
+    assert "1 × comment author name shortened to 100 characters" in stdout
+
+
 def test_comments_of_a_story_not_public_yet_are_imported_for_when_it_is(wordpress, tmp_path):
     export = write_export(tmp_path / "draft.xml", thread_xml(1, "https://harbour.example/?p=12"), post_xml(2, 1))
     import_disqus(export)

@@ -273,6 +273,8 @@ class Command(BaseCommand):
     def report(self, path, index, tally, photos):
         site = index.site
         write = self.stdout.write
+        for line, what, reason in tally.notes:
+            self.stderr.write(self.style.WARNING(f"{path}:{line}: {what}: {reason}"))
         write(f"{path}: {site.title or site.link} — {index.posts} posts, {index.comments} comments read.")
         for kind in (POST, COMMENT):
             write(f"  {self.counts(tally, kind)}")

@@ -169,6 +169,10 @@ class Command(BaseCommand):
         write(f"  comments: {done}, {sum(skipped.values())} skipped, {tally.count(COMMENT, FAILED)} failed")
         for reason, number in sorted(skipped.items()):
             write(f"    skipped {number}: {reason}")
+        for reason, number in sorted(tally.dropped.items()):
+            write(f"    {number} × {reason}")
+        for line, what, reason in tally.notes:
+            self.stderr.write(self.style.WARNING(f"{path}:{line}: {what}: {reason}"))
         threads = importer.unmatched_threads()
         if not threads:
             return
