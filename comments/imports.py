@@ -3,7 +3,9 @@ the cleaning of what the old site stored, the fingerprint that tells a comment e
 here since its import, threads (parents before replies, the depth limit) and the rules for a
 comment imported before.
 
-- Text is plain text; an empty comment is left out. Name (else "Anonymous"), e-mail (kept only if
+- Text is plain text; an empty comment is left out, and so is one longer than a posted comment
+  may be (`TEXT_LENGTH`, the comment form's limit), listed by line. Name (else "Anonymous";
+  shortened to the model's `NAME_LENGTH`, counted), e-mail (kept only if
   valid), website (http(s) only), IP address (canonical, `addresses.parse_address`).
 - Status as the old site had it, stored through `status.record_new_comments` with the moderation
   log's reason "imported" and no e-mail to the moderators. A later change goes through
@@ -24,6 +26,7 @@ from django.core.validators import EmailValidator
 from articles.models import HTTP_URL
 from articles.wordpress.tally import COMMENT, UNCHANGED, UPDATED
 
+from .models import Comment
 from .moderation import levels_to_climb
 from .status import change_status
 
@@ -36,6 +39,11 @@ SKIP_EDITED = "edited or moderated here since the last import (kept; --overwrite
 SKIP_DELETED = "deleted here since the last import"
 SKIP_ERASED = "erased here at its author's request"
 EMAIL = EmailValidator()
+# The limits posted comments have (the comment form takes the text's from the model too).
+TEXT_LENGTH = Comment._meta.get_field("text").max_length
+NAME_LENGTH = Comment._meta.get_field("author_name").max_length
+SKIP_TOO_LONG = f"longer than the {TEXT_LENGTH:,} characters a posted comment may have"
+NAME_SHORTENED = f"comment author name shortened to {NAME_LENGTH} characters"
 # The fields an import writes, in the fingerprint's order.
 FIELDS = ("author_name", "author_email", "author_url", "text", "status", "created_at")
 
@@ -65,6 +73,23 @@ def valid_url(address):
     except ValidationError:
         return ""
     return address if len(address) <= 200 else ""
+
+
+def count_shortened_name(name, tally):
+    """Count into `tally` a new comment's author `name` (str, as the old site gave it) that is
+    longer than NAME_LENGTH: the comment keeps its first NAME_LENGTH characters."""
+    if len(name.strip()) > NAME_LENGTH:
+        tally.dropped[NAME_SHORTENED] += 1
+
+
+def refuse_too_long(values, item, tally):
+    """Whether the comment `values` (an unsaved Comment, its text cleaned) of `item` (with `id`
+    and `line`) is too long to store: then skipped, counted and noted in `tally`."""
+    if len(values.text) <= TEXT_LENGTH:
+        return False
+    tally.skip(COMMENT, SKIP_TOO_LONG)
+    tally.note(item.line, f"comment {item.id}", f"{len(values.text):,} characters, {SKIP_TOO_LONG}")
+    return True
 
 
 def thread_order(items):

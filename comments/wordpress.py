@@ -29,10 +29,13 @@ from .imports import (
     ANONYMOUS,
     IMPORTED_RULE,
     LOG_REASON,
+    NAME_LENGTH,
     SKIP_EMPTY,
     SKIP_REPEATED,
     comment_fingerprint,
+    count_shortened_name,
     import_known,
+    refuse_too_long,
     reply_parent,
     thread_order,
     valid_email,
@@ -49,7 +52,7 @@ def comment_values(item, story):
     save would clean it (so that its fingerprint is the stored comment's)."""
     comment = Comment(
         story=story if story is not None and story.pk else None,
-        author_name=(item.author.strip() or ANONYMOUS)[:100],
+        author_name=(item.author.strip() or ANONYMOUS)[:NAME_LENGTH],
         author_email=valid_email(item.author_email),
         author_url=valid_url(item.author_url),
         text=plain_text(item.content).strip(),
@@ -90,6 +93,8 @@ def import_post_comments(sender, story, post, site, tally, dry_run, overwrite, *
     for item in thread_order(items):
         row = known.get(item.id)
         values = comment_values(item, story)
+        if refuse_too_long(values, item, tally):
+            continue
         if row is not None:
             import_known(row, item, values, comments, tally, dry_run=dry_run, overwrite=overwrite)
             continue
@@ -110,6 +115,7 @@ def import_post_comments(sender, story, post, site, tally, dry_run, overwrite, *
         levels[id(values)] = level
         by_level.setdefault(level, []).append((item.id, values))
         comments[item.id] = values
+        count_shortened_name(item.author, tally)
         tally.add(COMMENT, IMPORTED)
     if dry_run:
         return

@@ -281,6 +281,28 @@ def test_a_new_comment_in_wordpress_is_added_once(harbour, tmp_path):
     assert Comment.objects.filter(text="See you there.").count() == 1
 
 
+def test_a_comment_longer_than_a_posted_one_may_be_is_skipped_and_listed_by_line(tmp_path):
+    export = write_export(
+        tmp_path / "long.xml",
+        post_xml(50, "Long", extra=comment_xml(1, text="x" * 5001) + comment_xml(2, text="y" * 5000)),
+    )
+    stdout, stderr, error = import_wordpress(export)
+    assert error is None
+    assert f"{export}:25: comment 1: 5,001 characters, longer than the 5,000 characters a posted comment may have" in (
+        stderr
+    )
+    assert "skipped 1: longer than the 5,000 characters a posted comment may have" in stdout
+    assert not ImportedComment.objects.filter(wordpress_id=1).exists()
+    assert len(comment_of(2).text) == 5000
+
+
+def test_an_author_name_longer_than_the_model_allows_is_shortened_and_counted(tmp_path):
+    export = write_export(tmp_path / "name.xml", post_xml(50, "Name", extra=comment_xml(1, author="N" * 150)))
+    stdout, _, _ = import_wordpress(export)
+    assert comment_of(1).author_name == "N" * 100
+    assert "1 × comment author name shortened to 100 characters" in stdout
+
+
 # Failures.
 
 
@@ -299,6 +321,71 @@ def test_a_post_that_fails_is_reported_with_its_id_and_line_and_the_others_are_i
     assert "comments: 1 imported, 0 updated, 0 unchanged, 0 skipped, 1 failed" in stdout
     assert sorted(Story.objects.values_list("headline", flat=True)) == ["First", "Third"]
     assert Comment.objects.count() == 1
+
+
+def test_text_with_a_stray_marked_section_opener_is_imported_as_written(tmp_path):
+    export = write_export(
+        tmp_path / "stray.xml",
+        post_xml(
+            60, "Festival <![1]>", "<p>Ends ]]]]><![CDATA[> here</p>", extra=comment_xml(1, text="내년에 <![ 꼭 가요.")
+        ),
+    )
+    _, stderr, error = import_wordpress(export)
+    assert error is None, stderr
+    assert story_of(60).headline == "Festival <![1]>"
+    assert comment_of(1).text == "내년에 <![ 꼭 가요."
+
+
+def test_an_unexpected_error_in_one_post_rolls_back_that_post_only_and_is_reported(tmp_path, monkeypatch):
+    from comments import wordpress as comment_import
+
+    real = comment_import.plain_text
+
+    def break_on(markup):
+        if "boom" in markup:
+            raise AssertionError("expected name token")
+        return real(markup)
+
+    # The comments are read after the story, its pin and its old addresses are written.
+    monkeypatch.setattr(comment_import, "plain_text", break_on)
+    not_sticky, sticky = "<wp:is_sticky>0</wp:is_sticky>", "<wp:is_sticky>1</wp:is_sticky>"
+    export = write_export(
+        tmp_path / "unexpected.xml",
+        post_xml(70, "First", extra=comment_xml(1)),
+        post_xml(71, "Breaks", extra=comment_xml(2, text="boom")).replace(not_sticky, sticky),
+        post_xml(72, "Third"),
+    )
+    stdout, stderr, error = import_wordpress(export)
+    assert str(error) == "1 post(s) failed (listed above); the others were imported."
+    assert (
+        f"{export}:36: post 71 (“Breaks”): unexpected error (AssertionError: expected name token) "
+        "(nothing of this post imported)"
+    ) in stderr
+    assert "posts: 2 imported, 0 updated, 0 unchanged, 0 skipped, 1 failed" in stdout
+    assert sorted(Story.objects.values_list("headline", flat=True)) == ["First", "Third"]
+    assert not ImportedPost.objects.filter(wordpress_id=71).exists()
+    assert not FrontPagePin.objects.exists()
+    assert Comment.objects.count() == 1
+
+
+def test_an_unexpected_error_reading_a_title_in_the_first_pass_says_where_and_writes_nothing(tmp_path, monkeypatch):
+    from articles.wordpress import export as export_reader
+
+    real = export_reader.plain_line
+
+    def break_on(markup):
+        if "Boom" in markup:
+            raise KeyError("x")
+        return real(markup)
+
+    monkeypatch.setattr(export_reader, "plain_line", break_on)
+    export = write_export(tmp_path / "title.xml", post_xml(80, "Fine"), post_xml(81, "Boom"))
+    before = row_counts()
+    _, _, error = import_wordpress(export)
+    assert str(error) == (
+        f"{export}:26:2: <item> could not be read: unexpected error (KeyError: 'x') (nothing was imported)"
+    )
+    assert row_counts() == before
 
 
 @pytest.mark.parametrize(
@@ -393,9 +480,9 @@ def test_images_without_their_file_are_listed_as_missing_and_left_out(tmp_path):
     assert "<p><em>항구의 밤</em></p>" in korean.body_ko
 
 
-def test_without_uploads_every_image_is_listed_and_none_fetched(harbour):
-    assert "missing from the uploads folder (2):\n    2024/05/quay.jpg\n    2024/05/항구.jpg" in harbour
+def test_without_uploads_every_image_is_counted_and_none_fetched(harbour):
     assert "4 × image not imported: no --uploads folder given" in harbour
+    assert "missing from the uploads folder" not in harbour
     assert not Photo.objects.exists()
     assert story_of(10).lead_photo is None
 
@@ -415,6 +502,70 @@ def test_a_rerun_with_uploads_adds_the_photos_to_unchanged_stories(harbour, tmp_
     assert "posts: 0 imported, 1 updated, 6 unchanged" in stdout
     assert story_of(10).lead_photo.alt_text == "Ships at the old quay"
     assert Photo.objects.count() == 1
+
+
+def test_a_rerun_without_uploads_keeps_the_photos_of_stories_imported_with_them(tmp_path):
+    uploads = tmp_path / "uploads"
+    draw_photo(uploads / "2024/05/quay.jpg")
+    draw_photo(uploads / "2024/05/항구.jpg", colour=(140, 60, 30))
+    import_wordpress(HARBOUR, zone="Asia/Seoul", uploads=uploads)
+    before = {post_id: (story_of(post_id).lead_photo_id, story_of(post_id).body) for post_id in (10, 11)}
+    stdout, _, error = import_wordpress(HARBOUR, zone="Asia/Seoul")
+    assert error is None
+    assert "posts: 0 imported, 0 updated, 7 unchanged" in stdout
+    assert {post_id: (story_of(post_id).lead_photo_id, story_of(post_id).body) for post_id in (10, 11)} == before
+    assert story_of(10).lead_photo is not None
+    assert "5 photos kept as their stories had them (no --uploads folder given)" in stdout
+    assert "missing from the uploads folder" not in stdout
+
+
+def test_a_post_changed_in_wordpress_keeps_its_photos_on_a_rerun_without_uploads(tmp_path):
+    uploads = tmp_path / "uploads"
+    draw_photo(uploads / "2024/05/quay.jpg")
+    import_wordpress(HARBOUR, zone="Asia/Seoul", uploads=uploads)
+    story = story_of(10)
+    quay = story.lead_photo
+    changed = edited_export(tmp_path, HARBOUR, ("culture week]]></title>", "culture week today]]></title>"))
+    stdout, _, _ = import_wordpress(changed, zone="Asia/Seoul")
+    assert "posts: 0 imported, 1 updated, 6 unchanged" in stdout
+    story = story_of(10)
+    assert story.headline == "Harbour hosts the port cities’ culture week today"
+    assert story.lead_photo == quay
+    assert story.body.count(f'<img data-photo="{quay.pk}"') == 2
+
+
+def test_a_post_whose_images_changed_keeps_its_story_on_a_rerun_without_uploads(tmp_path):
+    uploads = tmp_path / "uploads"
+    draw_photo(uploads / "pier.jpg")
+    draw_photo(uploads / "quay.jpg", colour=(140, 60, 30))
+    pier, quay = (
+        f'<img src="https://test-harbour.example/wp-content/uploads/{name}.jpg" alt="{name.title()}">'
+        for name in ("pier", "quay")
+    )
+    first = write_export(tmp_path / "first.xml", post_xml(90, "Pier", f"<p>One.</p>{pier}{quay}"))
+    import_wordpress(first, uploads=uploads)
+    body = story_of(90).body
+    assert body.count("data-photo") == 2
+    # The quay's image left WordPress: which photo is which cannot be told without the files.
+    second = write_export(tmp_path / "second.xml", post_xml(90, "Pier", f"<p>One.</p>{pier}<p>Two.</p>"))
+    stdout, _, error = import_wordpress(second)
+    assert error is None
+    assert "skipped 1: its story was kept as it is: the post's images changed" in stdout
+    assert story_of(90).body == body
+
+
+def test_an_image_added_in_wordpress_leaves_the_photos_a_story_has_on_a_rerun_without_uploads(tmp_path):
+    uploads = tmp_path / "uploads"
+    draw_photo(uploads / "pier.jpg")
+    pier = '<img src="https://test-harbour.example/wp-content/uploads/pier.jpg" alt="Pier">'
+    quay = '<img src="https://test-harbour.example/wp-content/uploads/quay.jpg" alt="Quay">'
+    import_wordpress(write_export(tmp_path / "first.xml", post_xml(90, "Pier", f"<p>One.</p>{pier}")), uploads=uploads)
+    photo = Photo.objects.get()
+    second = write_export(tmp_path / "second.xml", post_xml(90, "Pier", f"<p>One.</p>{quay}{pier}<p>Two.</p>"))
+    stdout, _, _ = import_wordpress(second)
+    assert "posts: 0 imported, 1 updated, 0 unchanged" in stdout
+    body = story_of(90).body
+    assert (body.count("data-photo"), f'data-photo="{photo.pk}"' in body, "Two." in body) == (1, True, True)
 
 
 def test_a_site_exported_as_several_files_finds_photos_listed_in_another(tmp_path):

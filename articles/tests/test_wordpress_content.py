@@ -488,6 +488,28 @@ def test_plain_text_gives_a_link_its_address_unless_the_text_is_the_address():
     )
 
 
+@pytest.mark.parametrize(
+    ("markup", "text"),
+    [
+        ("내년에 <![ 꼭 가요.", "내년에 <![ 꼭 가요."),
+        ("<![1]> first", "<![1]> first"),
+        ("<![foo[ bar", "<![foo[ bar"),
+        ("ends with ]]]]><![CDATA[>", "ends with ]]]]><![CDATA[>"),
+        ("<p>a <![ <b>b</b></p>", "a <![ b"),
+        ("<![", "<!["),
+    ],
+    ids=["space", "digit", "unknown-keyword", "split-cdata", "inside-a-paragraph", "at-the-end"],
+)
+def test_a_stray_marked_section_opener_is_text_and_raises_nothing(markup, text):
+    assert plain_text(markup) == text
+    assert plain_line(markup) == text
+    assert "&lt;![" in body(markup)
+
+
+def test_a_real_cdata_section_and_conditional_comments_are_still_left_out():
+    assert plain_text("<![CDATA[hidden]]> shown <![if !IE]>also<![endif]>") == "shown also"
+
+
 # Any input: the output stays in the subset.
 
 SUBSET_TAGS = {"p", "br", "strong", "em", "a", "h2", "h3", "ul", "ol", "li", "blockquote", "img"}
@@ -566,6 +588,10 @@ FRAGMENTS = [
     "<sup>",
     "</",
     "<!--",
+    "<![",
+    "<![1]>",
+    "<![CDATA[",
+    "]]>",
 ]
 
 

@@ -238,8 +238,15 @@ class _ExportReader:
         }.get(name)
         if reader is None:
             return  # <generator>, <pubDate>, <image>, <atom:link>…
-        self.ensure_site(node.line, node.column, f"the first <{name}>")
-        reader(node)
+        try:
+            self.ensure_site(node.line, node.column, f"the first <{name}>")
+            reader(node)
+        except WordPressExportError:
+            raise
+        except Exception as error:
+            # A bug met on text nobody foresaw (a title's markup…): said where, as a malformed file is.
+            reason = f"<{name}> could not be read: unexpected error ({type(error).__name__}: {error})"
+            raise self.error(node.line, node.column, reason) from error
 
     def ensure_site(self, line, column, where):
         if self.site is not None:

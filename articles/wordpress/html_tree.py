@@ -10,6 +10,10 @@ The tree is never deeper than `MAX_DEPTH` elements: deeper start tags are not op
 text stays in the enclosing element) and counted in `HtmlTree.flattened`, so the code walking the
 tree may recurse without meeting Python's recursion limit, whatever the input.
 
+Markup the standard library cannot read as a declaration (`<![` not followed by a marked section
+it knows, such as `<![ `, `<![1]>`, `<![foo[`) is text, as it is written: its `_markupbase` raises
+AssertionError for those, which `parse_html` never lets out.
+
 HTML comments are not in the tree; they are kept in `HtmlTree.comments` (block markers of the
 WordPress editor, `<!--more-->`).
 """
@@ -137,6 +141,16 @@ class _TreeBuilder(HTMLParser):
 
     def handle_comment(self, data):
         self.tree.comments.append(data)
+
+    def parse_marked_section(self, i, report=1):
+        # `<![CDATA[…]]>`, `<![if …]>`: as the standard library reads them. Anything else after
+        # `<![` makes `_markupbase` raise AssertionError ("expected name token", "unknown status
+        # keyword"): the three characters are text, and reading goes on after them.
+        try:
+            return super().parse_marked_section(i, report)
+        except AssertionError:
+            self.handle_data("<![")
+            return i + 3
 
     def close_implied_by(self, tag):
         if tag in CLOSE_P:

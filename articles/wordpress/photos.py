@@ -96,8 +96,8 @@ class PhotoImporter:
     the credit of new photos (the site's name). With `dry_run` nothing is stored (files are still
     checked) and `make` only counts.
 
-    `missing` (set of str: files inside the uploads folder, as WordPress named them) and `refused`
-    ({file: reason}) collect the files that gave no photo.
+    `missing` (set of str: files not in the uploads folder, as WordPress named them; none without a
+    folder) and `refused` ({file: reason}) collect the files that gave no photo.
     """
 
     def __init__(self, uploads, credit, *, dry_run=False):
@@ -124,7 +124,8 @@ class PhotoImporter:
         (noted in `missing` / `refused`). Writes nothing."""
         path = self.locate(relative)
         if path is None:
-            self.missing.add(relative)
+            if self.uploads is not None:
+                self.missing.add(relative)
             return None
         checksum = self._checksums.get(path)
         try:

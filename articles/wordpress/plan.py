@@ -84,7 +84,9 @@ class StoryPlan:
     the name of one to make, or None), `hashtags` (names), `lead` and `photos` (photos.LibraryPhoto:
     the lead photo, and every photo the story uses), `blocks` and `images` (the converted body and
     {id(ImageBlock): (LibraryPhoto, alt)}) to write the body again once new photos have their
-    addresses, `korean` (the post is in Korean), `pinned`, `dropped` (Counter)."""
+    addresses, `korean` (the post is in Korean), `pinned`, `dropped` (Counter), `kept_photos` (how
+    many photos the story keeps for want of an uploads folder) and `photos_unmatched` (True: the
+    post's images and the story's photos differ in number, and there is no uploads folder to tell)."""
 
     values: dict
     section: object
@@ -96,6 +98,8 @@ class StoryPlan:
     korean: bool
     pinned: bool
     dropped: Counter = field(default_factory=Counter)
+    kept_photos: int = 0
+    photos_unmatched: bool = False
 
     def write_body(self):
         """Write the body field(s) from the blocks with the photos' current addresses."""

@@ -13,7 +13,10 @@ others go on. For each post:
    its English headline, which the model requires, repeats the Korean one, and its English intro
    and body stay empty: English pages show it in Korean, `articles.languages.story_text`), status,
    time, byline, section and hashtags (`terms`), lead photo and body photos from the uploads folder
-   (`photos`), the first YouTube/Vimeo video as the story's video, sticky → pinned.
+   (`photos`), the first YouTube/Vimeo video as the story's video, sticky → pinned. Without an
+   uploads folder a story imported before keeps its photos: its lead photo, and its body photos
+   in their order for the post's images with the same alt text (a story with photos left over,
+   the post's images having changed, is kept as it is, counted).
 3. `story_fingerprint` of the plan is compared with the one stored at the last import and with the
    story as it is now: the same plan → unchanged; a story still as the import left it (or
    `overwrite`) → updated, as a revision; a story edited here since → kept as it is.
@@ -25,6 +28,8 @@ in case), so it prints the same counts.
 """
 
 import datetime as dt
+import html
+import re
 from collections import Counter
 from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
@@ -34,6 +39,8 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.text import slugify
+
+from photos.models import Photo
 
 from .. import revisions  # noqa: F401 - registers Story with reversion
 from ..importing import unique_slug
@@ -48,13 +55,13 @@ from ..models import (
     mostly_hangul,
     unique_section_slug,
 )
-from ..rich_text import body_text
+from ..rich_text import PLACED_PHOTO, body_text
 from ..signals import wordpress_post_imported
 from ..text import clean_stored_text, comparable_text
 from .content import convert_post_content
 from .html_tree import plain_text
 from .items import comment_feed_addresses, old_addresses
-from .photos import PhotoWords
+from .photos import LibraryPhoto, PhotoWords
 from .plan import StoryPlan, first_video, image_blocks, promote_headings, story_fingerprint, story_state
 from .records import ImportedPost, ImportedSite, OldAddress, address_key
 from .tally import COMMENT, HASHTAG, IMPORTED, OLD_ADDRESS, PHOTO, PIN, POST, SECTION, UNCHANGED, UPDATED
@@ -75,6 +82,11 @@ SKIP_DELETED = "its story was deleted here since the last import (--overwrite br
 SKIP_EDITED = "its story was edited here since the last import (kept; --overwrite replaces it)"
 SKIP_NOT_PINNED = "sticky posts not pinned: the front page's featured places are taken"
 SKIP_ADDRESS_TAKEN = "the address leads to a page of another imported site already"
+SKIP_PHOTOS_UNKNOWN = (
+    "its story was kept as it is: the post's images changed and its photos cannot be matched "
+    "without the --uploads folder (re-run with --uploads to update it)"
+)
+KEPT_PHOTOS = "photos kept as their stories had them (no --uploads folder given)"
 DROPPED_NO_UPLOADS = "image not imported: no --uploads folder given"
 DROPPED_MISSING = "image not imported: its file is not in the uploads folder"
 DROPPED_REFUSED = "image not imported: the file was refused by the photo checks"
@@ -108,6 +120,25 @@ def site_address(site):
     except ValueError:
         host, path = "", ""
     return f"{host}{path}" or site.title or "wordpress"
+
+
+def library_photo(photo):
+    """A `photos.LibraryPhoto` of `photo` (a saved Photo), as `PhotoImporter.find` gives one."""
+    return LibraryPhoto(photo.checksum, photo.image.url, photo.caption or photo.caption_ko, photo)
+
+
+PLACED_ALT = re.compile(r'\balt="([^"]*)"')
+
+
+def body_photos(body):
+    """[(LibraryPhoto, alt)] of the photos a stored body (str) shows, in its order (photos deleted
+    since left out; alt as the body gives it, unescaped)."""
+    placed = []
+    for match in PLACED_PHOTO.finditer(body or ""):
+        alt = PLACED_ALT.search(match.group(0))
+        placed.append((int(match.group(1)), html.unescape(alt.group(1)) if alt else ""))
+    found = Photo.objects.in_bulk({number for number, _alt in placed})
+    return [(library_photo(found[number]), alt) for number, alt in placed if number in found]
 
 
 def site_prefix(site):
@@ -184,10 +215,15 @@ class SiteImport:
             outcome = UPDATED
         else:
             outcome = None
+        reason = SKIP_EDITED
+        if outcome == UPDATED and plan.photos_unmatched:
+            outcome, reason = None, SKIP_PHOTOS_UNKNOWN
         if outcome is None:
-            tally.skip(POST, SKIP_EDITED)
+            tally.skip(POST, reason)
         else:
             tally.add(POST, outcome)
+        if outcome in (UPDATED, UNCHANGED):
+            tally.skip(PHOTO, KEPT_PHOTOS, plan.kept_photos)
         if outcome in (IMPORTED, UPDATED):
             tally.dropped.update(plan.dropped)
             story = self.write_story(post, plan, story, mapping, tally)
@@ -240,20 +276,37 @@ class SiteImport:
             "comments_enabled": post.comments_open,
             "video_url": video_url,
         }
+        # Without an uploads folder, a story imported before keeps the photos it has (in order).
+        keeping = story is not None and self.options.photos.uploads is None
+        kept = body_photos(story.body_ko if korean else story.body) if keeping else []
+        kept_count = 0
         images, photos = {}, []
         for block in image_blocks(converted.blocks):
             reference = block.reference
             attachment = self.index.attachment_for(reference)
             found = self.find_photo(attachment.file if attachment else reference.uploads_path, attachment, reference)
+            alt = reference.alt or (attachment.alt if attachment else "")
+            if found == DROPPED_NO_UPLOADS and kept:
+                # The story's next photo, if it has this image's alt: else this image gave no photo before.
+                photo, placed_alt = kept[0]
+                if placed_alt == (alt or photo.caption):
+                    found = photo
+                    kept.pop(0)
+                    kept_count += 1
             if isinstance(found, str):
                 dropped[found] += 1
                 continue
-            images[id(block)] = (found, reference.alt or (attachment.alt if attachment else "") or found.caption)
+            images[id(block)] = (found, alt or found.caption)
             photos.append(found)
+        # Photos left over: the post's images changed, and without the files nothing tells which is which.
+        unmatched = bool(kept)
         lead = None
         if post.thumbnail_id in self.index.attachments:
             attachment = self.index.attachments[post.thumbnail_id]
             found = self.find_photo(attachment.file, attachment, None)
+            if found == DROPPED_NO_UPLOADS and keeping and story.lead_photo_id:
+                found = library_photo(story.lead_photo)
+                kept_count += 1
             if not isinstance(found, str):
                 lead = found
                 photos.append(found)
@@ -269,6 +322,8 @@ class SiteImport:
             korean=korean,
             pinned=self.plan_pin(post, story, tally),
             dropped=dropped,
+            kept_photos=kept_count,
+            photos_unmatched=unmatched,
         )
         plan.write_body()
         return plan

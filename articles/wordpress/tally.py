@@ -17,13 +17,18 @@ class Tally:
     """The counts of an import, or of one post until its transaction has committed (`merge`).
 
     `done` counts (kind, outcome) for the outcomes imported, updated, unchanged and failed;
-    `skipped` (kind, reason); `dropped` what post bodies lost or had changed, by reason.
+    `skipped` (kind, reason); `dropped` what post bodies lost or had changed, by reason; `notes`
+    what to list one by one ([(line, what, reason)]: the export's line, "comment 12", why).
     """
 
     def __init__(self):
         self.done = Counter()
         self.skipped = Counter()
         self.dropped = Counter()
+        self.notes = []
+
+    def note(self, line, what, reason):
+        self.notes.append((line, what, reason))
 
     def add(self, kind, outcome, count=1):
         if count:
@@ -44,3 +49,4 @@ class Tally:
         self.done.update(other.done)
         self.skipped.update(other.skipped)
         self.dropped.update(other.dropped)
+        self.notes.extend(other.notes)

@@ -207,8 +207,16 @@ class _DisqusReader:
         if depth == 2:
             readers = {"category": self.read_category, "thread": self.read_thread, "post": self.read_comment}
             reader = readers.get(node.name)
-            if reader is not None:
+            if reader is None:
+                return
+            try:
                 self.ready.append(reader(node))
+            except DisqusExportError:
+                raise
+            except Exception as error:
+                # A bug met on text nobody foresaw (a title's or a name's markup…): said where, as a malformed file is.
+                reason = f"<{node.name}> could not be read: unexpected error ({type(error).__name__}: {error})"
+                raise self.error(node.line, node.column, reason) from error
 
     def finish(self):
         if not self.seen_root:

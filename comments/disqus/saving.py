@@ -36,10 +36,13 @@ from ..imports import (
     ANONYMOUS,
     IMPORTED_RULE,
     LOG_REASON,
+    NAME_LENGTH,
     SKIP_EMPTY,
     SKIP_REPEATED,
     comment_fingerprint,
+    count_shortened_name,
     import_known,
+    refuse_too_long,
     reply_parent,
     thread_order,
     valid_email,
@@ -77,7 +80,7 @@ def comment_values(item, story, thread):
     name = item.author_name.strip() or item.author_username.strip() or ANONYMOUS
     comment = Comment(
         story_id=story.pk,
-        author_name=name[:100],
+        author_name=name[:NAME_LENGTH],
         author_email=valid_email(item.author_email),
         author_url="",
         text=message_text(item.message).strip(),
@@ -166,6 +169,8 @@ class DisqusImport:
         for item in thread_order(wanted):
             story = self.stories[item.thread_id]
             values = values_of[item.id]
+            if refuse_too_long(values, item, tally):
+                continue
             row = known.get(item.id)
             if row is not None:
                 import_known(row, item, values, comments, tally, dry_run=dry_run, overwrite=overwrite)
@@ -195,6 +200,7 @@ class DisqusImport:
             levels[id(values)] = level
             by_level.setdefault(level, []).append((item, values))
             comments[item.id] = values
+            count_shortened_name(item.author_name.strip() or item.author_username, tally)
             tally.add(COMMENT, IMPORTED)
         if not dry_run:
             self.write(by_level)

@@ -10,6 +10,7 @@ from django.utils import translation
 
 from articles.models import ImportedPost, Outlet, Story
 from articles.tests.wordpress_imports import HARBOUR, import_wordpress, row_counts
+from comments.disqus import export as disqus_export
 from comments.disqus import saving
 from comments.models import Comment, ImportedComment, ImportedDisqusComment, ModerationLogEntry
 from comments.status import change_status
@@ -260,6 +261,81 @@ def test_a_comment_that_fails_is_reported_with_its_id_and_line_and_the_others_ar
     assert str(error) == "1 comment(s) failed (listed above); the others were imported."
     assert not ImportedDisqusComment.objects.filter(disqus_id=9003).exists()
     assert comment_of(9002).story == story_of(10)
+
+
+CULTURE_WEEK = "https://harbour.example/2024/05/06/harbour-culture-week/"
+
+
+def test_a_message_with_a_stray_marked_section_opener_is_imported_as_written(wordpress, tmp_path):
+    export = write_export(
+        tmp_path / "stray.xml",
+        thread_xml(1, CULTURE_WEEK),
+        post_xml(2, 1, "내년에 <![ 꼭 가요.", name="Reader &lt;![1]&gt;"),
+        post_xml(3, 1, "Ends ]]]]><![CDATA[> here"),
+    )
+    _, stderr, error = import_disqus(export)
+    assert error is None, stderr
+    assert (comment_of(2).text, comment_of(2).author_name) == ("내년에 <![ 꼭 가요.", "Reader <![1]>")
+    assert comment_of(3).text == "Ends ]]> here"
+
+
+def test_an_unexpected_error_saving_a_comment_is_reported_and_the_others_are_imported(wordpress, tmp_path, monkeypatch):
+    real = saving.record_new_comments
+
+    def break_on(comments, **kwargs):
+        if any("boom" in comment.text for comment in comments):
+            raise AssertionError("expected name token")
+        return real(comments, **kwargs)
+
+    monkeypatch.setattr(saving, "record_new_comments", break_on)
+    export = write_export(tmp_path / "boom.xml", thread_xml(1, CULTURE_WEEK), post_xml(2, 1), post_xml(3, 1, "boom"))
+    stdout, stderr, error = import_disqus(export)
+    reason = "unexpected error (AssertionError: expected name token)"
+    assert f"{export}:21: comment 3 (thread 1): {reason} (not imported)" in stderr
+    assert "comments: 1 imported, 0 updated, 0 unchanged, 0 skipped, 1 failed" in stdout
+    assert str(error) == "1 comment(s) failed (listed above); the others were imported."
+    assert ImportedDisqusComment.objects.filter(disqus_id=2).exists()
+    assert not ImportedDisqusComment.objects.filter(disqus_id=3).exists()
+
+
+def test_an_unexpected_error_reading_a_name_in_the_first_pass_says_where_and_writes_nothing(
+    wordpress, tmp_path, monkeypatch
+):
+    real = disqus_export.plain_line
+
+    def break_on(markup):
+        if "Boom" in markup:
+            raise KeyError("x")
+        return real(markup)
+
+    monkeypatch.setattr(disqus_export, "plain_line", break_on)
+    export = write_export(tmp_path / "name.xml", thread_xml(1, CULTURE_WEEK), post_xml(2, 1, name="Boom"))
+    before = row_counts()
+    _, _, error = import_disqus(export)
+    assert str(error) == (
+        f"{export}:12:1: <post> could not be read: unexpected error (KeyError: 'x') (nothing was imported)"
+    )
+    assert row_counts() == before
+
+
+def test_a_message_longer_than_a_posted_comment_may_be_is_skipped_and_listed_by_line(wordpress, tmp_path):
+    export = write_export(
+        tmp_path / "long.xml", thread_xml(1, CULTURE_WEEK), post_xml(2, 1, "x" * 5001), post_xml(3, 1, "y" * 5000)
+    )
+    stdout, stderr, error = import_disqus(export)
+    assert error is None
+    reason = "5,001 characters, longer than the 5,000 characters a posted comment may have"
+    assert f"{export}:12: comment 2: {reason}" in stderr
+    assert "skipped 1: longer than the 5,000 characters a posted comment may have" in stdout
+    assert not ImportedDisqusComment.objects.filter(disqus_id=2).exists()
+    assert len(comment_of(3).text) == 5000
+
+
+def test_an_author_name_longer_than_the_model_allows_is_shortened_and_counted(wordpress, tmp_path):
+    export = write_export(tmp_path / "name.xml", thread_xml(1, CULTURE_WEEK), post_xml(2, 1, name="N" * 150))
+    stdout, _, _ = import_disqus(export)
+    assert comment_of(2).author_name == "N" * 100
+    assert "1 × comment author name shortened to 100 characters" in stdout
 
 
 def test_comments_of_a_story_not_public_yet_are_imported_for_when_it_is(wordpress, tmp_path):

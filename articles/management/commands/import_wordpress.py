@@ -40,9 +40,20 @@ from articles.wordpress.tally import (
     Tally,
 )
 
-# What makes one post fail (reported, the others go on); anything else is a bug and stops the command.
+# What makes one post fail, with a reason of its own. Any other error while converting or saving a
+# post (a bug, met on markup nobody foresaw) fails that post too, reported with the error's type: its
+# transaction is rolled back and the others go on.
 POST_ERRORS = (ContentConversionError, ValidationError, DatabaseError, ValueError)
 LISTED_FILES = 20
+
+
+def failure_reason(error):
+    """What to print of the `error` that made a post fail: its reason (`ContentConversionError`), its
+    messages (`ValidationError`), else its text; an error not in POST_ERRORS is named as unexpected."""
+    reason = getattr(error, "reason", None) or "; ".join(getattr(error, "messages", [])) or str(error)
+    if isinstance(error, POST_ERRORS):
+        return reason
+    return f"unexpected error ({type(error).__name__}: {reason or 'no message'})"
 
 
 class CountingReader:
@@ -234,10 +245,10 @@ class Command(BaseCommand):
                 if site_import.options.dry_run:
                     # Nothing is written in a dry run; this takes back anything that was, all the same.
                     transaction.set_rollback(True)
-        except POST_ERRORS as error:
+        except Exception as error:  # one post's failure, whatever it is, does not stop the others
             tally.add(POST, FAILED)
             tally.add(COMMENT, FAILED, len(post.comments))
-            reason = getattr(error, "reason", None) or "; ".join(getattr(error, "messages", [])) or str(error)
+            reason = failure_reason(error)
             message = f"{path}:{post.line}: post {post.id} (“{post.title}”): {reason} (nothing of this post imported)"
             failures.append(message)
             self.stderr.write(self.style.ERROR(message))
@@ -262,6 +273,8 @@ class Command(BaseCommand):
     def report(self, path, index, tally, photos):
         site = index.site
         write = self.stdout.write
+        for line, what, reason in tally.notes:
+            self.stderr.write(self.style.WARNING(f"{path}:{line}: {what}: {reason}"))
         write(f"{path}: {site.title or site.link} — {index.posts} posts, {index.comments} comments read.")
         for kind in (POST, COMMENT):
             write(f"  {self.counts(tally, kind)}")
@@ -276,8 +289,9 @@ class Command(BaseCommand):
         addresses = ", ".join(f"{tally.count(OLD_ADDRESS, outcome)} {outcome}" for outcome in outcomes)
         taken = sum(tally.skipped_of(OLD_ADDRESS).values())
         write(f"  old addresses: {addresses}" + (f", {taken} leading elsewhere already" if taken else ""))
-        for reason, number in sorted(tally.skipped_of(PIN).items()):
-            write(f"  {number} {reason}")
+        for kind in (PIN, PHOTO):
+            for reason, number in sorted(tally.skipped_of(kind).items()):
+                write(f"  {number} {reason}")
         others = tally.skipped_of("item")
         if others:
             write("  not imported: " + ", ".join(f"{number} × {kind}" for kind, number in sorted(others.items())))

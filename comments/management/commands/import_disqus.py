@@ -20,7 +20,8 @@ from articles.wordpress.tally import COMMENT, FAILED, IMPORTED, UNCHANGED, UPDAT
 from comments.disqus.export import DisqusComment, DisqusExportError, index_export, read_export
 from comments.disqus.saving import BATCH_SIZE, DisqusImport, DisqusOptions
 
-# What makes one comment fail (reported, the others go on); anything else is a bug and stops the command.
+# What makes one comment fail, with a reason of its own. Any other error while saving a comment (a
+# bug, met on text nobody foresaw) fails it too, reported with the error's type; the others go on.
 COMMENT_ERRORS = (ValidationError, DatabaseError, ValueError)
 LISTED_THREADS = 20
 
@@ -122,7 +123,7 @@ class Command(BaseCommand):
             return []
         try:
             return self.save_in_transaction(importer, items, tally, final=final)
-        except COMMENT_ERRORS as error:
+        except Exception as error:  # one comment's failure, whatever it is, does not stop the others
             if len(items) == 1:
                 self.fail(path, items[0], error, tally, failures)
                 return []
@@ -130,7 +131,7 @@ class Command(BaseCommand):
         for item in items:
             try:
                 waiting += self.save_in_transaction(importer, [item], tally, final=final)
-            except COMMENT_ERRORS as error:
+            except Exception as error:  # as above: this comment fails, the others go on
                 self.fail(path, item, error, tally, failures)
         return waiting
 
@@ -147,6 +148,8 @@ class Command(BaseCommand):
     def fail(self, path, item, error, tally, failures):
         tally.add(COMMENT, FAILED)
         reason = "; ".join(getattr(error, "messages", [])) or str(error)
+        if not isinstance(error, COMMENT_ERRORS):
+            reason = f"unexpected error ({type(error).__name__}: {reason or 'no message'})"
         message = f"{path}:{item.line}: comment {item.id} (thread {item.thread_id}): {reason} (not imported)"
         failures.append(message)
         self.stderr.write(self.style.ERROR(message))
@@ -166,6 +169,10 @@ class Command(BaseCommand):
         write(f"  comments: {done}, {sum(skipped.values())} skipped, {tally.count(COMMENT, FAILED)} failed")
         for reason, number in sorted(skipped.items()):
             write(f"    skipped {number}: {reason}")
+        for reason, number in sorted(tally.dropped.items()):
+            write(f"    {number} × {reason}")
+        for line, what, reason in tally.notes:
+            self.stderr.write(self.style.WARNING(f"{path}:{line}: {what}: {reason}"))
         threads = importer.unmatched_threads()
         if not threads:
             return
