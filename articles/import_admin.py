@@ -11,7 +11,8 @@ records the same way (`comments.import_admin`).
 from urllib.parse import unquote
 
 from django.contrib import admin
-from django.db.models import Count
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
@@ -73,9 +74,35 @@ class ImportRecordAdmin(CleanTextAdminMixin, admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None):
-        return False
+        """Never deleted from here (no delete page, no bulk action); but deleting a story takes its
+        records along (its old addresses), and Django asks this admin about each of them on the
+        story's delete page: yes, for whoever may delete stories."""
+        return obj is not None and request.user.has_perm("articles.delete_story")
+
+    def delete_view(self, request, object_id, extra_context=None):
+        raise PermissionDenied
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        return super().change_view(request, object_id, form_url, {**(extra_context or {}), "show_delete": False})
+
+    def exact_id_fields(self):
+        """The search fields matched exactly (`=wordpress_id`): the record's ids."""
+        return [field[1:] for field in self.search_fields if field.startswith("=")]
 
     def get_search_results(self, request, queryset, search_term):
+        term = search_term.strip()
+        id_fields = self.exact_id_fields()
+        if id_fields and term.isascii() and term.isdigit() and len(term) <= 18:
+            # A number is an id: "6" finds record 6, not every name or address with a 6 in it.
+            matches = Q()
+            for field in id_fields:
+                matches |= Q(**{field: int(term)})
+            return queryset.filter(matches), False
         results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
         ids = linked_story_ids(search_term) if self.story_lookup else set()
         if ids:
