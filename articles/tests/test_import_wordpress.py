@@ -11,7 +11,7 @@ from django.core.management import call_command
 from django.utils import timezone, translation
 from reversion.models import Version
 
-from articles.models import FrontPagePin, ImportedPost, Outlet, Section, Story
+from articles.models import FrontPagePin, ImportedPost, ImportedSite, Outlet, Section, Story
 from comments.models import Comment, ImportedComment, ModerationLogEntry
 from newsroom.tests.test_html_validity import nu_errors
 from photos.models import Photo
@@ -635,3 +635,45 @@ def test_sticky_posts_beyond_the_front_pages_places_are_not_pinned_and_counted(t
     assert "posts: 2 imported, 0 updated, 0 unchanged, 0 skipped, 0 failed" in stdout
     assert "1 sticky posts not pinned: the front page's featured places are taken" in stdout
     assert list(FrontPagePin.objects.values_list("story__headline", flat=True)) == ["Sticky 0"]
+
+
+# A site whose home address changed since it was imported (review of issue 10).
+
+
+def moved_export(folder):
+    """The Harbour export as WordPress writes it after the site moved to www.harbour.example."""
+    text = HARBOUR.read_text(encoding="utf-8").replace("https://harbour.example", "https://www.harbour.example")
+    path = Path(folder) / "harbour-www.xml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_a_site_under_a_new_home_address_is_refused_rather_than_imported_twice(tmp_path):
+    import_wordpress(HARBOUR, zone="Asia/Seoul")
+    before = row_counts()
+    _, _, error = import_wordpress(moved_export(tmp_path), zone="Asia/Seoul")
+    assert error is not None
+    assert "lead to harbour.example, imported before" in str(error)
+    assert "--site harbour.example" in str(error) and "nothing was imported" in str(error)
+    assert row_counts() == before
+
+
+def test_site_names_the_site_imported_before_and_nothing_is_duplicated(tmp_path):
+    import_wordpress(HARBOUR, zone="Asia/Seoul")
+    stories = Story.objects.count()
+    stdout, stderr, error = import_wordpress(moved_export(tmp_path), zone="Asia/Seoul", site="https://harbour.example/")
+    assert error is None, stderr
+    assert Story.objects.count() == stories
+    assert ImportedSite.objects.count() == 1
+
+
+def test_new_site_imports_it_beside_the_first_all_the_same(tmp_path):
+    import_wordpress(HARBOUR, zone="Asia/Seoul")
+    _, stderr, error = import_wordpress(moved_export(tmp_path), zone="Asia/Seoul", new_site=True)
+    assert error is None, stderr
+    assert ImportedSite.objects.count() == 2
+
+
+def test_site_must_name_a_site_imported_before(tmp_path):
+    _, _, error = import_wordpress(HARBOUR, zone="Asia/Seoul", site="nowhere.example")
+    assert error is not None and "no site 'nowhere.example' was imported before" in str(error)

@@ -11,6 +11,7 @@ posts or comments.
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from urllib.parse import unquote, urlsplit
 
 from .export import read_export
 from .items import Attachment, Author, Category, Post, Skipped, Tag, WordPressSite
@@ -68,6 +69,9 @@ class ExportIndex:
     attachments_by_file: dict = field(default_factory=dict)
     posts: int = 0
     comments: int = 0
+    # The path of each post's permalink (`<link>`, decoded, with its query), to recognise a site
+    # imported before under another home address (`moved_from`).
+    post_paths: set = field(default_factory=set)
     skipped: Counter = field(default_factory=Counter)
     skipped_comments: int = 0
 
@@ -85,6 +89,18 @@ class ExportIndex:
         return self.attachments_by_file.get(path) or self.attachments_by_file.get(RESIZED_COPY.sub("", path))
 
 
+def permalink_path(link):
+    """The path of a post's permalink (str) as OldAddress keeps it (decoded, with its query), or ""
+    for a plain permalink (`/?p=12`), which every WordPress site has and so tells no site apart."""
+    try:
+        parts = urlsplit(link or "")
+    except ValueError:
+        return ""
+    if parts.path.rstrip("/") == "":
+        return ""
+    return unquote(parts.path) + (f"?{parts.query}" if parts.query else "")
+
+
 def index_export(source, site_zone="UTC"):
     """Read the whole export `source` (a path or binary file object) into an `ExportIndex`.
 
@@ -95,6 +111,8 @@ def index_export(source, site_zone="UTC"):
         if isinstance(item, Post):
             index.posts += 1
             index.comments += len(item.comments)
+            if path := permalink_path(item.link):
+                index.post_paths.add(path)
         elif isinstance(item, Attachment):
             info = AttachmentInfo.of(item)
             index.attachments[item.id] = info

@@ -107,6 +107,9 @@ class ImportOptions:
     since: dt.datetime | None = None
     dry_run: bool = False
     overwrite: bool = False
+    # The address of a site imported before (`ImportedSite.address`) whose posts these are, under
+    # a home address that changed since (`--site`); None: the export's own address says.
+    site_address: str | None = None
 
 
 def site_address(site):
@@ -141,6 +144,39 @@ def body_photos(body):
     return [(library_photo(found[number]), alt) for number, alt in placed if number in found]
 
 
+def given_site_address(text):
+    """A site's address as typed for `--site` ("https://www.harbour.example/", "harbour.example")
+    in the form `site_address` gives (host in lower case, path decoded, no trailing slash)."""
+    text = text.strip()
+    try:
+        parts = urlsplit(text if "://" in text else f"https://{text}")
+        return f"{(parts.hostname or '').lower()}{unquote(parts.path).rstrip('/')}"
+    except ValueError:
+        return text
+
+
+def moved_from(index, address, *, least=0.5):
+    """The ImportedSite (another address than `address`, a str) whose old addresses hold at least
+    `least` (a fraction) of the post permalinks of `index` (an ExportIndex), or None: the same site
+    exported again after its home address changed (`www.`, `old.`, a new domain), which imported as a
+    new site would bring every post and comment in a second time. One query per 500 permalinks."""
+    paths = sorted(index.post_paths)
+    if not paths:
+        return None
+    found = {}
+    for start in range(0, len(paths), 500):
+        rows = OldAddress.objects.filter(
+            key__in=[address_key(clean_stored_text(path)) for path in paths[start : start + 500]],
+            site__isnull=False,
+        ).exclude(site__address=address)
+        for site_id in rows.values_list("site_id", flat=True):
+            found[site_id] = found.get(site_id, 0) + 1
+    if not found:
+        return None
+    site_id, count = max(found.items(), key=lambda pair: pair[1])
+    return ImportedSite.objects.get(pk=site_id) if count >= least * len(paths) else None
+
+
 def site_prefix(site):
     """The folder WordPress lived in ("" at the root, "/blog"), for the addresses of its pages."""
     try:
@@ -163,7 +199,7 @@ class SiteImport:
         self.index = index
         self.options = options
         self.site = index.site
-        self.address = site_address(self.site)
+        self.address = options.site_address or site_address(self.site)
         self.prefix = site_prefix(self.site)
         self.language = site_language(self.site)
         self.record = ImportedSite.objects.filter(address=self.address).first()

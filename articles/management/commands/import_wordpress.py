@@ -24,7 +24,8 @@ from articles.models import Outlet
 from articles.wordpress import ContentConversionError, Post, Skipped, WordPressExportError, read_export
 from articles.wordpress.index import index_export
 from articles.wordpress.photos import PhotoImporter, uploads_folder
-from articles.wordpress.saving import ImportOptions, SiteImport, site_address
+from articles.wordpress.records import ImportedSite
+from articles.wordpress.saving import ImportOptions, SiteImport, given_site_address, moved_from, site_address
 from articles.wordpress.tally import (
     COMMENT,
     FAILED,
@@ -105,8 +106,20 @@ class Command(BaseCommand):
         parser.add_argument("--dry-run", action="store_true", help="read and report the same counts, write nothing")
         parser.add_argument("--overwrite", action="store_true", help="replace what editors changed here since")
         parser.add_argument("--no-progress", action="store_true", help="no progress bar (none without a terminal)")
+        parser.add_argument(
+            "--site",
+            metavar="ADDRESS",
+            help="the address of a site imported before whose posts these are (its home address changed since)",
+        )
+        parser.add_argument(
+            "--new-site",
+            action="store_true",
+            help="import as a site of its own even where its posts' addresses lead to another imported site",
+        )
 
-    def handle(self, *args, paths, uploads, outlet, zone, since, dry_run, overwrite, no_progress, **options):
+    def handle(
+        self, *args, paths, uploads, outlet, zone, since, dry_run, overwrite, no_progress, site, new_site, **options
+    ):
         self.verbosity = options["verbosity"]
         self.progress = not no_progress and sys.stderr.isatty()
         files = [Path(name) for name in paths]
@@ -122,6 +135,7 @@ class Command(BaseCommand):
             self.stdout.write("Dry run, nothing written.")
         # The index keeps no dates, so the zone it is read in does not matter; the posts are read in the site's.
         indexes = share_between_files([self.read_through(path) for path in files])
+        into = self.site_to_import_into(site, new_site, files, indexes)
         outlet_object = self.outlet(outlet or indexes[0].site.title or "WordPress", zone, dry_run)
         site_zone = self.zone_of(zone, outlet) or outlet_object.zone
         since_time = self.since(since, site_zone)
@@ -137,6 +151,7 @@ class Command(BaseCommand):
                 since=since_time,
                 dry_run=dry_run,
                 overwrite=overwrite,
+                site_address=into,
             )
             tally = self.import_file(path, index, options, failures)
             self.report(path, index, tally, photos)
@@ -147,6 +162,34 @@ class Command(BaseCommand):
             raise CommandError(f"{len(failures)} post(s) failed (listed above); the others were imported.")
 
     # Before writing.
+
+    def site_to_import_into(self, site, new_site, files, indexes):
+        """The address of the imported site `--site` names (None without it). Without it, refuses an
+        export that is a site imported before under another home address (most of its permalinks
+        lead to that site already): imported as a new site, every post and comment would come in a
+        second time. `--new-site` imports it as a site of its own all the same."""
+        if site and new_site:
+            raise CommandError("--site and --new-site exclude each other.")
+        if site:
+            address = given_site_address(site)
+            if not ImportedSite.objects.filter(address=address).exists():
+                known = ", ".join(ImportedSite.objects.order_by("address").values_list("address", flat=True)[:10])
+                raise CommandError(f"--site: no site {address!r} was imported before (imported: {known or 'none'}).")
+            return address
+        if new_site:
+            return None
+        for path, index in zip(files, indexes, strict=True):
+            address = site_address(index.site)
+            if ImportedSite.objects.filter(address=address).exists():
+                continue
+            earlier = moved_from(index, address)
+            if earlier is not None:
+                raise CommandError(
+                    f"{path}: most of its posts' addresses lead to {earlier.address}, imported before: the same "
+                    f"site under a new home address ({address})? Re-run with --site {earlier.address} to update "
+                    "those stories, or --new-site to import them as another site's (nothing was imported)."
+                )
+        return None
 
     def zone_of(self, zone, outlet):
         """The zone --zone names (a ZoneInfo), else the existing --outlet's, else None."""
