@@ -162,6 +162,12 @@ class Comment(models.Model):
         ]
         indexes = [
             models.Index(fields=["story", "status", "created_at"], name="comment_listing_idx"),
+            # A story's threads in time order, for its comment pages (comments.threads.thread_root_ids).
+            models.Index(
+                fields=["story", "created_at", "id"],
+                condition=models.Q(parent__isnull=True),
+                name="comment_root_time_idx",
+            ),
             models.Index(fields=["ip_address", "created_at"], name="comment_ip_idx"),
             models.Index(fields=["commenter", "status"], name="comment_commenter_idx"),
         ]
