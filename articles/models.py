@@ -2,6 +2,7 @@
 
 import re
 import unicodedata
+import uuid
 import zoneinfo
 
 from django.conf import settings
@@ -361,6 +362,12 @@ class StoryQuerySet(models.QuerySet):
         """What the public may see: published, and its publication time (`now`, aware; default the clock's) has come."""
         return self.filter(status=Story.Status.PUBLISHED, published_at__lte=now or timezone.now())
 
+    def next_publication(self, now=None):
+        """When the next of these stories becomes public by the clock (aware datetime), or None: the
+        earliest publication time after `now` (aware; default the clock's) of a published story."""
+        scheduled = self.filter(status=Story.Status.PUBLISHED, published_at__gt=now or timezone.now())
+        return scheduled.aggregate(next=models.Min("published_at"))["next"]
+
     def previewable_by(self, user):
         """What `user` may read on the site: editors (`publish_story`) every story, drafts and
         scheduled ones included; other staff with `view_story` (reporters) the public stories and
@@ -393,8 +400,35 @@ class StoryQuerySet(models.QuerySet):
         )
 
     def bump_page_version(self):
-        """Mark these stories' cached pages stale (their text, comments or outlet changed)."""
-        return self.update(page_version=models.F("page_version") + 1)
+        """Mark these stories' cached pages stale, and every page listing stories (their text, comments
+        or outlet changed): the one way a page version moves. Returns the number of stories.
+
+        In the caller's transaction, so no process caches the new page under the old version or the
+        old page under the new one. The listings version moves even when no story matched: a renamed
+        hashtag with no public story still names its own page.
+        """
+        count = super().update(page_version=models.F("page_version") + 1)
+        ListingsVersion.move()
+        return count
+
+    def update(self, **changes):
+        """`QuerySet.update`, and the pages that show these stories move on (`bump_page_version`):
+        theirs and those listing them among their related stories, in one transaction.
+
+        Every `update()` of stories (the admin's publish action, `bulk_update`, a shell) changes what
+        some page shows; `save()` moves the versions itself. An update that sets `page_version`
+        itself (a revision written back) only moves the listings.
+        """
+        if "page_version" in changes:
+            count = super().update(**changes)
+            ListingsVersion.move()
+            return count
+        with transaction.atomic(using=self.db, savepoint=False):
+            # The ids first: the update may change what the filter matches (draft → published).
+            ids = list(self.values_list("pk", flat=True))
+            count = models.QuerySet.update(Story.objects.filter(pk__in=ids), **changes)
+            Story.objects.filter(pk__in=ids).with_related().bump_page_version()
+        return count
 
     def with_related(self):
         """These stories and every story sharing a hashtag with one of them: the pages that list them."""
@@ -616,6 +650,20 @@ class Story(models.Model):
     def get_absolute_url(self):
         return reverse("articles:story", kwargs={"slug": self.slug})
 
+    def set_hashtags(self, tags):
+        """Make `tags` (saved Hashtags, in the order written; repeats dropped) this story's hashtags.
+
+        The pages that list the story among their related stories move on: those sharing a hashtag
+        with it before (each deleted link, `receivers.story_hashtags_changed`) and after (here:
+        `bulk_create` sends no signal). For the importers; the admin saves links one by one.
+        """
+        unique = list({tag.pk: tag for tag in tags}.values())
+        self.hashtag_links.all().delete()
+        StoryHashtag.objects.bulk_create(
+            StoryHashtag(story=self, hashtag=tag, position=position) for position, tag in enumerate(unique)
+        )
+        Story.objects.filter(pk=self.pk).with_related().bump_page_version()
+
     def get_reporter_url(self):
         """The page of every story under this byline (None when the byline makes no slug)."""
         if not self.reporter_slug:
@@ -752,6 +800,44 @@ class Story(models.Model):
             return parse_video_url(self.video_url) if self.video_url else None
         except VideoAddressError:
             return None
+
+
+class ListingsVersion(models.Model):
+    """The version of every page that lists stories (home, hashtags, sections, outlets, reporters,
+    corrections, feeds, sitemaps, search), for the page cache's keys (`articles.page_cache`).
+
+    One row, whose token is new whenever a story's `page_version` moves (`bump_page_version`) or a
+    front-page pin changes (`receivers`), in the same transaction as the change. A random token,
+    not a counter: a counter would repeat after a restore or a test's rollback and bring back keys
+    whose pages may still be in the cache. The row is made by the first change; until then the
+    pages are cached under "" (`current`).
+    """
+
+    ROW = 1
+    token = models.CharField(max_length=32)
+
+    class Meta:
+        verbose_name = _("listings version")
+
+    def __str__(self):
+        return self.token
+
+    @classmethod
+    def move(cls):
+        """A new token, in the current transaction (one UPDATE; an INSERT the first time)."""
+        token = uuid.uuid4().hex
+        if cls.objects.filter(pk=cls.ROW).update(token=token):
+            return
+        try:
+            with transaction.atomic():
+                cls.objects.create(pk=cls.ROW, token=token)
+        except IntegrityError:
+            cls.objects.filter(pk=cls.ROW).update(token=token)
+
+    @classmethod
+    def current(cls):
+        """The token now ("" before the first change)."""
+        return cls.objects.filter(pk=cls.ROW).values_list("token", flat=True).first() or ""
 
 
 class FrontPagePinQuerySet(models.QuerySet):

@@ -14,8 +14,6 @@ moderate view) and the readers' reports; `record_new_comments`, the WordPress im
 from django.db import transaction
 from django.db.models import F
 
-from articles.models import Story
-
 from .models import Comment, ModerationLogEntry, text_fingerprint
 from .notifications import notify_moderators
 from .subscriptions import after_approval
@@ -29,7 +27,7 @@ def record_new_comment(comment, *, reason, actor=None):
 
     Returns the comment. Raises IntegrityError when a database constraint refuses it (posting
     runs it in a savepoint and turns the same text twice into a refusal). The insert moves the
-    story's `page_version` through `receivers.comment_changed`, as every save of a comment does.
+    story's `page_version` (`Comment.save`), as every save of a comment does.
     """
     comment.save()
     ModerationLogEntry.objects.create(
@@ -43,8 +41,9 @@ def record_new_comments(comments, *, reason):
     """Insert `comments` (unsaved Comments with their status, text cleaned, each parent saved or
     None) in a few statements, each with its first log entry (`reason`, no actor): an import of
     another site's comments. As `Comment.save` does, each gets its fingerprint, thread and depth;
-    the stories' `page_version` moves once. No e-mail: a held comment of an old site is in the
-    queue, not news. Returns `comments`, saved. Raises IntegrityError as `record_new_comment` does.
+    the stories' `page_version` moves with the inserts (`CommentQuerySet.bulk_create`). No e-mail:
+    a held comment of an old site is in the queue, not news. Returns `comments`, saved. Raises
+    IntegrityError as `record_new_comment` does.
     """
     if not comments:
         return comments
@@ -66,7 +65,6 @@ def record_new_comments(comments, *, reason):
         ModerationLogEntry(comment=comment, from_status="", to_status=comment.status, reason=reason[:REASON_LENGTH])
         for comment in comments
     )
-    Story.objects.filter(pk__in=stories).bump_page_version()
     return comments
 
 
@@ -86,8 +84,8 @@ def change_status(comment, to_status, *, actor=None, reason=""):
         changes = {"status": to_status}
         if to_status == Comment.Status.APPROVED:
             changes["report_count"] = 0
+        # update() moves the story's page version (CommentQuerySet), in this transaction.
         Comment.objects.filter(pk=comment.pk).update(**changes)
-        Story.objects.filter(pk=comment.story_id).bump_page_version()
         ModerationLogEntry.objects.create(
             comment=comment,
             actor=actor,
