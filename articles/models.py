@@ -362,12 +362,6 @@ class StoryQuerySet(models.QuerySet):
         """What the public may see: published, and its publication time (`now`, aware; default the clock's) has come."""
         return self.filter(status=Story.Status.PUBLISHED, published_at__lte=now or timezone.now())
 
-    def next_publication(self, now=None):
-        """When the next of these stories becomes public by the clock (aware datetime), or None: the
-        earliest publication time after `now` (aware; default the clock's) of a published story."""
-        scheduled = self.filter(status=Story.Status.PUBLISHED, published_at__gt=now or timezone.now())
-        return scheduled.aggregate(next=models.Min("published_at"))["next"]
-
     def previewable_by(self, user):
         """What `user` may read on the site: editors (`publish_story`) every story, drafts and
         scheduled ones included; other staff with `view_story` (reporters) the public stories and

@@ -38,19 +38,22 @@ def csrf_failure(request, reason=""):
 
     A comment comes back on its story page with a fresh CSRF token; anything else gets a 403 page
     saying to reload and send again. `reason` (Django's, in English) goes to the log only.
+
+    A comment sent with no CSRF token at all was sent from the shared story page without its script
+    (JavaScript off, or the form's values could not be fetched: README "Caching"): the visitor is
+    asked to send it once more, from this page, which carries a token of their own.
     """
     slug = comment_post_slug(request)
     if slug is not None:
-        return give_comment_back(
-            request,
-            slug,
-            request.POST,
-            status=403,
-            message=_(
+        if not request.POST.get("csrfmiddlewaretoken"):
+            message = _("One more step: check your comment below and press “Post Comment” again to send it.")
+        else:
+            message = _(
                 "Your comment could not be checked (the page was open too long, or it was sent from "
                 "another browser). Your comment is kept below: send it again."
-            ),
-            fallback_template="403_csrf.html",
+            )
+        return give_comment_back(
+            request, slug, request.POST, status=403, message=message, fallback_template="403_csrf.html"
         )
     return render_plain(request, "403_csrf.html", {}, status=403)
 
