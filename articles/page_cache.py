@@ -43,6 +43,8 @@ import time
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.contrib.messages.storage.cookie import CookieStorage
+from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.cache import cache
 from django.core.exceptions import SuspiciousOperation
 from django.core.signals import setting_changed
@@ -63,11 +65,13 @@ from .search import MAX_QUERY_LENGTH
 logger = logging.getLogger(__name__)
 
 SAFE_METHODS = {"GET", "HEAD"}
-# Cookies that make a page personal: the session (staff, messages), the messages, and every cookie of
-# ours (`newsroom_…`: a commenter's own held comments, a saved name). Any other (csrftoken, a
-# statistics cookie) changes nothing on a page; a proxy in front may strip those.
-SESSION_AND_MESSAGES = ("sessionid", "messages")
+# Cookies that make a page personal: the session (staff, messages kept in it), the messages, and every
+# cookie of ours (`newsroom_…`: a commenter's own comments, a saved name). Any other (csrftoken, a
+# statistics cookie) changes nothing on a page; a proxy in front may strip those (README "Caching").
 PERSONAL_COOKIE_PREFIX = "newsroom_"
+STORY = "story"
+# Part of every key: a new StoredPage layout must not read entries another deploy left in Redis.
+ENTRY_FORMAT = "1"
 # Parameters that only say where a reader came from: dropped, the page is the same.
 TRACKING_PARAMETER = re.compile(r"utm_[a-z_]+|fbclid|gclid|dclid|msclkid|mc_cid|mc_eid|_ga")
 STORIES_HEADER = "X-Newsroom-Stories"
@@ -98,8 +102,8 @@ def search_text(value):
 
 @dataclass(frozen=True)
 class PageType:
-    """What the page cache knows of a kind of page: `kind` "story" (keyed by the story's page
-    version, its slug from the URL) or "listings" (the listings version); the query parameters it is
+    """What the page cache knows of a kind of page: `kind` STORY (keyed by the story's page
+    version, its slug from the URL) or LISTINGS (the listings version); the query parameters it is
     kept for, each with its validator; how long it is kept at most (None: NEWSROOM_PAGE_CACHE_SECONDS);
     `language_neutral` when the page is the same whatever the visitor's language (the sitemaps, at
     the root, list both languages)."""
@@ -112,13 +116,12 @@ class PageType:
 
 LISTING = PageType(LISTINGS, {"page": page_number(MOST_LISTING_PAGES)})
 FEED = PageType(LISTINGS)
-STORY = PageType("story", {"cpage": page_number(MOST_COMMENT_PAGES), "comments": one_of(*COMMENT_ORDERS)})
 SITEMAP = PageType(LISTINGS, language_neutral=True)
 
 PAGES = {
-    "articles:story": STORY,
-    "comments:feed_rss": PageType("story"),
-    "comments:feed_atom": PageType("story"),
+    "articles:story": PageType(STORY, {"cpage": page_number(MOST_COMMENT_PAGES), "comments": one_of(*COMMENT_ORDERS)}),
+    "comments:feed_rss": PageType(STORY),
+    "comments:feed_atom": PageType(STORY),
     "articles:home": LISTING,
     "articles:hashtags": LISTING,
     "articles:hashtag": LISTING,
@@ -142,19 +145,20 @@ PAGES = {
 
 @dataclass(frozen=True)
 class StoredPage:
-    """A rendered page as the cache keeps it: its bytes, the headers it was rendered with (but the
-    cache's own, `OWN_HEADERS`), its ETag, Last-Modified and stories (Unix times in seconds), the
-    moment it was rendered and the moment it changes by the clock (None: only by a write)."""
+    """A rendered page as the cache keeps it: its bytes; the headers it was rendered with but the
+    cache's own (`OWN_HEADERS`), as (name, value) pairs; its Vary, ETag and X-Newsroom-Stories values;
+    Last-Modified, when it was rendered and when it changes by the clock (None: only by a write), as
+    Unix times; whether its newest copy is kept to serve in an outage (not a search's)."""
 
     content: bytes
     headers: tuple
     vary: str
     etag: str
-    last_modified: int
     stories: str
+    last_modified: int
     rendered_at: float
     changes_at: float | None
-    search: bool = False
+    kept_for_outages: bool = True
 
 
 @dataclass(frozen=True)
@@ -217,7 +221,7 @@ def is_personal(request):
     or credentials."""
     if "HTTP_AUTHORIZATION" in request.META:
         return True
-    personal = {settings.SESSION_COOKIE_NAME, *SESSION_AND_MESSAGES}
+    personal = {settings.SESSION_COOKIE_NAME, CookieStorage.cookie_name}
     return any(name in personal or name.startswith(PERSONAL_COOKIE_PREFIX) for name in request.COOKIES)
 
 
@@ -253,7 +257,7 @@ def cacheable_page(request):
     if query is None:
         return None
     language = "" if page_type.language_neutral else get_language_from_path(request.path_info) or ""
-    raw = "\n".join([origin, language, request.path, query.urlencode(), configuration_key()])
+    raw = "\n".join([ENTRY_FORMAT, origin, language, request.path, query.urlencode(), configuration_key()])
     return CacheablePage(page_type, match.kwargs, "page:" + hashlib.sha256(raw.encode()).hexdigest(), query)
 
 
@@ -263,12 +267,13 @@ _configuration_key = None
 
 
 def configuration_key():
-    """A hash of the settings pages depend on (`PAGE_SETTINGS`), computed once per process."""
+    """A hash of the settings pages depend on (`PAGE_SETTINGS`) and of the static files' manifest
+    (a deploy with new CSS or scripts names other files), computed once per process."""
     global _configuration_key
     if _configuration_key is None:
-        values = sorted(
-            (name, repr(getattr(settings, name))) for name in dir(settings) if PAGE_SETTINGS.fullmatch(name)
-        )
+        names = [name for name in dir(settings) if PAGE_SETTINGS.fullmatch(name)]
+        values = sorted((name, repr(getattr(settings, name))) for name in names)
+        values.append(("static files", getattr(staticfiles_storage, "manifest_hash", "")))
         _configuration_key = hashlib.sha256(repr(values).encode()).hexdigest()[:16]
     return _configuration_key
 
@@ -383,7 +388,7 @@ def stored_page(request, response, page, version, *, rendered_at, previous):
     stories = list(dict.fromkeys(getattr(request, "page_cache_stories", [])))
     if version.story_id is not None:
         stories = [version.story_id, *(one for one in stories if one != version.story_id)]
-    tokens = [] if page.type.kind == "story" else [LISTINGS]
+    tokens = [] if page.type.kind == STORY else [LISTINGS]
     return StoredPage(
         content=content,
         headers=headers,
@@ -393,7 +398,7 @@ def stored_page(request, response, page, version, *, rendered_at, previous):
         stories=" ".join([*tokens, *map(str, stories)]),
         rendered_at=rendered_at,
         changes_at=clock_change(request, page, version, rendered_at),
-        search=page.type.seconds is not None,
+        kept_for_outages=page.type.seconds is None,
     )
 
 
@@ -408,10 +413,10 @@ def clock_change(request, page, version, rendered_at):
 
 
 def entry_seconds(stored):
-    """How long the cache keeps an entry: long enough for an outage to find it (not a search's)."""
-    if stored.search:
-        return SEARCH_SECONDS
-    return max(settings.NEWSROOM_OUTAGE_PAGE_SECONDS, settings.NEWSROOM_PAGE_CACHE_SECONDS)
+    """How long the cache keeps an entry: long enough for an outage to find it, or as long as it is fresh."""
+    if stored.kept_for_outages:
+        return max(settings.NEWSROOM_OUTAGE_PAGE_SECONDS, settings.NEWSROOM_PAGE_CACHE_SECONDS)
+    return max(1, int((stored.changes_at or stored.rendered_at) - stored.rendered_at))
 
 
 def is_fresh(stored, now):

@@ -111,6 +111,16 @@ class TestWithoutJavaScript:
         assert comment.text == VALID_COMMENT["text"]
         assert comment.rule != "too_fast"
 
+    def test_a_form_sent_from_another_site_is_not_asked_to_be_sent_again_as_a_step_of_ours(self, story):
+        reader = Client(enforce_csrf_checks=True)
+        action, fields = shared_form(reader, story)
+        response = reader.post(action, fields, HTTP_ORIGIN="https://elsewhere.example")
+        assert response.status_code == 403
+        summary = page_elements(response)["comment-errors"].text
+        assert "One more step" not in summary
+        assert "could not be checked" in summary
+        assert not Comment.objects.exists()
+
     def test_a_post_with_a_wrong_csrf_token_is_still_told_it_could_not_be_checked(self, story):
         reader = Client(enforce_csrf_checks=True)
         action, fields = shared_form(reader, story)
