@@ -5,6 +5,7 @@ import datetime as dt
 import re
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
 from django.utils import timezone
 from django.utils.http import http_date, parse_http_date
@@ -109,8 +110,6 @@ class TestConditionalRequests:
     def test_the_first_request_is_answered_304_too_when_the_visitor_has_those_bytes(self, site):
         _story, urls = site
         first = Client().get(urls["home"])
-        from django.core.cache import cache
-
         cache.clear()
         assert Client().get(urls["home"], HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
 

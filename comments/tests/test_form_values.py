@@ -6,8 +6,10 @@ from unittest import mock
 
 import pytest
 from django.conf import settings
+from django.core import signing
 from django.test import Client
 
+from articles.models import Story
 from comments.forms import FORM_SALT
 from comments.models import Comment
 
@@ -40,8 +42,6 @@ def shared_form(client, story):
 
 class TestTheScriptsPath:
     def test_the_values_are_a_csrf_token_with_its_cookie_and_a_signed_time_of_now(self, story):
-        from django.core import signing
-
         reader = Client()
         values = form_values(reader, reader.get(story.get_absolute_url()))
         assert set(values) == {"csrfmiddlewaretoken", "token"}
@@ -75,8 +75,6 @@ class TestTheScriptsPath:
         assert Comment.objects.get().rule != "too_fast"
 
     def test_there_are_no_values_for_a_story_readers_cannot_see(self, story):
-        from articles.models import Story
-
         Story.objects.filter(pk=story.pk).update(status=Story.Status.DRAFT)
         assert Client().get(f"{post_url(story)}form-values/").status_code == 404
 
