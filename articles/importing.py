@@ -10,7 +10,7 @@ import reversion
 from django.db import transaction
 
 from . import revisions  # noqa: F401 - registers Story with reversion
-from .models import Hashtag, Outlet, Section, SocialLink, Story, StoryHashtag, hashtag_slug
+from .models import Hashtag, Outlet, Section, SocialLink, Story, hashtag_slug
 from .rich_text import paragraphs_to_html
 from .signals import story_imported
 from .story_format import (  # noqa: F401 - the importer's public names, in one place
@@ -96,12 +96,7 @@ def save_story_revision(parsed, outlet):
         story.section = Section.objects.claiming(tags)
     story.full_clean()
     story.save()
-    story.hashtag_links.all().delete()
-    StoryHashtag.objects.bulk_create(
-        StoryHashtag(story=story, hashtag=tag, position=position) for position, tag in enumerate(tags)
-    )
-    # bulk_create sends no signals: the pages listing this story among their related stories move on.
-    Story.objects.filter(pk=story.pk).with_related().bump_page_version()
+    story.set_hashtags(tags)
     story_imported.send(sender=Story, story=story, parsed=parsed)
     return story, created
 

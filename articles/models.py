@@ -2,6 +2,7 @@
 
 import re
 import unicodedata
+import uuid
 import zoneinfo
 
 from django.conf import settings
@@ -432,17 +433,41 @@ class StoryQuerySet(models.QuerySet):
         )
 
     def bump_page_version(self, *, listings=True, **also):
-        """Mark these stories' cached pages stale (their text, comments or outlet changed).
+        """Mark these stories' cached pages stale, and every page listing stories (their text, comments
+        or outlet changed): the one way a page version moves. Returns the number of stories.
 
-        Django's page cache keys on `page_version`; a caching proxy in front is sent a BAN of
-        these stories once the transaction commits (`articles.purge`), and of every listing page
-        unless `listings` is False (a comment changes only the pages naming its story). `also` names other
-        fields to set in the same UPDATE. Returns the number of stories updated.
+        In the caller's transaction, so no process caches the new page under the old version or the
+        old page under the new one. The listings version moves even when no story matched: a renamed
+        hashtag with no public story still names its own page. A caching proxy in front is sent a BAN
+        of these stories once the transaction commits (`articles.purge`), and of every listing page
+        unless `listings` is False. `also` names other fields to set in the same UPDATE.
         """
-        updated = self.update(page_version=models.F("page_version") + 1, **also)
-        if updated:
+        count = super().update(page_version=models.F("page_version") + 1, **also)
+        ListingsVersion.move()
+        if count:
             purge.stories_changed(self, listings=listings)
-        return updated
+        return count
+
+    def update(self, **changes):
+        """`QuerySet.update`, and the pages that show these stories move on (`bump_page_version`):
+        theirs and those listing them among their related stories, in one transaction.
+
+        Every `update()` of stories (the admin's publish action, `bulk_update`, a shell) changes what
+        some page shows; `save()` moves the versions itself. An update that sets `page_version`
+        itself (a revision written back) only moves the listings (and tells the proxies).
+        """
+        if "page_version" in changes:
+            count = super().update(**changes)
+            ListingsVersion.move()
+            if count:
+                purge.stories_changed(self)
+            return count
+        with transaction.atomic(using=self.db, savepoint=False):
+            # The ids first: the update may change what the filter matches (draft → published).
+            ids = list(self.values_list("pk", flat=True))
+            count = models.QuerySet.update(Story.objects.filter(pk__in=ids), **changes)
+            Story.objects.filter(pk__in=ids).with_related().bump_page_version()
+        return count
 
     def with_related(self):
         """These stories and every story sharing a hashtag with one of them: the pages that list them."""
@@ -664,6 +689,20 @@ class Story(models.Model):
     def get_absolute_url(self):
         return reverse("articles:story", kwargs={"slug": self.slug})
 
+    def set_hashtags(self, tags):
+        """Make `tags` (saved Hashtags, in the order written; repeats dropped) this story's hashtags.
+
+        The pages that list the story among their related stories move on: those sharing a hashtag
+        with it before (each deleted link, `receivers.story_hashtags_changed`) and after (here:
+        `bulk_create` sends no signal). For the importers; the admin saves links one by one.
+        """
+        unique = list({tag.pk: tag for tag in tags}.values())
+        self.hashtag_links.all().delete()
+        StoryHashtag.objects.bulk_create(
+            StoryHashtag(story=self, hashtag=tag, position=position) for position, tag in enumerate(unique)
+        )
+        Story.objects.filter(pk=self.pk).with_related().bump_page_version()
+
     def get_reporter_url(self):
         """The page of every story under this byline (None when the byline makes no slug)."""
         if not self.reporter_slug:
@@ -800,6 +839,44 @@ class Story(models.Model):
             return parse_video_url(self.video_url) if self.video_url else None
         except VideoAddressError:
             return None
+
+
+class ListingsVersion(models.Model):
+    """The version of every page that lists stories (home, hashtags, sections, outlets, reporters,
+    corrections, feeds, sitemaps, search), for the page cache's keys (`articles.page_cache`).
+
+    One row, whose token is new whenever a story's `page_version` moves (`bump_page_version`) or a
+    front-page pin changes (`receivers`), in the same transaction as the change. A random token,
+    not a counter: a counter would repeat after a restore or a test's rollback and bring back keys
+    whose pages may still be in the cache. The row is made by the first change; until then the
+    pages are cached under "" (`current`).
+    """
+
+    ROW = 1
+    token = models.CharField(max_length=32)
+
+    class Meta:
+        verbose_name = _("listings version")
+
+    def __str__(self):
+        return self.token
+
+    @classmethod
+    def move(cls):
+        """A new token, in the current transaction (one UPDATE; an INSERT the first time)."""
+        token = uuid.uuid4().hex
+        if cls.objects.filter(pk=cls.ROW).update(token=token):
+            return
+        try:
+            with transaction.atomic():
+                cls.objects.create(pk=cls.ROW, token=token)
+        except IntegrityError:
+            cls.objects.filter(pk=cls.ROW).update(token=token)
+
+    @classmethod
+    def current(cls):
+        """The token now ("" before the first change)."""
+        return cls.objects.filter(pk=cls.ROW).values_list("token", flat=True).first() or ""
 
 
 class FrontPagePinQuerySet(models.QuerySet):

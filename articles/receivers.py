@@ -1,13 +1,29 @@
-"""Clean the text of every save; keep cached story pages fresh when what a page shows changed."""
+"""Clean the text of every save; keep cached pages fresh when a model that pages show beside stories changes.
+
+Stories and comments move their pages' versions themselves (`Story.save`, `StoryQuerySet.update`,
+`Comment.save`, `CommentQuerySet.update`): what is here are the models around them (outlets, links,
+hashtags, corrections, photos, sections, pins) and the deletion of a story, whatever deletes it.
+"""
 
 from django.db.models import Q
-from django.db.models.signals import post_delete, post_save, pre_save
+from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
 from django.dispatch import receiver
 from django.utils import timezone
 
 from photos.models import Photo
 
-from .models import Correction, Hashtag, Outlet, Section, SocialLink, Story, StoryHashtag, clean_text_fields
+from .models import (
+    Correction,
+    FrontPagePin,
+    Hashtag,
+    ListingsVersion,
+    Outlet,
+    Section,
+    SocialLink,
+    Story,
+    StoryHashtag,
+    clean_text_fields,
+)
 
 
 @receiver(pre_save)
@@ -51,8 +67,9 @@ def story_hashtags_changed(sender, instance, **kwargs):
 @receiver([post_save, post_delete], sender=Correction)
 def correction_changed(sender, instance, **kwargs):
     # The story page shows its corrections: its cached copies are stale, and the story was modified
-    # (JSON-LD dateModified, feeds, sitemap lastmod). Cards and listings are not page-cached.
-    Story.objects.filter(pk=instance.story_id).bump_page_version(updated_at=timezone.now())
+    # (JSON-LD dateModified, feeds, sitemap lastmod).
+    # update() moves the versions of the story and of the pages listing it (cards mark a corrected story).
+    Story.objects.filter(pk=instance.story_id).update(updated_at=timezone.now())
 
 
 @receiver(post_save, sender=Photo)
@@ -70,3 +87,16 @@ def section_changed(sender, instance, **kwargs):
     # Every page's masthead names the sections, cached story pages too: all of them move on.
     # One UPDATE of the whole table; sections change a few times a year.
     Story.objects.all().bump_page_version()
+
+
+@receiver([post_save, post_delete], sender=FrontPagePin)
+def pin_changed(sender, instance, **kwargs):
+    # Pins show on the front page only, one of the listings.
+    ListingsVersion.move()
+
+
+@receiver(pre_delete, sender=Story)
+def story_deleted(sender, instance, **kwargs):
+    # Before the links go: the stories listing this one among their related stories, and every listing.
+    # (Its own page answers 404 from the next request: the page cache asks for a public story by slug.)
+    Story.objects.filter(pk=instance.pk).with_related().bump_page_version()

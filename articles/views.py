@@ -1,20 +1,16 @@
 """Reader-facing pages: the front page, one story, the hashtags, one hashtag, section, outlet or reporter,
 search, the corrections."""
 
-import logging
-
 from django.conf import settings
-from django.db import DatabaseError
-from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect, HttpResponseRedirect
+from django.http import Http404, HttpResponsePermanentRedirect, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.templatetags.static import static
 from django.urls import reverse
-from django.utils.cache import add_never_cache_headers, patch_vary_headers
+from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import get_language
 from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, ListView
-
-from resilience.outages import is_database_outage
 
 from . import page_cache, search
 from .models import (
@@ -29,8 +25,6 @@ from .models import (
     pinned_stories,
 )
 
-logger = logging.getLogger(__name__)
-
 
 def redirect_keeping_query(request, url_name, slug):
     """To the one spelling of a page's address (`#Ukraine` → `ukraine`), with the same query."""
@@ -39,7 +33,18 @@ def redirect_keeping_query(request, url_name, slug):
     return HttpResponsePermanentRedirect(f"{url}?{query}" if query else url)
 
 
-class StoryListView(ListView):
+class ListingPage:
+    """A page that lists stories: it tells the page cache which (`stories_shown`, X-Newsroom-Stories)."""
+
+    def render_to_response(self, context, **response_kwargs):
+        page_cache.note_stories(self.request, self.stories_shown(context))
+        return super().render_to_response(context, **response_kwargs)
+
+    def stories_shown(self, context):
+        return context.get("stories", ())
+
+
+class StoryListView(ListingPage, ListView):
     template_name = "articles/story_list.html"
     context_object_name = "stories"
 
@@ -53,13 +58,15 @@ class StoryListView(ListView):
 class FrontPageView(StoryListView):
     """The front page: the pinned lead, up to NEWSROOM_FEATURED_STORIES pinned featured stories, then the latest.
 
-    Pins are read at each request (this page is not cached), so a pin shows, and a lapsed
-    one goes, at once. Without a pinned lead the newest story leads, as on any first page.
-    A pinned story is not repeated among the latest, on any page.
+    A pin's change moves the listings version (the page cache shows it at once) and the page
+    tells the cache when the next pin lapses. Without a pinned lead the newest story leads, as on
+    any first page. A pinned story is not repeated among the latest, on any page.
     """
 
     def get(self, request, *args, **kwargs):
-        pins = list(FrontPagePin.objects.showing())
+        now = timezone.now()
+        pins = list(FrontPagePin.objects.showing(now))
+        page_cache.page_changes_at(request, min((pin.ends_at for pin in pins if pin.ends_at), default=None))
         self.lead = pinned_stories(pin for pin in pins if pin.slot == FrontPagePin.Slot.LEAD)[:1]
         self.featured = pinned_stories(pin for pin in pins if pin.slot == FrontPagePin.Slot.FEATURED)[
             : settings.NEWSROOM_FEATURED_STORIES
@@ -79,42 +86,16 @@ class FrontPageView(StoryListView):
 
 
 class StoryDetailView(DetailView):
-    """A published story; editors may also preview drafts and scheduled stories, reporters their own."""
+    """A published story; editors may also preview drafts and scheduled stories, reporters their own.
+
+    Served from the page cache to visitors without personal cookies (`articles.page_cache`).
+    """
 
     template_name = "articles/story_detail.html"
     context_object_name = "story"
 
     def get_queryset(self):
         return Story.objects.for_page().previewable_by(self.request.user)
-
-    def get(self, request, *args, **kwargs):
-        if not page_cache.can_use_cache(request):
-            return super().get(request, *args, **kwargs)
-        latest = page_cache.latest_key(kwargs["slug"], request)
-        try:
-            row = page_cache.published_version(kwargs["slug"])
-        except DatabaseError as error:
-            # The database is down: the newest copy we have beats an error page (README "When things fail").
-            stored = page_cache.load_latest(latest) if is_database_outage(error) else None
-            if stored is None:
-                raise
-            logger.warning("Database unavailable (%s); serving the newest cached copy of %s", error, request.path)
-            return self.cached_page(stored[1], stored[0])
-        if row is None:
-            raise Http404("No published story at this address.")
-        key = page_cache.cache_key(row, request)
-        pieces = page_cache.load(key)
-        if pieces is not None:
-            return self.cached_page(pieces, row.id)
-        response = super().get(request, *args, **kwargs)
-        response.render()
-        page_cache.store(key, response, latest=latest, story_id=row.id)
-        return response
-
-    def cached_page(self, pieces, story_id):
-        response = HttpResponse(page_cache.fill(pieces, self.request, story_id))
-        patch_vary_headers(response, ["Cookie"])
-        return response
 
     def render_to_response(self, context, **response_kwargs):
         response = super().render_to_response(context, **response_kwargs)
@@ -163,7 +144,7 @@ class SectionView(StoryListView):
         )
 
 
-class SearchView(ListView):
+class SearchView(ListingPage, ListView):
     """Published stories containing the reader's words, best first (articles/search.py)."""
 
     template_name = "articles/search.html"
@@ -182,8 +163,11 @@ class SearchView(ListView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(query=self.query, max_length=search.MAX_QUERY_LENGTH, **kwargs)
 
+    def stories_shown(self, context):
+        return [hit.story for hit in context["hits"]]
 
-class HashtagIndexView(ListView):
+
+class HashtagIndexView(ListingPage, ListView):
     """Every hashtag of a published story, most used first, with its story count."""
 
     template_name = "articles/hashtag_index.html"
@@ -235,7 +219,7 @@ class ReporterView(StoryListView):
         return super().get_context_data(reporter=self.reporter, **kwargs)
 
 
-class CorrectionListView(ListView):
+class CorrectionListView(ListingPage, ListView):
     """Every correction of a public story, newest first, each linking to its story."""
 
     template_name = "articles/correction_list.html"
@@ -246,6 +230,9 @@ class CorrectionListView(ListView):
 
     def get_queryset(self):
         return Correction.objects.public().for_listing()
+
+    def stories_shown(self, context):
+        return [correction.story_id for correction in context["corrections"]]
 
 
 @require_safe

@@ -355,6 +355,15 @@ class Visitor:
             raise RuntimeError(f"story page {self.story_path} answered {answer.short()}")
         self.cookies.update(answer.cookies())
         page = answer.text
+        values_url = re.search(r'<form id="comment-form"[^>]*\sdata-values-url="([^"]+)"', page)
+        if values_url:
+            # The shared page carries no per-visitor values: fetch them as its script does.
+            values = self.site.get(values_url.group(1), headers=self.headers())
+            if values.status != 200:
+                raise RuntimeError(f"form values {values_url.group(1)} answered {values.short()}")
+            self.cookies.update(values.cookies())
+            self.hidden = json.loads(values.text)
+            return self
         self.hidden = {
             name: re.search(rf'name="{name}" value="([^"]*)"', page).group(1)
             for name in ("csrfmiddlewaretoken", "token")

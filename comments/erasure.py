@@ -160,7 +160,7 @@ def erase_address_data(key, *, actor=None, now=None):
         stories = Story.objects.filter(pk__in=story_ids)
         stories.bump_page_version()
         slugs = list(stories.values_list("slug", flat=True))
-        transaction.on_commit(lambda: page_cache.forget_outage_copies(slugs))
+        transaction.on_commit(lambda: page_cache.forget_story_pages(slugs))
     return Erasure(comments=len(comments), stories=len(story_ids), subscriptions=subscriptions, commenter_kept=kept)
 
 

@@ -18,7 +18,11 @@ FORM_SALT = "comments.form"
 
 
 def form_token(story_id, now=None):
-    """A signed note of which story the form was shown for, and when."""
+    """A signed note of which story the form was shown for, and when (`now`, a Unix time; default the clock's).
+
+    Not in the page's HTML, which the caches share: the form's script asks `views.form_values` for it
+    when the visitor starts on the form, and a form sent without it comes back with one (README "Caching").
+    """
     return signing.dumps({"story": story_id, "shown": int(now if now is not None else time.time())}, salt=FORM_SALT)
 
 
@@ -121,8 +125,6 @@ class CommentForm(CleanTextFormMixin, DescribedErrorsMixin, forms.Form):
         self.story = story
         self.shown_at = None
         super().__init__(*args, **kwargs)
-        if not self.is_bound:
-            self.initial.setdefault("token", form_token(story.pk))
         # Bootstrap's classes on the widgets (templates/comments/_comment_fields.html lays them out).
         for field in self.fields.values():
             if not field.widget.is_hidden:

@@ -30,6 +30,35 @@ def text_fingerprint(text):
 
 
 class CommentQuerySet(models.QuerySet):
+    """Comments; every write through it moves the pages of the comments' stories (`bump_page_version`),
+    as `Comment.save()` and `delete()` do, unless it changes only what no page shows (`NOT_ON_PAGES`)."""
+
+    def update(self, **changes):
+        if set(changes) <= Comment.NOT_ON_PAGES:
+            return super().update(**changes)
+        with transaction.atomic(using=self.db, savepoint=False):
+            stories = self.story_ids()
+            count = super().update(**changes)
+            Story.objects.filter(pk__in=stories).bump_page_version()
+        return count
+
+    def bulk_create(self, objs, *args, **kwargs):
+        with transaction.atomic(using=self.db, savepoint=False):
+            created = super().bulk_create(objs, *args, **kwargs)
+            Story.objects.filter(pk__in={comment.story_id for comment in created}).bump_page_version()
+        return created
+
+    def delete(self):
+        with transaction.atomic(using=self.db, savepoint=False):
+            stories = self.story_ids()
+            deleted = super().delete()
+            Story.objects.filter(pk__in=stories).bump_page_version()
+        return deleted
+
+    def story_ids(self):
+        """The ids of these comments' stories, as a list (read before a write changes what matches)."""
+        return list(self.order_by().values_list("story_id", flat=True).distinct())
+
     def approved(self):
         return self.filter(status=Comment.Status.APPROVED)
 
@@ -135,6 +164,12 @@ class Comment(models.Model):
 
     objects = CommentQuerySet.as_manager()
 
+    # Fields no reader's page shows: writing only these leaves the story's page as it is (a report,
+    # the nightly purge of addresses, the moderators' notes).
+    NOT_ON_PAGES = frozenset(
+        {"ip_address", "user_agent", "report_count", "reason", "rule", "commenter", "notify_author", "fingerprint"}
+    )
+
     class Meta:
         ordering = ["created_at", "id"]
         verbose_name = _("comment")
@@ -183,14 +218,25 @@ class Comment(models.Model):
         if self.parent_id and self.thread_id is None:
             self.thread_id = self.parent.thread_id or self.parent_id
             self.depth = self.parent.depth + 1
-        super().save(*args, **kwargs)
-        if self.thread_id is None:
-            # A top-level comment is its own thread; its id exists only now.
-            Comment.objects.filter(pk=self.pk).update(thread=self.pk)
-            self.thread_id = self.pk
+        with transaction.atomic(using=kwargs.get("using"), savepoint=False):
+            super().save(*args, **kwargs)
+            if self.thread_id is None:
+                # A top-level comment is its own thread; its id exists only now. The update moves the
+                # story's page version, as a save does below.
+                Comment.objects.filter(pk=self.pk).update(thread=self.pk)
+                self.thread_id = self.pk
+            else:
+                # In the database, in the save's transaction: no cached page shows the comment as it was.
+                Story.objects.filter(pk=self.story_id).bump_page_version()
 
     def get_absolute_url(self):
         return reverse("comments:permalink", kwargs={"pk": self.pk})
+
+    def delete(self, *args, **kwargs):
+        with transaction.atomic(using=kwargs.get("using"), savepoint=False):
+            deleted = super().delete(*args, **kwargs)
+            Story.objects.filter(pk=self.story_id).bump_page_version()
+        return deleted
 
     def clean(self):
         if self.parent_id and self.parent.story_id != self.story_id:

@@ -17,7 +17,6 @@ import unicodedata
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from articles.text import comparable_text
@@ -316,12 +315,12 @@ def comments_are_open(enabled, published_at, close_after_days, now):
     return not close_after_days or now - published_at <= dt.timedelta(days=close_after_days)
 
 
-def comments_state(story_row):
-    """'open' or 'closed' now, for the page cache's key."""
-    is_open = comments_are_open(
-        story_row.comments_enabled, story_row.published_at, settings.COMMENTS_CLOSE_AFTER_DAYS, timezone.now()
-    )
-    return "open" if is_open else "closed"
+def comments_close_at(enabled, published_at, close_after_days):
+    """When an open comment section closes by itself (aware datetime: `close_after_days` after
+    `published_at`), or None when it never does (or is closed already by its story)."""
+    if not enabled or published_at is None or not close_after_days:
+        return None
+    return published_at + dt.timedelta(days=close_after_days)
 
 
 def levels_to_climb(parent_depth, max_depth):

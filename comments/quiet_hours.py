@@ -2,23 +2,17 @@
 
 The hours (NEWSROOM_COMMENTS_STAFFED_HOURS) are read in each story's outlet's zone. Holding
 comments outside them is a moderation rule (`moderation.decide_comment_status`); closing the form
-changes the story page with the time of day, so the page cache's key says whether the form is
-closed for quiet hours (`quiet_hours_state`). The key part knows a story only by its id: the
-zone of its outlet is kept per process for ZONE_SECONDS (one small query per story and period).
+changes the story page with the time of day, so the comment section tells the page cache when the
+form next opens or closes (`next_quiet_hours_change`).
 """
 
-import time
-import zoneinfo
+import datetime as dt
 
 from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .moderation import CLOSE, staffed_hours_setting, time_is_staffed
-
-ZONE_SECONDS = 600
-MOST_ZONES_KEPT = 10_000
-_story_zones = {}  # story id -> (zone name, monotonic time it was read)
 
 
 def closes_form():
@@ -44,22 +38,19 @@ def quiet_hours_message(zone, now=None):
     }
 
 
-def story_zone(story_id):
-    """The tzinfo of the story's outlet, kept for ZONE_SECONDS in this process."""
-    from articles.models import Story
-
-    now = time.monotonic()
-    kept = _story_zones.get(story_id)
-    if kept is None or now - kept[1] > ZONE_SECONDS:
-        name = Story.objects.filter(pk=story_id).values_list("outlet__time_zone", flat=True).first() or "UTC"
-        if len(_story_zones) >= MOST_ZONES_KEPT:
-            _story_zones.clear()
-        kept = _story_zones[story_id] = (name, now)
-    return zoneinfo.ZoneInfo(kept[0])
-
-
-def quiet_hours_state(story_row):
-    """For the page cache's key: "quiet" while the story's form is closed for quiet hours, else ""."""
+def next_quiet_hours_change(zone, now=None):
+    """When the form next opens or closes for quiet hours in `zone` (a tzinfo): an aware datetime
+    after `now` (aware, default the clock's), or None when the settings never close it."""
     if not closes_form():
-        return ""
-    return "quiet" if closed_for_quiet_hours(story_zone(story_row.id)) else ""
+        return None
+    start, end = staffed_hours_setting(settings.COMMENTS_STAFFED_HOURS)
+    if start == end:
+        return None
+    now = now or timezone.now()
+    today = timezone.localtime(now, zone).date()
+    moments = (
+        dt.datetime.combine(today + dt.timedelta(days=days), moment, tzinfo=zone)
+        for days in (0, 1, 2)
+        for moment in (start, end)
+    )
+    return min(moment for moment in moments if moment > now)

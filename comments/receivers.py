@@ -1,11 +1,11 @@
-"""Comments that arrive with an imported story page; what follows a save of a comment or a list entry."""
+"""Comments that arrive with an imported story page; what follows a save of a list entry."""
 
 import datetime as dt
 
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 
-from articles.models import Story, clean_text_fields
+from articles.models import clean_text_fields
 from articles.signals import story_imported
 
 from .lists import lists_changed
@@ -47,12 +47,6 @@ def import_page_comments(sender, story, parsed, **kwargs):
             source_number=parsed_comment.number,
         )
         record_new_comment(comment, reason="imported with its story page")
-
-
-@receiver([post_save, post_delete], sender=Comment)
-def comment_changed(sender, instance, **kwargs):
-    # Only the pages naming the story change (its page, its feeds, lists showing it): not every listing.
-    Story.objects.filter(pk=instance.story_id).bump_page_version(listings=False)
 
 
 @receiver([post_save, post_delete], sender=ModerationListEntry)

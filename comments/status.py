@@ -59,7 +59,7 @@ def record_new_comment(comment, *, reason, actor=None):
 
     Returns the comment. Raises IntegrityError when a database constraint refuses it (posting
     runs it in a savepoint and turns the same text twice into a refusal). The insert moves the
-    story's `page_version` through `receivers.comment_changed`, as every save of a comment does.
+    story's `page_version` (`Comment.save`), as every save of a comment does.
     """
     comment.save()
     ModerationLogEntry.objects.create(
@@ -73,9 +73,9 @@ def record_new_comments(comments, *, reason):
     """Insert `comments` (unsaved Comments with their status, text cleaned, each parent saved or
     None) in a few statements, each with its first log entry (`reason`, no actor): an import of
     another site's comments. As `Comment.save` does, each gets its fingerprint, thread, depth and
-    Commenter (`CommenterQuerySet.for_addresses`); the stories' `page_version` moves once. No
-    e-mail: a held comment of an old site is in the queue, not news. Returns `comments`, saved.
-    Raises IntegrityError as `record_new_comment` does.
+    Commenter (`CommenterQuerySet.for_addresses`); the stories' `page_version` moves with the inserts
+    (`CommentQuerySet.bulk_create`). No e-mail: a held comment of an old site is in the queue, not
+    news. Returns `comments`, saved. Raises IntegrityError as `record_new_comment` does.
     """
     if not comments:
         return comments
@@ -101,7 +101,6 @@ def record_new_comments(comments, *, reason):
         ModerationLogEntry(comment=comment, from_status="", to_status=comment.status, reason=reason[:REASON_LENGTH])
         for comment in comments
     )
-    Story.objects.filter(pk__in=stories).bump_page_version(listings=False)
     return comments
 
 
@@ -128,8 +127,8 @@ def change_status(comment, to_status, *, actor=None, reason=""):
         if unpicked:
             changes.update(picked_at=None, picked_by=None)
             comment.picked_at, comment.picked_by = None, None
+        # update() moves the story's page version (CommentQuerySet), in this transaction.
         Comment.objects.filter(pk=comment.pk).update(**changes)
-        Story.objects.filter(pk=comment.story_id).bump_page_version(listings=False)
         ModerationLogEntry.objects.create(
             comment=comment,
             actor=actor,
@@ -217,8 +216,8 @@ def set_pick(comment, picked, *, actor):
         if (current.picked_at is not None) == picked:
             return False
         comment.picked_at, comment.picked_by = (timezone.now(), actor) if picked else (None, None)
+        # update() moves the story's page version (CommentQuerySet): its page lists its picks first.
         Comment.objects.filter(pk=comment.pk).update(picked_at=comment.picked_at, picked_by=comment.picked_by)
-        Story.objects.filter(pk=comment.story_id).bump_page_version(listings=False)
         ModerationLogEntry.objects.create(
             comment=comment,
             actor=actor,

@@ -6,6 +6,7 @@ app_name = "comments"
 
 urlpatterns = [
     path("stories/<slug:slug>/comments/", views.post_comment, name="post"),
+    path("stories/<slug:slug>/comments/form-values/", views.form_values, name="form_values"),
     path("stories/<slug:slug>/comments/feed.rss", feeds.StoryCommentsFeed(), name="feed_rss"),
     path("stories/<slug:slug>/comments/feed.atom", feeds.StoryCommentsAtomFeed(), name="feed_atom"),
     path("comments/<id:pk>/", views.permalink, name="permalink"),

@@ -5,7 +5,8 @@ from django.conf import settings
 from django.contrib import messages
 from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.http import Http404, HttpResponsePermanentRedirect
+from django.http import Http404, HttpResponsePermanentRedirect, JsonResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -13,7 +14,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from articles.models import Story
 from articles.page_address import show_page_at
@@ -39,7 +40,7 @@ from .editing import (
     minutes_left,
     withdraw_comment,
 )
-from .forms import CommentForm, EditCommentForm, ReportForm
+from .forms import CommentForm, EditCommentForm, ReportForm, form_token
 from .models import Comment, CommentReport
 from .posting import Refusal, client_ip, client_key, submit_comment
 from .status import change_status
@@ -62,10 +63,13 @@ def story_page_with_form(request, story, form, status):
     Shown at the POST address, but every link on it is the story page's own.
     """
     show_page_at(request, story.get_absolute_url())
-    form.describe_errors()
     if "token" in form.errors:
         # Expired, tampered with or missing: the draft is sent again with a token that works.
         form.renew_token()
+        if form.has_error("token", "required") and form.non_field_errors():
+            # Sent without it (no JavaScript, the shared page has none): the message above says what to do.
+            del form.errors["token"]
+    form.describe_errors()
     return render(request, "articles/story_detail.html", {"story": story, "comment_form": form}, status=status)
 
 
@@ -108,8 +112,9 @@ def post_comment(request, slug):
     own_ids = [*own_comment_ids(request), comment.pk]
     response = redirect(comment_location(comment, own_ids))
     response.status_code = 303
-    if comment.status != Comment.Status.APPROVED:
-        remember_own_comment(request, response, comment.pk)
+    # Approved or held, the browser remembers its comment: held, to show it to its writer; either way,
+    # its next pages are rendered for it (a personal cookie), not taken from a cache as they were before.
+    remember_own_comment(request, response, comment.pk)
     if settings.COMMENTS_EDIT_MINUTES > 0:
         remember_edit_secret(request, response, comment.pk, edit_secret)
     if form.cleaned_data.get("remember"):
@@ -215,6 +220,22 @@ def withdraw(request, pk):
             return response
     context = {"comment": comment, "refusal": refusal, "minutes_left": minutes_left(comment, now)}
     return render(request, "comments/withdraw.html", context, status=refusal.status if refusal else 200)
+
+
+@never_cache
+@require_safe
+def form_values(request, slug):
+    """The comment form's values for this visitor, as JSON: the CSRF token (its cookie is set with
+    this answer) and the signed time of the form, dated now. `private, no-store`.
+
+    The story page is shared by every reader (browsers, a proxy, the page cache), so it carries
+    neither: the form's script asks here when the visitor first focuses the form, or at the latest
+    before it is sent (static/js/comment_form.js). A same-origin GET: another site's page can send
+    it but cannot read the answer, as it could not read the token in a page (README "Caching").
+    404 for a story readers cannot see.
+    """
+    story = get_object_or_404(Story.objects.published().only("pk"), slug=slug)
+    return JsonResponse({"csrfmiddlewaretoken": get_token(request), "token": form_token(story.pk)})
 
 
 def permalink(request, pk):

@@ -154,6 +154,9 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # After WhiteNoise (static files never wait for the database), before anything that reads it.
     "resilience.middleware.DatabaseOutageMiddleware",
+    # Reader pages from the cache, ahead of the session, auth and messages (README "Caching"): a hit
+    # costs the version query, watched by the outage middleware, which a copy answers in an outage.
+    "articles.page_cache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     # Inside LocaleMiddleware: a 404 of an old WordPress address (even `/?p=10`) becomes its 301 first.
@@ -465,10 +468,17 @@ NEWSROOM_STORIES_PER_PAGE = env_int("NEWSROOM_STORIES_PER_PAGE", 20)
 NEWSROOM_FEED_ITEMS = env_int("NEWSROOM_FEED_ITEMS", 20)
 # Featured stories an editor may pin to the front page under the lead (articles.FrontPagePin).
 NEWSROOM_FEATURED_STORIES = env_int("NEWSROOM_FEATURED_STORIES", 4)
-# Story pages for readers without cookies are kept this long in the cache (0: off).
+# Reader pages for visitors without personal cookies are served from the cache for this long at most,
+# while nothing moved their version (0: no page cache, and no page is public); README "Caching".
 NEWSROOM_PAGE_CACHE_SECONDS = env_int("NEWSROOM_PAGE_CACHE_SECONDS", 600)
 # The newest copy of each cached page is kept this long, to serve while the database is down.
 NEWSROOM_OUTAGE_PAGE_SECONDS = env_int("NEWSROOM_OUTAGE_PAGE_SECONDS", 86400)
+# Cache-Control of those pages: browsers keep them this long (nobody purges a browser: short)...
+NEWSROOM_CACHE_MAX_AGE = env_int("NEWSROOM_CACHE_MAX_AGE", 60)
+# ...a shared proxy this long (ours is purged by story on every change: this bounds a lost purge)...
+NEWSROOM_CACHE_S_MAXAGE = env_int("NEWSROOM_CACHE_S_MAXAGE", 300)
+# ...and either may answer with an expired copy this long while it fetches the new one.
+NEWSROOM_CACHE_STALE_WHILE_REVALIDATE = env_int("NEWSROOM_CACHE_STALE_WHILE_REVALIDATE", 30)
 
 # Photos (README "Photos"): an upload over either limit is refused with a message at the field; the
 # pixel count is read from the file's header before any pixel is decoded (decompression bombs).

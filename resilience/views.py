@@ -9,6 +9,7 @@ import sys
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.db import DatabaseError
+from django.middleware.csrf import REASON_CSRF_TOKEN_MISSING, REASON_NO_CSRF_COOKIE
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views import defaults
@@ -38,19 +39,24 @@ def csrf_failure(request, reason=""):
 
     A comment comes back on its story page with a fresh CSRF token; anything else gets a 403 page
     saying to reload and send again. `reason` (Django's, in English) goes to the log only.
+
+    A comment sent from this site (its Origin or Referer passed) with no CSRF token at all was sent
+    from the shared story page without its script (JavaScript off, or the form's values could not be
+    fetched: README "Caching"): the visitor is asked to send it once more, from this page, which
+    carries a token of their own. One from another site is not called a step of ours.
     """
     slug = comment_post_slug(request)
     if slug is not None:
-        return give_comment_back(
-            request,
-            slug,
-            request.POST,
-            status=403,
-            message=_(
+        sent_from_here = reason in (REASON_NO_CSRF_COOKIE, REASON_CSRF_TOKEN_MISSING)
+        if sent_from_here and not request.POST.get("csrfmiddlewaretoken"):
+            message = _("One more step: check your comment below and press “Post Comment” again to send it.")
+        else:
+            message = _(
                 "Your comment could not be checked (the page was open too long, or it was sent from "
                 "another browser). Your comment is kept below: send it again."
-            ),
-            fallback_template="403_csrf.html",
+            )
+        return give_comment_back(
+            request, slug, request.POST, status=403, message=message, fallback_template="403_csrf.html"
         )
     return render_plain(request, "403_csrf.html", {}, status=403)
 

@@ -4,7 +4,7 @@ from django import template
 from django.utils import translation
 from django.utils.html import format_html
 
-from articles import body_photos
+from articles import body_photos, page_cache
 from articles.languages import KOREAN, other_language
 from articles.models import Story
 
@@ -67,10 +67,13 @@ def story_body(text, photos, korean=False):
     return body_photos.body_with_figures(text.body_source, photos, text.body_language)
 
 
-@register.inclusion_tag("articles/_related_stories.html")
-def related_stories(story):
-    """Up to five published stories sharing hashtags with this one, most shared first."""
-    return {"stories": Story.objects.published().related_to(story), "language": translation.get_language()}
+@register.inclusion_tag("articles/_related_stories.html", takes_context=True)
+def related_stories(context, story):
+    """Up to five published stories sharing hashtags with this one, most shared first (named to the
+    page cache: a proxy bans this page when one of them changes)."""
+    stories = list(Story.objects.published().related_to(story))
+    page_cache.note_stories(context.get("request"), stories)
+    return {"stories": stories, "language": translation.get_language()}
 
 
 @register.simple_tag

@@ -50,7 +50,6 @@ from ..models import (
     Hashtag,
     Section,
     Story,
-    StoryHashtag,
     hashtag_slug,
     mostly_hangul,
     unique_section_slug,
@@ -446,13 +445,7 @@ class SiteImport:
             # A Korean post has no English body (its text is the Korean body).
             story.full_clean(exclude=["body"] if plan.korean else None)
             story.save()
-            unique_tags = list({tag.pk: tag for tag in tags}.values())
-            StoryHashtag.objects.filter(story=story).delete()
-            StoryHashtag.objects.bulk_create(
-                StoryHashtag(story=story, hashtag=tag, position=position) for position, tag in enumerate(unique_tags)
-            )
-            # bulk_create sends no signals: the pages listing this story among their related stories move on.
-            Story.objects.filter(pk=story.pk).with_related().bump_page_version()
+            story.set_hashtags(tags)
             self.write_pin(story, plan.pinned)
             reversion.add_to_revision(story)
         fingerprint = story_fingerprint(story_state(Story.objects.select_related("lead_photo").get(pk=story.pk)))

@@ -12,16 +12,17 @@ from django.utils import timezone, translation
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
+from articles import page_cache
 from articles.languages import other_language
-from articles.page_cache import MOST_CACHED_PAGES
+from articles.page_cache import MOST_COMMENT_PAGES as MOST_CACHED_PAGES
 from articles.templatetags.stories import bdi
 from articles.text import isolate_bidi
 from comments.cookies import edit_secrets, own_comment_ids, remembered_author
 from comments.editing import mark_editable
 from comments.forms import CommentForm
 from comments.models import Comment
-from comments.moderation import comments_are_open
-from comments.quiet_hours import closed_for_quiet_hours, quiet_hours_message
+from comments.moderation import comments_are_open, comments_close_at
+from comments.quiet_hours import closed_for_quiet_hours, next_quiet_hours_change, quiet_hours_message
 from comments.threads import (
     NEWEST_FIRST,
     OLDEST_FIRST,
@@ -67,10 +68,14 @@ def comment_section(context, story, count=None):
     # Staff may post at any hour (their comments need no moderator); readers wait for the staffed hours.
     user = getattr(request, "user", None)
     count = approved_comment_count(story) if count is None else count
-    is_open = comments_are_open(
-        story.comments_enabled, story.published_at, settings.COMMENTS_CLOSE_AFTER_DAYS, timezone.now()
-    )
-    quiet = not (user and user.is_staff) and closed_for_quiet_hours(story.outlet.zone)
+    now = timezone.now()
+    is_open = comments_are_open(story.comments_enabled, story.published_at, settings.COMMENTS_CLOSE_AFTER_DAYS, now)
+    quiet = not (user and user.is_staff) and closed_for_quiet_hours(story.outlet.zone, now)
+    # The section changes by the clock: the page cache keeps it until then only.
+    if is_open:
+        close_at = comments_close_at(story.comments_enabled, story.published_at, settings.COMMENTS_CLOSE_AFTER_DAYS)
+        page_cache.page_changes_at(request, close_at)
+        page_cache.page_changes_at(request, next_quiet_hours_change(story.outlet.zone, now))
     secrets = edit_secrets(request)
     personal = bool(own_ids or secrets or (user and user.is_staff))
     threads_context = {

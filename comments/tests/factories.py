@@ -2,6 +2,7 @@
 
 import datetime as dt
 import itertools
+import re
 import time
 from contextlib import contextmanager
 from html.parser import HTMLParser
@@ -125,15 +126,30 @@ VALID_COMMENT = {
 }
 
 
+def form_values(client, page):
+    """What static/js/comment_form.js puts in the comment form of `page` (a response or HTML): the
+    CSRF token and signed time that the form's `data-values-url` gives this client (whose CSRF cookie
+    it sets)."""
+    html = page if isinstance(page, str) else page.content.decode()
+    url = re.search(r'<form id="comment-form"[^>]*\sdata-values-url="([^"]+)"', html)
+    assert url, "the comment form names no data-values-url"
+    response = client.get(url.group(1))
+    assert response.status_code == 200, response.status_code
+    return response.json()
+
+
 def post_form(client, story, *, page_url=None, **overrides):
     """Open the story page, fill in the comment form with valid values, send it; returns the response.
 
     `overrides` replace form values (`None` leaves a field out); the csrf and signed `token`
-    fields come from the page, as a browser would send them.
+    fields are what the page's script fills in (`form_values`), or the page's own when it has them
+    (a form sent back), as a browser would send them.
     """
     page = client.get(page_url or story.get_absolute_url())
     assert page.status_code == 200, page.status_code
     action, fields = read_form(page)
+    if not fields.get("csrfmiddlewaretoken"):
+        fields.update(form_values(client, page))
     fields.update(VALID_COMMENT)
     fields.update(overrides)
     data = {name: value for name, value in fields.items() if value is not None}

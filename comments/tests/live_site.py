@@ -151,13 +151,15 @@ class Visitor:
                 self.cookies[key] = rest.split(";", 1)[0]
 
     def show_form(self):
+        """Open the story page and fetch the form's values as its script does (data-values-url)."""
         status, headers, html = request(self.host, "GET", STORY_PATH, headers=self.headers())
         assert status == 200, f"story page answered {status}"
         self.keep_cookies(headers)
-        return {
-            "csrfmiddlewaretoken": re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1),
-            "token": re.search(r'name="token" value="([^"]+)"', html).group(1),
-        }
+        url = re.search(r'<form id="comment-form"[^>]*\sdata-values-url="([^"]+)"', html).group(1)
+        status, headers, body = request(self.host, "GET", url, headers=self.headers())
+        assert status == 200, f"the form's values answered {status}"
+        self.keep_cookies(headers)
+        return json.loads(body)
 
     def post(self, hidden, text, name, email):
         body = urllib.parse.urlencode({**hidden, "text": text, "author_name": name, "author_email": email})

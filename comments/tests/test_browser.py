@@ -103,6 +103,11 @@ def test_reply_without_javascript(live_server, story, browser):
     assert "Replying to Lee Da-eun" in page.locator("#replying-to").inner_text()
     fill_comment(page, "They start at nine, I checked.", email="lee@example.org", name="Lee Da-eun")
     page.get_by_role("button", name="Post Comment").click()
+    # The shared page's form has no CSRF token without its script: it comes back once, text and reply kept.
+    expect(page.locator("#comment-errors")).to_contain_text("One more step")
+    assert field(page, "Comment").input_value() == "They start at nine, I checked."
+    assert "Replying to Lee Da-eun" in page.locator("#replying-to").inner_text()
+    page.get_by_role("button", name="Post Comment").click()
     reply = page.locator(".comment-replies .comment")
     assert "They start at nine, I checked." in reply.inner_text()
     assert Comment.objects.get(text="They start at nine, I checked.").parent.author_name == "Lee Da-eun"
@@ -151,6 +156,12 @@ def test_after_a_csrf_failure_the_reader_lands_at_the_kept_comment_in_its_form(l
     first = browser.new_context(viewport={"width": 1280, "height": 800})
     page = first.new_page()
     page.goto(story_page(live_server, story))
+    field(page, "Comment").focus()
+    expect(page.locator("#comment-form input[name=csrfmiddlewaretoken]")).not_to_have_value("")
+    # The values its script filled in, written into the markup that the other browser is given.
+    page.evaluate(
+        "document.querySelectorAll('#comment-form input[type=hidden]').forEach(i => i.setAttribute('value', i.value))"
+    )
     # A second browser context sends the form: it has none of the first one's cookies.
     second = browser.new_context(viewport={"width": 1280, "height": 800})
     other = second.new_page()

@@ -11,7 +11,7 @@ from django.utils import timezone
 from comments.commenters import set_standing
 from comments.lists import posting_rules
 from comments.models import Comment, Commenter, ModerationListEntry, SiteModeration, StandingChange, StoryModeration
-from comments.quiet_hours import quiet_hours_state
+from comments.quiet_hours import closed_for_quiet_hours, next_quiet_hours_change
 
 from .factories import make_comment, make_moderator, make_story, page_elements, post_form, read_form
 
@@ -318,16 +318,18 @@ def test_in_close_mode_staff_still_have_the_form(client, story, settings, django
     assert 'id="comment-form"' in client.get(story.get_absolute_url()).content.decode()
 
 
-def test_the_page_cache_key_changes_when_the_form_closes_for_the_night(story, settings):
-    from articles.page_cache import StoryRow
-
-    row = StoryRow(story.pk, story.page_version, story.published_at, True)
-    settings.COMMENTS_STAFFED_HOURS = hours_away_from_now(story.outlet.time_zone)
-    assert quiet_hours_state(row) == ""  # hold mode: the page does not change
+def test_the_page_cache_is_told_when_the_form_next_opens_or_closes_for_the_night(story, settings):
+    zone = story.outlet.zone
+    now = timezone.now()
+    settings.COMMENTS_STAFFED_HOURS = "07:00-23:00"
+    assert next_quiet_hours_change(zone, now) is None  # hold mode: the page does not change
     settings.COMMENTS_OUTSIDE_HOURS = "close"
-    assert quiet_hours_state(row) == "quiet"
-    settings.COMMENTS_STAFFED_HOURS = hours_around_now(story.outlet.time_zone)
-    assert quiet_hours_state(row) == ""
+    change = next_quiet_hours_change(zone, now)
+    assert now < change <= now + dt.timedelta(hours=24)
+    assert timezone.localtime(change, zone).strftime("%H:%M") in ("07:00", "23:00")
+    assert closed_for_quiet_hours(zone, change - dt.timedelta(seconds=1)) != closed_for_quiet_hours(zone, change)
+    settings.COMMENTS_STAFFED_HOURS = "00:00-00:00"  # all day
+    assert next_quiet_hours_change(zone, now) is None
 
 
 def test_a_reader_without_cookies_sees_the_form_close_although_the_open_page_was_cached(story, settings):

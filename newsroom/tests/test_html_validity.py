@@ -34,7 +34,8 @@ def error_pages(pages):
     with override_settings(DATA_UPLOAD_MAX_MEMORY_SIZE=100):
         responses["too-large"] = Client().post(pages["report"], {"reason": "x" * 500})
     with database_refusing():
-        responses["outage"] = Client().get(pages["hashtags"])
+        # A reader with a session: the page was cached, and its copy would answer a reader without one.
+        responses["outage"] = Client().get(pages["hashtags"], HTTP_COOKIE="sessionid=a-reader-with-a-session")
     return responses
 
 

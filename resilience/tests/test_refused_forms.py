@@ -8,6 +8,7 @@ from django.test import Client
 
 from articles.tests.factories import make_story
 from comments.models import Comment
+from comments.tests.factories import form_values
 
 pytestmark = pytest.mark.django_db
 
@@ -28,10 +29,10 @@ def story(settings):
 
 
 def form_fields(story):
-    html = Client().get(story.get_absolute_url()).content.decode()
+    """The form as a browser sends it, the values its script filled in (`form_values`)."""
+    browser = Client()
     return {
-        "csrfmiddlewaretoken": hidden(html, "csrfmiddlewaretoken"),
-        "token": hidden(html, "token"),
+        **form_values(browser, browser.get(story.get_absolute_url())),
         "text": "Words written in another browser.",
         "author_name": "Jung",
         "author_email": "jung@example.org",
@@ -103,7 +104,7 @@ def test_body_cut_in_the_middle_of_the_text_keeps_what_could_be_read(story, sett
 def test_other_bodies_over_the_limit_get_the_designed_413_page(story, settings):
     settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 100
     browser = Client(enforce_csrf_checks=True)
-    browser.get(story.get_absolute_url())  # the CSRF cookie, so the check reads the body
+    form_values(browser, browser.get(story.get_absolute_url()))  # the CSRF cookie, so the check reads the body
     response = browser.post("/en/comments/1/report/", {"reason": "x" * 500})
     assert response.status_code == 413
     assert "What you sent is too large" in response.content.decode()

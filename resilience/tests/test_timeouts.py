@@ -1,7 +1,6 @@
 """A hanging database or mail server fails a request within seconds; a failed e-mail never fails a post."""
 
 import logging
-import re
 import runpy
 import time
 from pathlib import Path
@@ -11,6 +10,7 @@ from django.test import Client
 
 from articles.tests.factories import make_story
 from comments.models import Comment
+from comments.tests.factories import form_values
 
 from .listeners import silent_listener
 
@@ -47,16 +47,10 @@ def test_sqlite_busy_timeout_defaults_to_five_seconds_and_email_timeout_to_ten(m
     assert built["EMAIL_TIMEOUT"] == 10
 
 
-def hidden(html, name):
-    return re.search(rf'name="{name}" value="([^"]*)"', html).group(1)
-
-
 def post_held_comment(story):
     visitor = Client()
-    html = visitor.get(story.get_absolute_url()).content.decode()
     fields = {
-        "csrfmiddlewaretoken": hidden(html, "csrfmiddlewaretoken"),
-        "token": hidden(html, "token"),
+        **form_values(visitor, visitor.get(story.get_absolute_url())),
         "text": "A first comment, held for a moderator.",
         "author_name": "Baek",
         "author_email": "baek@example.org",
