@@ -23,8 +23,6 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from articles.models import Story
-
 from .models import Comment, Commenter, CommentVersion, ModerationLogEntry, text_fingerprint
 from .notifications import notify_moderators
 from .subscriptions import after_approval

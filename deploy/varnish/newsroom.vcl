@@ -84,10 +84,10 @@ sub vcl_recv {
     if (req.url ~ "^/admin(/|$)" || req.http.Authorization) {
         return (pass);
     }
-    # The cookies that make a page personal: Django's session and messages, and the comment form's
-    # own comments, saved name and edit secrets (articles/page_cache.py PERSONAL_COOKIES,
-    # comments/cookies.py); a test keeps this list in step.
-    if (req.http.Cookie ~ "(^|;)\s*(sessionid|messages|newsroom_own_comments|newsroom_comment_author|newsroom_comment_edit)=") {
+    # The cookies that make a page personal, as the page cache reads them (articles/page_cache.py
+    # is_personal): Django's session and messages, and every cookie of ours (newsroom_…: a
+    # commenter's own comments, saved name, edit secrets); a test keeps this rule in step.
+    if (req.http.Cookie ~ "(^|;)\s*(sessionid|messages|newsroom_[A-Za-z0-9_]*)=") {
         return (pass);
     }
     # Anyone else: the lookup is made without cookies. They are kept aside and given back to Django

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from articles.page_cache import PERSONAL_COOKIES
+from articles.page_cache import PERSONAL_COOKIE_PREFIX
 from comments.tests.live_site import STORY_PATH, Visitor, site_python
 
 from .varnish_site import VARNISHD, get, proxied_site, wait_for_text
@@ -28,10 +28,14 @@ needs_varnish = pytest.mark.skipif(VARNISHD is None, reason="varnishd not instal
 
 
 def test_the_vcl_passes_every_cookie_that_makes_a_page_personal(settings):
-    """The VCL's list of personal cookies is the page cache's (articles/page_cache.py), session included."""
+    """The VCL's personal cookies are the page cache's (articles/page_cache.is_personal): the session,
+    the messages and every cookie named with our prefix."""
+    from django.contrib.messages.storage.cookie import CookieStorage
+
     passed = re.search(r"req\.http\.Cookie ~ \"\(\^\|;\)\\s\*\(([^)]*)\)=\"", VCL.read_text())
     assert passed, "the cookie test of vcl_recv was not found"
-    assert set(passed[1].split("|")) == PERSONAL_COOKIES | {settings.SESSION_COOKIE_NAME}
+    names = set(passed[1].split("|"))
+    assert names == {settings.SESSION_COOKIE_NAME, CookieStorage.cookie_name, f"{PERSONAL_COOKIE_PREFIX}[A-Za-z0-9_]*"}
 
 
 @pytest.fixture(scope="module")
