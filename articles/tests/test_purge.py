@@ -92,7 +92,7 @@ def proxy(settings):
 def test_nothing_is_noted_or_sent_without_a_proxy(settings, django_assert_num_queries):
     settings.NEWSROOM_PURGE_URLS = []
     story = make_story()
-    with django_assert_num_queries(1):  # the UPDATE alone: no SELECT of ids
+    with django_assert_num_queries(2):  # the UPDATE and the listings version's: no SELECT of ids
         Story.objects.filter(pk=story.pk).bump_page_version()
     assert not hasattr(purge._pending, "batch")
 
@@ -115,19 +115,19 @@ def test_an_edit_bans_the_stories_that_list_it_among_their_related_stories(proxy
     assert proxy.bans() == [f"{min(story.pk, related.pk)} {max(story.pk, related.pk)} listings"]
 
 
-def test_a_comment_approval_bans_its_story_and_no_listing(proxy, committed):
+def test_a_comment_approval_bans_its_story_and_the_listings_that_count_its_comments(proxy, committed):
     story = make_story()
     comment = make_comment(story, status=Comment.Status.PENDING)
     with committed():
         change_status(comment, Comment.Status.APPROVED)
-    assert proxy.bans() == [str(story.pk)]
+    assert proxy.bans() == [f"{story.pk} listings"]  # the cards say "N comments"
 
 
-def test_a_new_comment_bans_its_story(proxy, committed):
+def test_a_new_comment_bans_its_story_and_the_listings(proxy, committed):
     story = make_story()
     with committed():
         make_comment(story)
-    assert proxy.bans() == [str(story.pk)]
+    assert proxy.bans() == [f"{story.pk} listings"]
 
 
 def test_a_correction_bans_its_story_and_the_listings(proxy, committed):
@@ -157,7 +157,7 @@ def test_a_rolled_back_transaction_sends_nothing(proxy, committed):
 
 def test_a_change_of_every_story_bans_everything_without_reading_their_ids(proxy, committed, django_assert_num_queries):
     make_story(), make_story()
-    with committed(), django_assert_num_queries(1):
+    with committed(), django_assert_num_queries(2):  # the UPDATE and the listings version's
         Story.objects.all().bump_page_version()
     assert proxy.bans() == ["all"]
 
