@@ -56,9 +56,11 @@ class Candidate:
 class AuthorHistory:
     """What is known of the author's e-mail address: an approved comment, and the standing a
     moderator gave it (`standing` one of TRUSTED, HELD, BLOCKED or ""; `standing_until` aware or
-    None for no end; `public_reason` what the author may be told, or "")."""
+    None for no end; `public_reason` what the author may be told, or ""); `staff_address` whether
+    it is the address of an active member of staff (a post without a staff account using it)."""
 
     has_approved_comment: bool = False
+    staff_address: bool = False
     standing: str = ""
     standing_until: dt.datetime | None = None
     public_reason: str = ""
@@ -155,8 +157,9 @@ def decide_comment_status(candidate, history, rules):
     (ModerationRules). The first rule that applies decides, in this order:
 
     robots (honeypot, too fast) → spam; staff → approved; a blocked commenter → spam; blocked
-    e-mail, IP or keyword → spam; pre-moderation (site-wide, then the story's) → held; then a
-    trusted commenter: held IP → held, outside the staffed hours → held, otherwise approved; a
+    e-mail, IP or keyword → spam; pre-moderation (site-wide, then the story's) → held; a staff
+    member's address typed by a visitor who is not logged in as staff → held; then a trusted
+    commenter: held IP → held, outside the staffed hours → held, otherwise approved; a
     commenter on hold → held; held e-mail, IP or keyword → held; too many links → held; outside the
     staffed hours → held; a first comment → held; otherwise approved.
 
@@ -184,6 +187,12 @@ def decide_comment_status(candidate, history, rules):
     premoderation = premoderation_decision(candidate, rules)
     if premoderation:
         return premoderation
+    if history.staff_address:
+        return Decision(
+            PENDING,
+            "staff_address",
+            "Uses the e-mail address of a member of staff without being logged in as staff.",
+        )
     if standing == TRUSTED:
         decision = network_decision(candidate, rules.held_ips, action=PENDING)
         if decision:

@@ -270,6 +270,16 @@ def test_trusted_commenter_is_held_outside_the_staffed_hours():
     assert (decision.status, decision.rule) == ("pending", "quiet_hours")
 
 
+def test_a_staff_members_address_without_a_staff_login_is_held_even_when_known_and_trusted():
+    history = AuthorHistory(has_approved_comment=True, standing="trusted", staff_address=True)
+    decision = decide(history=history)
+    assert (decision.status, decision.rule) == ("pending", "staff_address")
+
+
+def test_a_staff_members_address_with_a_staff_login_is_approved():
+    assert decide(history=AuthorHistory(staff_address=True), is_staff=True).rule == "staff"
+
+
 def test_commenter_on_hold_is_held_even_with_approved_comments():
     decision = decide(history=standing("held", public_reason="A moderator reads your comments first."))
     assert (decision.status, decision.rule) == ("pending", "commenter_held")
