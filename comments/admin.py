@@ -26,7 +26,7 @@ from articles.models import Story
 
 from . import import_admin, moderation_admin  # noqa: F401 - registers the import records, commenters, the lists, the switch
 from .models import Comment, Commenter, CommentReport, CommentVersion, ModerationLogEntry, StoryModeration
-from .status import NotPickable, change_status, set_pick
+from .status import EDITED_IN_ADMIN, NotPickable, change_status, set_pick
 
 # Actions a moderator can take: (status it sets, label, past tense for the message).
 MODERATION_ACTIONS = {
@@ -231,7 +231,7 @@ class CommentAdmin(CleanTextAdminMixin, admin.ModelAdmin):
                 actor=request.user,
                 from_status=obj.status,
                 to_status=obj.status,
-                reason=f"edited in admin: {', '.join(form.changed_data)}"[:300],
+                reason=f"{EDITED_IN_ADMIN}: {', '.join(form.changed_data)}"[:300],
             )
 
     def has_moderate_permission(self, request):

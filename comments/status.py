@@ -30,6 +30,9 @@ from .subscriptions import after_approval
 REASON_LENGTH = 300
 PUBLIC_REASON_LENGTH = Comment._meta.get_field("public_reason").max_length
 WITHDRAWN = "withdrawn by its author"
+# How the log's reason of an edit begins: its author's (comments/editing.py) or a moderator's (admin).
+EDITED_BY_AUTHOR = "edited by its author"
+EDITED_IN_ADMIN = "edited in admin"
 
 
 class StaleComment(Exception):
@@ -179,7 +182,7 @@ def record_edit(comment, *, text, status, decision, now=None):
             comment=comment,
             from_status=current.status,
             to_status=status,
-            reason=f"edited by its author; {decision.rule}: {decision.reason}"[:REASON_LENGTH],
+            reason=f"{EDITED_BY_AUTHOR}; {decision.rule}: {decision.reason}"[:REASON_LENGTH],
         )
         if status != current.status:
             after_status_change(comment, actor=None)
