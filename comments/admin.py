@@ -48,8 +48,7 @@ COUNTED_STATUSES = [Comment.Status.APPROVED, Comment.Status.PENDING, Comment.Sta
 def erased_skipped_message(count):
     """What a moderator is told of `count` (int) selected comments left alone because they were erased."""
     return ngettext(
-        "%(count)d comment was left as it is: it was erased at its author's request, and cannot be "
-        "approved or picked.",
+        "%(count)d comment was left as it is: it was erased at its author's request, and cannot be approved or picked.",
         "%(count)d comments were left as they are: they were erased at their authors' request, and cannot "
         "be approved or picked.",
         count,

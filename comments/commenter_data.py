@@ -38,8 +38,8 @@ from django_tasks import task
 from .mail import enqueue_with_transaction, send_or_retry
 from .models import Comment, Commenter, CommentVersion, ModerationLogEntry, Subscriber, ThreadSubscription
 from .posting import claim_posting_slot, client_key
-from .subscriptions import address_key
 from .status import EDITED_BY_AUTHOR, EDITED_IN_ADMIN, WITHDRAWN
+from .subscriptions import address_key
 
 DATA_LINK_SALT = "comments.commenter_data.link"
 DATA_LINK_HOURS = 24
