@@ -221,7 +221,8 @@ def set_pick(comment, picked, *, actor):
     `actor`: the editor (a user), kept as `picked_by` with the time (`picked_at`, now). Returns
     False, writing nothing, when it was so already. Raises NotPickable when asked to pick a comment
     that is not approved, ErasedComment one that was erased (both read under the row's lock).
-    Moves the story's `page_version`: the story page lists its picks first. Who may call it is the caller's check (`comments.pick_comment`).
+    Moves the story's `page_version`: the story page lists its picks first. Who may call it is the
+    caller's check (`comments.pick_comment`).
     """
     with transaction.atomic():
         current = Comment.objects.select_for_update().only("status", "picked_at", "erased_at").get(pk=comment.pk)
