@@ -26,7 +26,7 @@ from articles.models import Story
 
 from . import import_admin, moderation_admin  # noqa: F401 - registers the import records, commenters, the lists, the switch
 from .models import Comment, Commenter, CommentReport, CommentVersion, ModerationLogEntry, StoryModeration
-from .status import NotPickable, change_status, set_pick
+from .status import EDITED_IN_ADMIN, ErasedComment, NotPickable, change_status, set_pick
 
 # Actions a moderator can take: (status it sets, label, past tense for the message).
 MODERATION_ACTIONS = {
@@ -43,6 +43,16 @@ ROW_ACTIONS = [
     ("spam", _("Spam"), "s", _("Mark the comment by %(name)s as spam")),
 ]
 COUNTED_STATUSES = [Comment.Status.APPROVED, Comment.Status.PENDING, Comment.Status.SPAM, Comment.Status.REMOVED]
+
+
+def erased_skipped_message(count):
+    """What a moderator is told of `count` (int) selected comments left alone because they were erased."""
+    return ngettext(
+        "%(count)d comment was left as it is: it was erased at its author's request, and cannot be approved or picked.",
+        "%(count)d comments were left as they are: they were erased at their authors' request, and cannot "
+        "be approved or picked.",
+        count,
+    ) % {"count": count}
 
 
 def commenter_count(status):
@@ -231,7 +241,7 @@ class CommentAdmin(CleanTextAdminMixin, admin.ModelAdmin):
                 actor=request.user,
                 from_status=obj.status,
                 to_status=obj.status,
-                reason=f"edited in admin: {', '.join(form.changed_data)}"[:300],
+                reason=f"{EDITED_IN_ADMIN}: {', '.join(form.changed_data)}"[:300],
             )
 
     def has_moderate_permission(self, request):
@@ -277,16 +287,20 @@ class CommentAdmin(CleanTextAdminMixin, admin.ModelAdmin):
 
     def moderate(self, request, queryset, action):
         status, _label, done = MODERATION_ACTIONS[action]
-        changed = 0
+        changed, erased = 0, 0
         for comment in queryset:
-            if change_status(comment, status, actor=request.user, reason=f"{done} in admin"):
-                changed += 1
+            try:
+                changed += change_status(comment, status, actor=request.user, reason=f"{done} in admin")
+            except ErasedComment:
+                erased += 1
         self.message_user(
             request,
             ngettext("%(count)d comment %(done)s.", "%(count)d comments %(done)s.", changed)
             % {"count": changed, "done": done},
             messages.SUCCESS,
         )
+        if erased:
+            self.message_user(request, erased_skipped_message(erased), messages.WARNING)
 
     @admin.action(description=_("Approve selected comments"), permissions=["moderate"])
     def approve(self, request, queryset):
@@ -336,12 +350,14 @@ class CommentAdmin(CleanTextAdminMixin, admin.ModelAdmin):
 
     @admin.action(description=_("Mark selected comments as editor's picks"), permissions=["pick"])
     def pick(self, request, queryset):
-        picked, refused = 0, 0
+        picked, refused, erased = 0, 0, 0
         for comment in queryset:
             try:
                 picked += set_pick(comment, True, actor=request.user)
             except NotPickable:
                 refused += 1
+            except ErasedComment:
+                erased += 1
         self.message_user(
             request,
             ngettext(
@@ -361,6 +377,8 @@ class CommentAdmin(CleanTextAdminMixin, admin.ModelAdmin):
                 % {"count": refused},
                 messages.WARNING,
             )
+        if erased:
+            self.message_user(request, erased_skipped_message(erased), messages.WARNING)
 
     @admin.action(description=_("Unmark selected comments as editor's picks"), permissions=["pick"])
     def unpick(self, request, queryset):
@@ -396,7 +414,12 @@ class CommentAdmin(CleanTextAdminMixin, admin.ModelAdmin):
         comment = get_object_or_404(Comment.objects.select_related("story"), pk=pk)
         status, label, done = MODERATION_ACTIONS[action]
         if request.method == "POST":
-            if change_status(comment, status, actor=request.user, reason=f"{done} in admin"):
+            try:
+                changed = change_status(comment, status, actor=request.user, reason=f"{done} in admin")
+            except ErasedComment:
+                self.message_user(request, erased_skipped_message(1), messages.WARNING)
+                return redirect(self.queue_address(request))
+            if changed:
                 self.message_user(request, _("The comment was %(done)s.") % {"done": done}, messages.SUCCESS)
             else:
                 self.message_user(request, _("The comment was already %(done)s.") % {"done": done}, messages.INFO)

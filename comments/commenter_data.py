@@ -38,6 +38,7 @@ from django_tasks import task
 from .mail import enqueue_with_transaction, send_or_retry
 from .models import Comment, Commenter, CommentVersion, ModerationLogEntry, Subscriber, ThreadSubscription
 from .posting import claim_posting_slot, client_key
+from .status import EDITED_BY_AUTHOR, EDITED_IN_ADMIN, WITHDRAWN
 from .subscriptions import address_key
 
 DATA_LINK_SALT = "comments.commenter_data.link"
@@ -254,7 +255,8 @@ def story_of(story, language):
 def comment_record(comment, language):
     """One comment as the export gives it: what was posted, with what, when, and what became of it.
 
-    The moderators' notes (the rule and its reason) are not in it; what the author was told is.
+    The moderators' notes (the rule and its reason, the log's reasons) are not in it; what the
+    author was told is. Who made each change is "author", "moderator" or "rules" (`changed_by`).
     """
     log = list(comment.log.all())
     return {
@@ -277,7 +279,7 @@ def comment_record(comment, language):
                 "at": utc_iso(entry.created_at),
                 "from": entry.from_status or None,
                 "to": entry.to_status,
-                "by": "moderator" if entry.actor_id else "rules",
+                "by": changed_by(entry),
             }
             for entry in log
             if entry.from_status != entry.to_status
@@ -293,13 +295,23 @@ def comment_record(comment, language):
             }
             for version in comment.versions.all()
         ],
-        # An edit is logged with the status unchanged; its reason says what it was.
+        # Edits that left the status as it was (one that changed it is in the status history).
         "edits": [
-            {"at": utc_iso(entry.created_at), "by": "moderator", "what": entry.reason}
+            {"at": utc_iso(entry.created_at), "by": changed_by(entry)}
             for entry in log
-            if entry.from_status == entry.to_status
+            if entry.from_status == entry.to_status and entry.reason.startswith((EDITED_BY_AUTHOR, EDITED_IN_ADMIN))
         ],
     }
+
+
+def changed_by(entry):
+    """Who made the change a ModerationLogEntry records, as the export says it: "moderator" when it
+    has an actor, "author" for its author's own edit or withdrawal (logged without one), else "rules"."""
+    if entry.actor_id:
+        return "moderator"
+    if entry.reason.startswith((EDITED_BY_AUTHOR, WITHDRAWN)):
+        return "author"
+    return "rules"
 
 
 def export(data, *, language, now=None):

@@ -64,7 +64,7 @@ from .models import (
     Subscriber,
     text_fingerprint,
 )
-from .status import change_status
+from .status import UNPICKED, change_status
 from .subscriptions import address_key
 
 ERASED_TEXT = gettext_lazy("This comment was removed at its author’s request.")
@@ -174,7 +174,11 @@ def erase_comments(comments, needles, *, actor, now):
         reason, public_reason = needles.from_own_text(comment.reason), needles.from_own_text(comment.public_reason)
         if (reason, public_reason) != (comment.reason, comment.public_reason):
             Comment.objects.filter(pk=comment.pk).update(reason=reason[:300], public_reason=public_reason[:200])
+    # An erased comment is no editor's pick any more: the picks box would show it as a live one.
+    picked = set(Comment.objects.filter(pk__in=ids, picked_at__isnull=False).values_list("pk", flat=True))
     Comment.objects.filter(pk__in=ids).update(
+        picked_at=None,
+        picked_by=None,
         text=text,
         fingerprint=text_fingerprint(text),
         author_name="",
@@ -198,6 +202,11 @@ def erase_comments(comments, needles, *, actor, now):
         if cleaned != reason:
             ModerationLogEntry.objects.filter(pk=pk).update(reason=cleaned)
     for comment in comments:
+        if comment.pk in picked:
+            comment.picked_at, comment.picked_by = None, None
+            ModerationLogEntry.objects.create(
+                comment=comment, actor=actor, from_status=comment.status, to_status=comment.status, reason=UNPICKED
+            )
         if comment.status == Comment.Status.PENDING:
             change_status(comment, Comment.Status.REMOVED, actor=actor, reason=ERASE_REASON)
         else:

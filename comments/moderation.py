@@ -56,9 +56,11 @@ class Candidate:
 class AuthorHistory:
     """What is known of the author's e-mail address: an approved comment, and the standing a
     moderator gave it (`standing` one of TRUSTED, HELD, BLOCKED or ""; `standing_until` aware or
-    None for no end; `public_reason` what the author may be told, or "")."""
+    None for no end; `public_reason` what the author may be told, or ""); `staff_address` whether
+    it is the address of an active member of staff (a post without a staff account using it)."""
 
     has_approved_comment: bool = False
+    staff_address: bool = False
     standing: str = ""
     standing_until: dt.datetime | None = None
     public_reason: str = ""
@@ -154,12 +156,16 @@ def decide_comment_status(candidate, history, rules):
     """The Decision for a new comment: `candidate` (Candidate), `history` (AuthorHistory), `rules`
     (ModerationRules). The first rule that applies decides, in this order:
 
-    robots (honeypot, too fast) → spam; staff → approved; a blocked commenter → spam; a trusted
-    commenter → approved, or held when pre-moderation is on; blocked e-mail, IP or keyword → spam;
-    pre-moderation (site-wide, then the story's) → held; a commenter on hold → held; held e-mail,
-    IP or keyword → held; too many links → held; outside the staffed hours → held; a first comment
-    → held; otherwise approved. Trust beats the lists because a moderator chose it for this person;
-    pre-moderation beats trust because it exists for stories where nothing may appear unread.
+    robots (honeypot, too fast) → spam; staff → approved; a blocked commenter → spam; blocked
+    e-mail, IP or keyword → spam; pre-moderation (site-wide, then the story's) → held; a staff
+    member's address typed by a visitor who is not logged in as staff → held; then a trusted
+    commenter: held IP → held, outside the staffed hours → held, otherwise approved; a
+    commenter on hold → held; held e-mail, IP or keyword → held; too many links → held; outside the
+    staffed hours → held; a first comment → held; otherwise approved.
+
+    A standing belongs to an e-mail address, which anyone may type: trust skips only the rules about
+    the author's words (held keywords, links, a first comment), never the block lists, the held IP
+    networks or the staffed hours, which do not depend on who the author says they are.
     """
     if candidate.honeypot:
         return Decision(SPAM, "honeypot", "The hidden field that only robots fill in was filled in.")
@@ -175,15 +181,25 @@ def decide_comment_status(candidate, history, rules):
     standing = history.standing_at(candidate.posted_at)
     if standing == BLOCKED:
         return Decision(SPAM, "commenter_blocked", "A moderator blocked this commenter.", history.public_reason)
-    premoderation = premoderation_decision(candidate, rules)
-    if standing == TRUSTED:
-        return premoderation or Decision(APPROVED, "commenter_trusted", "A moderator trusts this commenter.")
-
     decision = list_decision(candidate, rules, action=SPAM)
     if decision:
         return decision
+    premoderation = premoderation_decision(candidate, rules)
     if premoderation:
         return premoderation
+    if history.staff_address:
+        return Decision(
+            PENDING,
+            "staff_address",
+            "Uses the e-mail address of a member of staff without being logged in as staff.",
+        )
+    if standing == TRUSTED:
+        decision = network_decision(candidate, rules.held_ips, action=PENDING)
+        if decision:
+            return decision
+        if rules.staffed_hours and rules.outside_hours == HOLD and not is_staffed(candidate, rules.staffed_hours):
+            return quiet_hours_decision(candidate, rules.staffed_hours)
+        return Decision(APPROVED, "commenter_trusted", "A moderator trusts this commenter.")
     if standing == HELD:
         return Decision(
             PENDING, "commenter_held", "A moderator holds every comment of this commenter.", history.public_reason
@@ -239,15 +255,9 @@ def list_decision(candidate, rules, *, action):
                 f"The e-mail address matches the {prefix} entry “{entry.value.strip()}”.",
                 entry.public_reason,
             )
-    if candidate.ip_address:
-        entry = first_network_with(candidate.ip_address, ips)
-        if entry:
-            return Decision(
-                action,
-                f"{prefix}_ip",
-                f"The IP address {candidate.ip_address} is in the {prefix} entry “{entry.value.strip()}”.",
-                entry.public_reason,
-            )
+    decision = network_decision(candidate, ips, action=action)
+    if decision:
+        return decision
     searchable = " ".join([candidate.text, candidate.author_name, candidate.author_email, candidate.author_url])
     entry = first_entry_in(searchable, keywords)
     if entry is None:
@@ -260,6 +270,23 @@ def list_decision(candidate, rules, *, action):
         PENDING,
         "moderation_keyword",
         f"Contains the word “{entry.value.strip()}”, held for a moderator.",
+        entry.public_reason,
+    )
+
+
+def network_decision(candidate, entries, *, action):
+    """The Decision (`action` SPAM for a block list, PENDING for a hold list) of the first of
+    `entries` (ListEntry: addresses or networks) that holds `candidate.ip_address`, or None."""
+    if not candidate.ip_address:
+        return None
+    entry = first_network_with(candidate.ip_address, entries)
+    if entry is None:
+        return None
+    prefix = "blocked" if action == SPAM else "held"
+    return Decision(
+        action,
+        f"{prefix}_ip",
+        f"The IP address {candidate.ip_address} is in the {prefix} entry “{entry.value.strip()}”.",
         entry.public_reason,
     )
 

@@ -51,25 +51,30 @@ NOT_AVAILABLE = gettext_lazy(
 
 
 def find_parent(story, parent_id):
-    """The comment a reply goes under: approved, on the same story, within the depth limit.
+    """The comment a reply goes under: approved, not erased, on the same story, within the depth limit.
 
     A reply to the deepest level goes beside its parent (climbing as many levels as
     `levels_to_climb` says, up to a top-level comment); the comment it lands under
-    must be public too.
+    must be public and not erased too.
     """
     if not parent_id:
         return None
-    fields = ("id", "story_id", "status", "thread_id", "depth", "parent_id")
+    fields = ("id", "story_id", "status", "thread_id", "depth", "parent_id", "erased_at")
     parent = Comment.objects.filter(pk=parent_id).only(*fields).first()
-    if parent is None or parent.story_id != story.pk or parent.status != Comment.Status.APPROVED:
+    if parent is None or parent.story_id != story.pk or not may_be_answered(parent):
         raise Refusal(str(NOT_AVAILABLE), field="text", code="parent")
     for _level in range(levels_to_climb(parent.depth, settings.COMMENTS_MAX_DEPTH)):
         if parent.parent_id is None:
             return None
         parent = Comment.objects.only(*fields).get(pk=parent.parent_id)
-        if parent.status != Comment.Status.APPROVED:
+        if not may_be_answered(parent):
             raise Refusal(str(NOT_AVAILABLE), field="text", code="parent")
     return parent
+
+
+def may_be_answered(comment):
+    """True when a reply may go under `comment`: approved and not erased at its author's request."""
+    return comment.status == Comment.Status.APPROVED and comment.erased_at is None
 
 
 def claim_posting_slot(key, now, seconds):

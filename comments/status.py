@@ -30,6 +30,9 @@ from .subscriptions import after_approval
 REASON_LENGTH = 300
 PUBLIC_REASON_LENGTH = Comment._meta.get_field("public_reason").max_length
 WITHDRAWN = "withdrawn by its author"
+# How the log's reason of an edit begins: its author's (comments/editing.py) or a moderator's (admin).
+EDITED_BY_AUTHOR = "edited by its author"
+EDITED_IN_ADMIN = "edited in admin"
 
 
 class StaleComment(Exception):
@@ -41,6 +44,15 @@ class StaleComment(Exception):
 PICKED = "marked as editor's pick"
 UNPICKED = "no longer an editor's pick"
 UNPICKED_WITH_STATUS = "no longer an editor's pick: it is not approved any more"
+
+
+class ErasedComment(Exception):
+    """Its author had the comment erased (`Comment.erased_at`): it is never approved again, nor
+    made an editor's pick (its place in its thread is all that is left of it)."""
+
+    def __init__(self, pk):
+        super().__init__(f"Comment {pk} was erased at its author's request: it cannot be approved or picked.")
+        self.pk = pk
 
 
 class NotPickable(Exception):
@@ -111,12 +123,17 @@ def change_status(comment, to_status, *, actor=None, reason=""):
     empties `edit_key`: its author can no longer edit or withdraw it. The row is locked while it is
     read and written, so two moderators acting at once log one change, not two. A comment that
     leaves approved status stops being an editor's pick in the same write, logged on a line of its own.
+    Raises ErasedComment, writing nothing, when asked to approve an erased comment that is not
+    approved already.
     """
     with transaction.atomic():
-        current = Comment.objects.select_for_update().only("status", "picked_at").get(pk=comment.pk)
-        comment.status = to_status
+        current = Comment.objects.select_for_update().only("status", "picked_at", "erased_at").get(pk=comment.pk)
         if current.status == to_status:
+            comment.status = to_status
             return False
+        if to_status == Comment.Status.APPROVED and current.erased_at is not None:
+            raise ErasedComment(comment.pk)
+        comment.status = to_status
         comment.edit_key = ""
         changes = {"status": to_status, "edit_key": ""}
         if to_status == Comment.Status.APPROVED:
@@ -179,7 +196,7 @@ def record_edit(comment, *, text, status, decision, now=None):
             comment=comment,
             from_status=current.status,
             to_status=status,
-            reason=f"edited by its author; {decision.rule}: {decision.reason}"[:REASON_LENGTH],
+            reason=f"{EDITED_BY_AUTHOR}; {decision.rule}: {decision.reason}"[:REASON_LENGTH],
         )
         if status != current.status:
             after_status_change(comment, actor=None)
@@ -203,12 +220,15 @@ def set_pick(comment, picked, *, actor):
 
     `actor`: the editor (a user), kept as `picked_by` with the time (`picked_at`, now). Returns
     False, writing nothing, when it was so already. Raises NotPickable when asked to pick a comment
-    that is not approved (read under the row's lock). Moves the story's `page_version`: the story
-    page lists its picks first. Who may call it is the caller's check (`comments.pick_comment`).
+    that is not approved, ErasedComment one that was erased (both read under the row's lock).
+    Moves the story's `page_version`: the story page lists its picks first. Who may call it is the
+    caller's check (`comments.pick_comment`).
     """
     with transaction.atomic():
-        current = Comment.objects.select_for_update().only("status", "picked_at").get(pk=comment.pk)
+        current = Comment.objects.select_for_update().only("status", "picked_at", "erased_at").get(pk=comment.pk)
         comment.status = current.status
+        if picked and current.erased_at is not None:
+            raise ErasedComment(comment.pk)
         if picked and current.status != Comment.Status.APPROVED:
             raise NotPickable(current.status)
         if (current.picked_at is not None) == picked:

@@ -134,10 +134,11 @@ def build_threads(story, root_ids, own_ids=()):
 def editors_picks(story, order=OLDEST_FIRST):
     """The story's editor's picks (approved comments with `picked_at`), in `order` of their time, as
     CommentNodes with their badges: one query. Only approved comments can be picked (a constraint,
-    and `status.set_pick`), so every pick is one readers may see."""
+    and `status.set_pick`), so every pick is one readers may see. An erased comment is no pick (an
+    erasure unpicks it; one erased before that rule stays out of the box all the same)."""
     picks = (
         Comment.objects.approved()
-        .filter(story=story, picked_at__isnull=False)
+        .filter(story=story, picked_at__isnull=False, erased_at__isnull=True)
         .select_related("user")
         .order_by(*time_order(order))
     )

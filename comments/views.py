@@ -251,7 +251,10 @@ def permalink(request, pk):
 @require_http_methods(["GET", "POST"])
 def report(request, pk):
     comment = get_object_or_404(
-        Comment.objects.approved().select_related("story").filter(story__in=Story.objects.published()), pk=pk
+        Comment.objects.approved()
+        .select_related("story")
+        .filter(story__in=Story.objects.published(), erased_at__isnull=True),
+        pk=pk,
     )
     form = ReportForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -263,8 +266,9 @@ def report(request, pk):
                     reporter_key=client_key(f"report:{comment.pk}", client_ip(request)),
                 )
                 Comment.objects.filter(pk=comment.pk).update(report_count=F("report_count") + 1)
-                comment.refresh_from_db(fields=["report_count", "status"])
-                if comment.report_count >= settings.COMMENTS_REPORTS_TO_HOLD:
+                comment.refresh_from_db(fields=["report_count", "status", "erased_at"])
+                # Erased meanwhile (its reports went with its data): nothing to send back to the queue.
+                if comment.erased_at is None and comment.report_count >= settings.COMMENTS_REPORTS_TO_HOLD:
                     # A rule, not a moderator: the status module has the moderators e-mailed.
                     change_status(
                         comment,

@@ -166,12 +166,18 @@ def story_headline(story):
 
 
 def replying_to(story, form, request):
-    """The approved comment a no-JavaScript reply answers: ?replytocom=<id>, or the posted parent."""
+    """The approved comment a no-JavaScript reply answers: ?replytocom=<id>, or the posted parent.
+    None for an erased comment: no one replies to it any more."""
     raw = str(form.data.get("parent") if form.is_bound else request.GET.get("replytocom") or "")
     # ASCII digits only ("²".isdigit() is true), and no more than an id can hold.
     if not (raw.isascii() and raw.isdigit() and len(raw) <= 18):
         return None
-    return Comment.objects.approved().filter(story=story, pk=int(raw)).only("id", "author_name").first()
+    return (
+        Comment.objects.approved()
+        .filter(story=story, pk=int(raw), erased_at__isnull=True)
+        .only("id", "author_name")
+        .first()
+    )
 
 
 @register.filter

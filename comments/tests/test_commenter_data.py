@@ -47,6 +47,11 @@ def committed(django_capture_on_commit_callbacks):
 
 
 @pytest.fixture
+def moderator_user(django_user_model):
+    return django_user_model.objects.create_user("moderator", is_staff=True)
+
+
+@pytest.fixture
 def anns_comment(story):
     return make_comment(
         story,
@@ -335,7 +340,7 @@ def test_the_export_has_every_comment_of_the_mailbox_with_its_metadata(client, s
     assert second["status_history"] == [
         {"at": second["status_history"][0]["at"], "from": None, "to": "pending", "by": "rules"}
     ]
-    assert [edit["what"] for edit in second["edits"]] == ["edited in admin: text"]
+    assert second["edits"] == [{"at": second["edits"][0]["at"], "by": "rules"}]
     assert "first_comment" not in json.dumps(export)  # the moderators' notes are theirs
     assert export["reply_notifications"] is None and export["standing"] is None
 
@@ -363,6 +368,64 @@ def test_the_export_from_a_korean_page_gives_korean_headlines_and_links(client, 
         "headline": "항구 페리 저녁 운항 추가",
         "url": f"{SITE}/ko/stories/harbour-ferry-evening/",
     }
+
+
+def test_the_export_has_no_reason_from_the_moderation_log(client, anns_comment, moderator_user):
+    ModerationLogEntry.objects.create(
+        comment=anns_comment,
+        actor=moderator_user,
+        from_status="approved",
+        to_status="approved",
+        reason="edited in admin: text (troll, watch him)",
+    )
+    ModerationLogEntry.objects.create(
+        comment=anns_comment, actor=moderator_user, from_status="approved", to_status="pending", reason="Dubious."
+    )
+    export = json.dumps(json.loads(download(client, ADDRESS).content))
+    assert "troll" not in export and "Dubious" not in export and "edited in admin" not in export
+
+
+def test_the_export_says_an_edit_by_its_author_was_the_authors(client, anns_comment):
+    ModerationLogEntry.objects.create(
+        comment=anns_comment,
+        from_status="approved",
+        to_status="approved",
+        reason="edited by its author; known_commenter: This e-mail address has approved comments.",
+    )
+    [record] = json.loads(download(client, ADDRESS).content)["comments"]
+    assert [edit["by"] for edit in record["edits"]] == ["author"]
+
+
+def test_the_export_says_a_moderators_edit_was_a_moderators(client, anns_comment, moderator_user):
+    ModerationLogEntry.objects.create(
+        comment=anns_comment,
+        actor=moderator_user,
+        from_status="approved",
+        to_status="approved",
+        reason="edited in admin: text",
+    )
+    [record] = json.loads(download(client, ADDRESS).content)["comments"]
+    assert [edit["by"] for edit in record["edits"]] == ["moderator"]
+
+
+def test_the_export_says_a_withdrawal_was_its_authors(client, anns_comment):
+    ModerationLogEntry.objects.create(
+        comment=anns_comment, from_status="approved", to_status="removed", reason="withdrawn by its author"
+    )
+    [record] = json.loads(download(client, ADDRESS).content)["comments"]
+    assert [(change["to"], change["by"]) for change in record["status_history"]] == [("removed", "author")]
+
+
+def test_the_export_lists_no_pick_as_an_edit(client, anns_comment, moderator_user):
+    ModerationLogEntry.objects.create(
+        comment=anns_comment,
+        actor=moderator_user,
+        from_status="approved",
+        to_status="approved",
+        reason="marked as editor's pick",
+    )
+    [record] = json.loads(download(client, ADDRESS).content)["comments"]
+    assert record["edits"] == []
 
 
 def test_the_export_has_the_texts_a_comment_had_before_its_edits(client, anns_comment):

@@ -226,13 +226,36 @@ def test_a_block_applies_until_its_end():
     assert decide(history=standing("blocked", until=NOW + dt.timedelta(days=1)), posted_at=NOW).status == "spam"
 
 
-def test_trusted_commenter_is_approved_past_the_hold_and_block_lists():
-    rules = ModerationRules(
-        moderation_keywords=("court",), blocked_keywords=("casino",), blocked_ips=("203.0.113.0/24",), max_links=0
-    )
+def test_trusted_commenter_is_approved_past_held_words_links_and_a_first_comment():
+    rules = ModerationRules(moderation_keywords=("court",), max_links=0)
     history = AuthorHistory(standing="trusted")
-    decision = decide(history=history, rules=rules, text="court casino https://a.example", ip_address="203.0.113.9")
+    decision = decide(history=history, rules=rules, text="court https://a.example")
     assert (decision.status, decision.rule) == ("approved", "commenter_trusted")
+
+
+def test_a_trusted_address_posting_a_blocked_keyword_is_spam_as_for_anyone():
+    rules = ModerationRules(blocked_keywords=("casino",))
+    decision = decide(history=AuthorHistory(standing="trusted"), rules=rules, text="Best casino in town.")
+    assert (decision.status, decision.rule) == ("spam", "blocked_keyword")
+
+
+def test_a_trusted_address_posting_from_a_blocked_ip_network_is_spam_as_for_anyone():
+    rules = ModerationRules(blocked_ips=("203.0.113.0/24",))
+    decision = decide(history=AuthorHistory(standing="trusted"), rules=rules, ip_address="203.0.113.9")
+    assert (decision.status, decision.rule) == ("spam", "blocked_ip")
+
+
+def test_a_trusted_address_matching_a_blocked_domain_is_spam():
+    rules = ModerationRules(blocked_emails=("@example.com",))
+    history = AuthorHistory(standing="trusted")
+    decision = decide(history=history, rules=rules, author_email='"CARA+promo"@Example.COM')
+    assert (decision.status, decision.rule) == ("spam", "blocked_email")
+
+
+def test_a_trusted_address_posting_from_a_held_ip_network_is_held():
+    rules = ModerationRules(held_ips=("203.0.113.0/24",))
+    decision = decide(history=AuthorHistory(standing="trusted"), rules=rules, ip_address="203.0.113.9")
+    assert (decision.status, decision.rule) == ("pending", "held_ip")
 
 
 def test_trusted_commenter_is_still_held_by_pre_moderation():
@@ -240,12 +263,21 @@ def test_trusted_commenter_is_still_held_by_pre_moderation():
     assert (decision.status, decision.rule) == ("pending", "story_premoderation")
 
 
-def test_trusted_commenter_is_approved_outside_the_staffed_hours():
+def test_trusted_commenter_is_held_outside_the_staffed_hours():
     rules = ModerationRules(staffed_hours=(dt.time(7), dt.time(23)))
     night = dt.datetime(2026, 12, 1, 15, 30, tzinfo=dt.UTC)  # 00:30 in Seoul
-    assert decide(history=AuthorHistory(standing="trusted"), rules=rules, posted_at=night, zone=SEOUL).status == (
-        "approved"
-    )
+    decision = decide(history=AuthorHistory(standing="trusted"), rules=rules, posted_at=night, zone=SEOUL)
+    assert (decision.status, decision.rule) == ("pending", "quiet_hours")
+
+
+def test_a_staff_members_address_without_a_staff_login_is_held_even_when_known_and_trusted():
+    history = AuthorHistory(has_approved_comment=True, standing="trusted", staff_address=True)
+    decision = decide(history=history)
+    assert (decision.status, decision.rule) == ("pending", "staff_address")
+
+
+def test_a_staff_members_address_with_a_staff_login_is_approved():
+    assert decide(history=AuthorHistory(staff_address=True), is_staff=True).rule == "staff"
 
 
 def test_commenter_on_hold_is_held_even_with_approved_comments():

@@ -263,6 +263,29 @@ def test_staff_are_not_pre_moderated(client, story, django_user_model):
     assert latest().rule == "staff"
 
 
+def test_a_staff_members_own_posts_do_not_make_their_address_known(client, story, django_user_model):
+    desk = django_user_model.objects.create_user("desk", email="desk@example.com", is_staff=True, is_active=False)
+    make_comment(story, author_email="desk@example.com", user=desk, text="From the desk, when it was open.")
+    post_form(client, story, author_email="desk@example.com", text="Not the desk at all.")
+    assert (latest().status, latest().rule) == ("pending", "first_comment")
+
+
+def test_a_visitor_typing_an_active_staff_members_address_is_held_for_a_moderator(client, story, django_user_model):
+    desk = django_user_model.objects.create_user("desk", email="Desk.Editor@Example.com", is_staff=True)
+    make_comment(story, author_email="desk.editor@example.com", user=desk, text="From the desk.")
+    post_form(client, story, author_email='"desk.editor+x"@EXAMPLE.com', text="Pretending to be the desk.")
+    stored = latest()
+    assert (stored.status, stored.rule) == ("pending", "staff_address")
+    assert "member of staff" in stored.reason
+
+
+def test_a_logged_in_member_of_staff_is_still_approved_with_their_own_address(client, story, django_user_model):
+    desk = django_user_model.objects.create_user("desk", email="desk@example.com", is_staff=True)
+    client.force_login(desk)
+    post_form(client, story, author_email="desk@example.com", text="From the desk.")
+    assert (latest().status, latest().rule) == ("approved", "staff")
+
+
 # Staffed hours, in the outlet's zone.
 
 
