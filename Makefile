@@ -40,6 +40,8 @@ install: $(VENV)/.installed
 
 # Development server with the demo stories, on http://127.0.0.1:8000, and the task worker
 run: export DJANGO_DEBUG ?= 1
+# The links in mails (confirmations, unsubscribes, moderators' buttons) lead to this server's own port.
+run: export NEWSROOM_SITE_URL ?= http://$(HOST):$(PORT)
 run: install .env
 	$(MANAGE) migrate --noinput
 	$(MANAGE) import_story --only-new demo/stories

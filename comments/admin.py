@@ -194,6 +194,13 @@ class CommentAdmin(CleanTextAdminMixin, admin.ModelAdmin):
     readonly_fields = [name for name in fields if name not in ("author_name", "author_url", "text")]
     list_per_page = 50
 
+    def get_readonly_fields(self, request, obj=None):
+        """Every field of a comment erased at its author's request (comments/erasure.py): nothing
+        personal may be typed back in, and its name is not required any more."""
+        if obj is not None and obj.erased_at is not None:
+            return self.fields
+        return super().get_readonly_fields(request, obj)
+
     def get_queryset(self, request):
         counts = {f"commenter_{status}": commenter_count(status) for status in COUNTED_STATUSES}
         return super().get_queryset(request).annotate(**counts)

@@ -17,6 +17,8 @@ from django.core.cache import cache
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from articles.text import visible_text
+
 from .addresses import parse_network
 from .emails import domain_key
 from .models import ModerationListEntry, SiteModeration
@@ -91,7 +93,10 @@ def entry_problem(kind, value):
             return _("Write a word, not only * or spaces.")
     elif kind == Kind.EMAIL:
         local, at, domain = value.rpartition("@")
-        if not at or not domain_key(domain) or " " in domain or (local and local.strip() != local):
+        # No space, line break or invisible character anywhere (`a@x.org Bcc: b@y.org`, a zero-width
+        # space inside the domain): such an entry would match nothing, or not what it seems to.
+        hidden = any(character.isspace() for character in value) or visible_text(value) != value
+        if not at or not domain_key(domain) or hidden or "@" in local:
             return _("Write an e-mail address (name@example.org) or a domain after @ (@example.org).")
     elif kind == Kind.IP:
         network = parse_network(value)

@@ -9,6 +9,7 @@ from django.db import IntegrityError, models, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from articles.models import HttpURLField, Story, http_url_constraint
@@ -209,7 +210,8 @@ class Comment(models.Model):
 
     def __str__(self):
         # Isolated: the admin puts this inside its own sentences ("The comment “…” was changed").
-        return f"{isolate_bidi(self.author_name)}: {self.text[:60]}"
+        name = gettext("Name removed") if self.erased_at is not None else self.author_name
+        return f"{isolate_bidi(name)}: {self.text[:60]}"
 
     def save(self, *args, **kwargs):
         self.fingerprint = text_fingerprint(self.text)

@@ -4,7 +4,7 @@ no report, no approval, no pick (comments/erasure.py, posting.py, status.py, vie
 import pytest
 from django.utils import translation
 
-from comments.erasure import erase_address_data
+from comments.erasure import ERASED_TEXT, erase_address_data
 from comments.models import Comment, CommentReport, ModerationLogEntry
 from comments.posting import NOT_AVAILABLE
 from comments.status import UNPICKED, ErasedComment, change_status, set_pick
@@ -143,3 +143,16 @@ def test_a_pick_erased_before_erasures_unpicked_is_not_in_the_picks_box(client, 
     Comment.objects.filter(pk=comment.pk).update(picked_at=comment.created_at, picked_by=editor)
     page = client.get(f"/{language}/stories/{story.slug}/").content.decode()
     assert f'id="pick-{comment.pk}"' not in page and "comment-picks-title" not in page
+
+
+def test_the_admin_page_of_an_erased_comment_is_read_only_and_names_no_one(client, erased, moderator):
+    client.force_login(moderator)
+    url = f"/admin/comments/comment/{erased.pk}/change/"
+    page = client.get(url)
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert 'name="author_name"' not in html and 'name="text"' not in html
+    client.post(url, {"author_name": "Bob Replier", "text": "Typed back in.", "author_url": ""})
+    erased.refresh_from_db()
+    assert (erased.author_name, erased.text) == ("", str(ERASED_TEXT))
+    assert str(erased).startswith("\u2068Name removed\u2069: ")

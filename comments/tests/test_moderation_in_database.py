@@ -412,3 +412,18 @@ def test_the_migration_links_old_comments_to_their_commenters(story):
     getattr(__import__(module, fromlist=[function]), function)(apps, None)
     linked = dict(Comment.objects.values_list("text", "commenter__email"))
     assert linked == {"one": "ann@example.com", "two": "ann@example.com", "three": None}
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["x@example.org\nBcc: y@example.org", "x@example.org Bcc: y@example.org", "evil@\u200bexample.com", "a@b@c.org"],
+)
+def test_an_e_mail_list_entry_with_a_space_a_line_break_or_an_invisible_character_is_refused(value):
+    from django.core.exceptions import ValidationError
+
+    from comments.models import ModerationListEntry
+
+    entry = ModerationListEntry(kind="email", action="block", value=value)
+    with pytest.raises(ValidationError) as refused:
+        entry.full_clean()
+    assert "value" in refused.value.message_dict
