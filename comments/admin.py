@@ -289,7 +289,9 @@ class CommentAdmin(CleanTextAdminMixin, admin.ModelAdmin):
 
     @admin.display(description=_("story"), ordering="story__headline")
     def story_link(self, comment):
-        url = reverse("admin:articles_story_change", args=[comment.story_id])
+        """The story's page on the site, which every moderator may read (its admin page is the
+        editors' alone: a Moderator would meet a 403 there)."""
+        url = f"{comment.story.get_absolute_url()}#comments"
         return format_html('<a href="{}">{}</a>', url, Truncator(comment.story.headline).chars(50))
 
     def moderate(self, request, queryset, action):

@@ -151,8 +151,9 @@ def edit_comment(comment, *, text, secret, ip_address, user=None, now=None):
     the client's (str or None: the rules' IP lists and the flood limit read it), `now` aware. One
     edit per client per COMMENTS_FLOOD_SECONDS (staff exempt), counted apart from posts, so that
     fixing a typo just after posting is not "too quickly". The same text again changes nothing.
-    Raises Refusal with code "refused" after storing the edit when the rules made it spam with a
-    reason for its author, as posting does.
+    An edit the rules call spam (a blocked word, address or network) is refused and stored nowhere:
+    the comment stays as it was, published or waiting, rather than taking its earlier text down with
+    it; its author is told the entry's reason when it has one (Refusal code "refused", 403).
     """
     now = now or timezone.now()
     refusal = edit_refusal(comment, secret=secret, user=user, now=now) or editing_closed(comment.story, user, now)
@@ -178,6 +179,11 @@ def edit_comment(comment, *, text, secret, ip_address, user=None, now=None):
         history,
         posting_rules(),
     )
+    if decision.status == SPAM:
+        message = decision.public_reason or _(
+            "This edit breaks the site's comment rules and was not saved: your comment stays as it was."
+        )
+        raise Refusal(message, status=403, code="refused")
     status = status_after_edit(comment.status, decision.status)
     already_posted = Refusal(
         _("You have already posted this text on this story."), field="text", status=409, code=DUPLICATE
@@ -207,8 +213,6 @@ def edit_comment(comment, *, text, secret, ip_address, user=None, now=None):
             raise edit_refusal(comment, secret=secret, user=user, now=now) or Refusal(
                 refusal_message(MODERATED), status=409, code=MODERATED
             ) from None
-    if decision.status == SPAM and decision.public_reason:
-        raise Refusal(decision.public_reason, status=403, code="refused")
     return comment
 
 

@@ -269,6 +269,9 @@ def report(request, pk):
                 comment.refresh_from_db(fields=["report_count", "status", "erased_at"])
                 # Erased meanwhile (its reports went with its data): nothing to send back to the queue.
                 if comment.erased_at is None and comment.report_count >= settings.COMMENTS_REPORTS_TO_HOLD:
+                    # What held it, for the queue and the moderators' e-mail (they show the comment's rule).
+                    comment.rule, comment.reason = "reader_reports", f"{comment.report_count} readers' reports"
+                    Comment.objects.filter(pk=comment.pk).update(rule=comment.rule, reason=comment.reason)
                     # A rule, not a moderator: the status module has the moderators e-mailed.
                     change_status(
                         comment,

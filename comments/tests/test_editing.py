@@ -349,8 +349,11 @@ def test_an_edit_outside_the_staffed_hours_goes_back_to_the_queue(client, story,
     assert (comment.status, comment.rule) == (Comment.Status.PENDING, "quiet_hours")
 
 
-def test_an_edit_with_a_blocked_word_is_spam_and_told_the_entry_s_reason(client, story, known_commenter):
+def test_an_edit_with_a_blocked_word_is_refused_with_the_entry_s_reason_and_the_comment_stays(
+    client, story, known_commenter
+):
     comment = post_comment(client, story)
+    before = (comment.status, comment.text)
     ModerationListEntry.objects.create(kind="keyword", action="block", value="casino", public_reason="No ads.")
     response = send_edit(client, comment, "Try the casino.")
     assert response.status_code == 403
@@ -359,7 +362,18 @@ def test_an_edit_with_a_blocked_word_is_spam_and_told_the_entry_s_reason(client,
     assert "How to appeal this decision" in html
     assert kept_text(response) == "Try the casino."
     comment.refresh_from_db()
-    assert comment.status == Comment.Status.SPAM
+    assert (comment.status, comment.text) == before  # the earlier text is still published
+    assert not comment.versions.exists()
+
+
+def test_an_edit_with_a_blocked_word_and_no_reason_is_refused_all_the_same(client, story, known_commenter):
+    comment = post_comment(client, story)
+    ModerationListEntry.objects.create(kind="keyword", action="block", value="casino")
+    response = send_edit(client, comment, "Try the casino.")
+    assert response.status_code == 403
+    assert "was not saved: your comment stays as it was" in response.content.decode()
+    comment.refresh_from_db()
+    assert comment.text != "Try the casino."
 
 
 # Every version is kept.

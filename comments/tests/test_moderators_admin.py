@@ -437,3 +437,11 @@ def test_the_queue_filters_by_commenter(client, moderator, story):
     assert "Ann&#x27;s comment." in page
     assert "Bo&#x27;s comment." not in page
     assert page_elements(page)["result_list"].tag == "table"
+
+
+def test_the_queue_links_each_headline_to_the_story_page_a_moderator_may_open(client, moderator, story):
+    make_comment(story, status=Comment.Status.PENDING, text="Waiting for a moderator.")
+    client.force_login(moderator)
+    html = client.get("/admin/comments/comment/").content.decode()
+    assert f'href="{story.get_absolute_url()}#comments"' in html
+    assert client.get(story.get_absolute_url()).status_code == 200

@@ -109,6 +109,10 @@ def test_third_report_from_another_address_holds_the_comment_again(reported_by_t
     assert reported_by_three.report_count == 3
 
 
+def test_comment_held_by_reports_says_so_in_the_queue_not_the_rule_that_approved_it(reported_by_three):
+    assert (reported_by_three.rule, reported_by_three.reason) == ("reader_reports", "3 readers' reports")
+
+
 def test_comment_held_by_reports_gets_a_log_entry_without_a_person(reported_by_three):
     entry = ModerationLogEntry.objects.get(comment=reported_by_three, to_status=Comment.Status.PENDING)
     assert (entry.from_status, entry.actor) == (Comment.Status.APPROVED, None)
