@@ -20,6 +20,7 @@ from django.db import DatabaseError, transaction
 from django.utils.dateparse import parse_date, parse_datetime
 from tqdm import tqdm
 
+from articles.import_files import read_through
 from articles.models import Outlet
 from articles.wordpress import ContentConversionError, Post, Skipped, WordPressExportError, read_export
 from articles.wordpress.index import index_export
@@ -55,18 +56,6 @@ def failure_reason(error):
     if isinstance(error, POST_ERRORS):
         return reason
     return f"unexpected error ({type(error).__name__}: {reason or 'no message'})"
-
-
-class CountingReader:
-    """A binary file whose reads move a progress bar by the bytes read."""
-
-    def __init__(self, handle, bar):
-        self.handle, self.bar, self.name = handle, bar, handle.name
-
-    def read(self, size=-1):
-        chunk = self.handle.read(size)
-        self.bar.update(len(chunk))
-        return chunk
 
 
 def share_between_files(indexes):
@@ -203,24 +192,7 @@ class Command(BaseCommand):
 
     def read_through(self, path):
         """Read `path` through (an `ExportIndex`); CommandError, nothing written, when it is malformed."""
-        try:
-            with (
-                path.open("rb") as handle,
-                tqdm(
-                    total=path.stat().st_size,
-                    unit="B",
-                    unit_scale=True,
-                    desc=f"checking {path.name}",
-                    file=sys.stderr,
-                    disable=not self.progress,
-                    leave=False,
-                ) as bar,
-            ):
-                index = index_export(CountingReader(handle, bar))
-        except WordPressExportError as error:
-            raise CommandError(f"{error} (nothing was imported)") from None
-        except OSError as error:
-            raise CommandError(f"{path}: {error.strerror or error} (nothing was imported)") from None
+        index = read_through(path, index_export, WordPressExportError, progress=self.progress)
         if index.site is None:
             raise CommandError(f"{path}: not a WordPress export (nothing was imported)")
         return index

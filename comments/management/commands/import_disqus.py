@@ -16,6 +16,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError, transaction
 from tqdm import tqdm
 
+from articles.import_files import read_through
 from articles.wordpress.tally import COMMENT, FAILED, IMPORTED, UNCHANGED, UPDATED, Tally
 from comments.disqus.export import DisqusComment, DisqusExportError, index_export, read_export
 from comments.disqus.saving import BATCH_SIZE, DisqusImport, DisqusOptions
@@ -24,18 +25,6 @@ from comments.disqus.saving import BATCH_SIZE, DisqusImport, DisqusOptions
 # bug, met on text nobody foresaw) fails it too, reported with the error's type; the others go on.
 COMMENT_ERRORS = (ValidationError, DatabaseError, ValueError)
 LISTED_THREADS = 20
-
-
-class CountingReader:
-    """A binary file whose reads move a progress bar by the bytes read."""
-
-    def __init__(self, handle, bar):
-        self.handle, self.bar, self.name = handle, bar, handle.name
-
-    def read(self, size=-1):
-        chunk = self.handle.read(size)
-        self.bar.update(len(chunk))
-        return chunk
 
 
 class Command(BaseCommand):
@@ -78,24 +67,7 @@ class Command(BaseCommand):
 
     def read_through(self, path):
         """Read `path` through (a `DisqusIndex`); CommandError, nothing written, when it is malformed."""
-        try:
-            with (
-                path.open("rb") as handle,
-                tqdm(
-                    total=path.stat().st_size,
-                    unit="B",
-                    unit_scale=True,
-                    desc=f"checking {path.name}",
-                    file=sys.stderr,
-                    disable=not self.progress,
-                    leave=False,
-                ) as bar,
-            ):
-                return index_export(CountingReader(handle, bar))
-        except DisqusExportError as error:
-            raise CommandError(f"{error} (nothing was imported)") from None
-        except OSError as error:
-            raise CommandError(f"{path}: {error.strerror or error} (nothing was imported)") from None
+        return read_through(path, index_export, DisqusExportError, progress=self.progress)
 
     # Writing.
 
