@@ -9,17 +9,15 @@ from articles.tests.factories import make_outlet, make_story
 from comments.models import Comment
 from conftest import axe_violations
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+# The browser fills the forms faster than the 3-second rule allows a person (conftest.no_posting_limits).
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("no_posting_limits"),
+]
 
 FIRST = "The evening ferry should stop at Yeouido too."
 EDITED = "The evening ferry should stop at Yeouido and Jamsil too."
-
-
-@pytest.fixture(autouse=True)
-def instant_posting(settings):
-    """The browser fills the forms faster than the 3-second rule allows a person."""
-    settings.COMMENTS_MIN_SECONDS = 0
-    settings.COMMENTS_FLOOD_SECONDS = 0
 
 
 @pytest.fixture
