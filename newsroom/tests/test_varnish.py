@@ -1,8 +1,9 @@
 """deploy/varnish/newsroom.vcl in front of two real gunicorn instances (`-m live`, about a minute).
 
 One site for the module (newsroom/tests/varnish_site.py): Varnish on a free port, two
-instances of the site plus pages that say `public, s-maxage` (newsroom/tests/proxy_urls.py:
-the site's own pages do not yet), one throwaway database. Every change is made by the site's
+instances of the site plus pages of their own that say `public, s-maxage` with parameters
+(newsroom/tests/proxy_urls.py), one throwaway database. The site's own story, home, hashtag and
+feed pages are tested through the proxy too. Every change is made by the site's
 own code in another process (`site_python`), which sends its BAN on commit as a web request
 would (articles/purge.py). Skipped without Debian's varnish package.
 """
@@ -212,13 +213,64 @@ def test_a_cached_page_is_served_while_no_instance_answers(site):
         site.wait_until_serving()
 
 
+def assert_shared(headers, path):
+    """The site's own reader pages say a shared cache may keep them (README "HTTP headers")."""
+    cache_control = headers.get("cache-control", "")
+    assert "public" in cache_control and "s-maxage" in cache_control, (path, cache_control)
+
+
 @pytest.mark.live
 @needs_varnish
 def test_the_story_page_through_the_proxy_shows_an_approved_comment_within_a_second(site):
     status, headers, _ = get(site.proxy, STORY_PATH)
-    cache_control = headers.get("cache-control", "")
-    if "public" not in cache_control or "s-maxage" not in cache_control:
-        pytest.skip(f"the story page does not say public, s-maxage yet (Cache-Control: {cache_control!r})")
+    assert status == 200
+    assert_shared(headers, STORY_PATH)
     cached_twice(site, STORY_PATH)
     committed = json.loads(site_python(site.env, APPROVE.format(slug=SLUG, text="Seen on the real story page")))
     assert wait_for_text(site.proxy, STORY_PATH, "Seen on the real story page") - committed < VISIBLE_WITHIN_SECONDS
+
+
+PUBLISH = """
+import json, time
+from django.utils import timezone
+from articles.models import Hashtag, Outlet, Story
+outlet = Outlet.objects.get(stories__slug={slug!r})
+story = Story.objects.create(outlet=outlet, slug="night-buses-added-for-exam-weeks", headline={headline!r},
+                             body="Two night bus routes will run past the library until the exams end.",
+                             status="draft")
+story.set_hashtags([Hashtag.objects.get(slug="library")])
+story.status = "published"
+story.published_at = timezone.now()
+story.save()
+print(json.dumps(time.time()))
+"""
+
+
+@pytest.mark.live
+@needs_varnish
+def test_a_story_published_reaches_the_real_listings_and_feed_through_the_proxy_within_a_second(site):
+    pages = ["/en/", "/en/tags/library/", "/en/feeds/stories.rss", "/ko/"]
+    for path in pages:
+        status, headers, _ = get(site.proxy, path)
+        assert status == 200, path
+        assert_shared(headers, path)
+        assert "Night buses added" not in cached_twice(site, path)
+
+    headline = "Night buses added for exam weeks"
+    committed = json.loads(site_python(site.env, PUBLISH.format(slug=SLUG, headline=headline)))
+
+    for path in pages:
+        seen = wait_for_text(site.proxy, path, headline)
+        assert seen - committed < VISIBLE_WITHIN_SECONDS, path
+
+
+@pytest.mark.live
+@needs_varnish
+def test_a_story_edit_reaches_the_real_story_page_and_home_page_through_the_proxy_within_a_second(site):
+    cached_twice(site, STORY_PATH)
+    cached_twice(site, "/en/")
+
+    committed = json.loads(site_python(site.env, EDIT.format(slug=SLUG, headline="Mapo library opens until 1 a.m.")))
+
+    for path in (STORY_PATH, "/en/"):
+        assert wait_for_text(site.proxy, path, "Mapo library opens until 1 a.m.") - committed < VISIBLE_WITHIN_SECONDS
