@@ -274,3 +274,54 @@ def test_a_story_edit_reaches_the_real_story_page_and_home_page_through_the_prox
 
     for path in (STORY_PATH, "/en/"):
         assert wait_for_text(site.proxy, path, "Mapo library opens until 1 a.m.") - committed < VISIBLE_WITHIN_SECONDS
+
+
+CHANGE = {
+    "correction": """
+import json, time
+from django.utils import timezone
+from articles.models import Correction, Story
+Correction.objects.create(story=Story.objects.get(slug={slug!r}), published_at=timezone.now(), text={text!r})
+print(json.dumps(time.time()))
+""",
+    "outlet": """
+import json, time
+from articles.models import Outlet
+outlet = Outlet.objects.get(stories__slug={slug!r})
+outlet.name = {text!r}
+outlet.save()
+print(json.dumps(time.time()))
+""",
+    "hashtag": """
+import json, time
+from articles.models import Hashtag
+hashtag = Hashtag.objects.get(slug="library")
+hashtag.name = {text!r}
+hashtag.save()
+print(json.dumps(time.time()))
+""",
+}
+
+
+@pytest.mark.live
+@needs_varnish
+@pytest.mark.parametrize(
+    ("change", "text", "pages"),
+    [
+        ("correction", "An earlier version gave the wrong closing hour.", [STORY_PATH, "/en/corrections/"]),
+        ("outlet", "Han River Herald Weekend", [STORY_PATH, "/en/"]),
+        ("hashtag", "Libraries", [STORY_PATH, "/en/tags/"]),
+    ],
+)
+def test_what_a_story_page_shows_beside_the_story_reaches_it_through_the_proxy_within_a_second(
+    site, change, text, pages
+):
+    """A correction, the outlet's name, a hashtag's name: each moves its stories' pages (articles/receivers.py),
+    and the proxy drops them with the commit's BAN."""
+    for path in pages:
+        assert text not in cached_twice(site, path)
+
+    committed = json.loads(site_python(site.env, CHANGE[change].format(slug=SLUG, text=text)))
+
+    for path in pages:
+        assert wait_for_text(site.proxy, path, text) - committed < VISIBLE_WITHIN_SECONDS, path
