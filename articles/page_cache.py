@@ -8,9 +8,9 @@ it keeps is `PAGES` (URL name → kind, allowed query parameters); what it keys 
 - the origin (scheme and host: pages carry absolute URLs), only the site's own and the allowed
   host names' (`cacheable_origins`), so a crafted Host header cannot fill the cache;
 - the language of the path (`/en/`, `/ko/`; none for the sitemaps at the root), the path, and the
-  page's own query parameters, validated (`?cpage=2`, `?page=3`, `?q=…`); tracking parameters
-  (`utm_*`, `fbclid`…) are dropped before the page is rendered, any other one is rendered and
-  never kept (`?replytocom=` shows a reply form);
+  page's own query parameters, validated (`?cpage=2`, `?page=3`, `?q=…`, a sitemap file's `?p=2`);
+  tracking parameters (`utm_*`, `fbclid`…) are dropped before the page is rendered, any other one is
+  rendered and never kept (`?replytocom=` shows a reply form);
 - a version, read with one query on every hit: a story page's `Story.page_version`, any other
   page's `ListingsVersion` token. Both move in the transaction of every write that changes what
   a page shows (`StoryQuerySet.update`, `bump_page_version`, `Comment.save`, articles.receivers),
@@ -80,6 +80,9 @@ SEARCH_SECONDS = 60
 # Comment pages cached per story, listing pages per listing: beyond these, pages are rendered.
 MOST_COMMENT_PAGES = 50
 MOST_LISTING_PAGES = 500
+# Sitemap files cached per section (`?p=`): 400 files of 5,000 addresses (articles.sitemaps.SITEMAP_LIMIT)
+# hold a million stories in both languages.
+MOST_SITEMAP_PAGES = 400
 # The orders of a story's comments a reader may ask for (`?comments=`).
 COMMENT_ORDERS = ("oldest", "newest")
 # Headers of a rendered page that are the cache's to set on each answer.
@@ -117,6 +120,7 @@ class PageType:
 LISTING = PageType(LISTINGS, {"page": page_number(MOST_LISTING_PAGES)})
 FEED = PageType(LISTINGS)
 SITEMAP = PageType(LISTINGS, language_neutral=True)
+SITEMAP_FILE = PageType(LISTINGS, {"p": page_number(MOST_SITEMAP_PAGES)}, language_neutral=True)
 
 PAGES = {
     "articles:story": PageType(STORY, {"cpage": page_number(MOST_COMMENT_PAGES), "comments": one_of(*COMMENT_ORDERS)}),
@@ -139,6 +143,7 @@ PAGES = {
     "articles:corrections_feed_rss": FEED,
     "articles:corrections_feed_atom": FEED,
     "crawlers:sitemap": SITEMAP,
+    "crawlers:sitemap_section": SITEMAP_FILE,
     "crawlers:news_sitemap": SITEMAP,
 }
 

@@ -1,8 +1,9 @@
-"""What search engines read: sitemap.xml, the Google News sitemap and robots.txt.
+"""What search engines read: the sitemap index and its files, the Google News sitemap and robots.txt.
 
-sitemap.xml lists the home page, every published story, every hashtag that
-has one, the corrections page and every section, each in English and Korean with the other as its hreflang
-alternate.
+/sitemap.xml is an index (Django's `index` view) naming one file per section of `SITEMAPS`,
+/sitemap-<section>.xml, and its further pages, `?p=2`…: the home page, every published story, every
+hashtag that has one, the corrections page and every section, each in English and Korean with the
+other as its hreflang alternate, `SITEMAP_LIMIT` addresses to a file.
 The news sitemap lists the stories of the last 48 hours, once per language they
 are written in.
 """
@@ -12,7 +13,8 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
-from django.db.models import Max, Q
+from django.core.paginator import Paginator
+from django.db.models import Max, Q, QuerySet
 from django.http import HttpResponse
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -26,14 +28,87 @@ from .text import clean_control_characters
 NEWS_WINDOW = dt.timedelta(hours=48)
 # Google reads at most 1,000 addresses from a news sitemap.
 NEWS_LIMIT = 1000
+# Addresses (not items: with i18n Django pages through (item, language) pairs) in one sitemap file.
+# The protocol allows 50,000 addresses and 50 MB uncompressed a file (sitemaps.org, "Sitemap index
+# files"), but each address here is four URLs (itself and three hreflang alternates): a hashtag's slug
+# may be 100 Hangul characters, 900 bytes percent-encoded, about 4 KB an address, so 50,000 of those
+# would be 200 MB. At 5,000 the longest addresses make 21 MB (stories: 6.6 MB), typical ones 3 MB, and
+# a file renders in about a second (README "Feeds and sitemaps", bench/sitemaps.py).
+SITEMAP_LIMIT = 5_000
+
+
+def site_languages():
+    """The language codes of settings.LANGUAGES, in order: every page exists in each."""
+    return [code for code, _name in settings.LANGUAGES]
+
+
+def latest_story_update():
+    """When a published story was last updated (aware datetime, None without one): one aggregate query."""
+    return Story.objects.published().aggregate(latest=Max("updated_at"))["latest"]
+
+
+def published_story_filter():
+    """The Q, on Hashtag or Section, of their stories the public may see now (as Story.objects.published())."""
+    return Q(stories__status=Story.Status.PUBLISHED, stories__published_at__lte=timezone.now())
+
+
+class LanguagePairs:
+    """The (item, language) pairs of a bilingual sitemap, as a sequence Django's Paginator pages
+    through, reading from the database only the items of the page asked for.
+
+    `items` is a QuerySet (counted with one COUNT query, sliced with LIMIT/OFFSET) or a list;
+    every item is in each of `languages`. Pair i is item i // len(languages) in language
+    i % len(languages): the order of Django's own list (`Sitemap._items`), which loads every item
+    to count and slice them, so the index and each file would each read every story.
+    """
+
+    def __init__(self, items, languages):
+        self.items = items
+        self.languages = languages
+
+    @cached_property
+    def _count(self):
+        items = self.items.count() if isinstance(self.items, QuerySet) else len(self.items)
+        return items * len(self.languages)
+
+    def count(self):
+        """How many pairs (Paginator calls it rather than len())."""
+        return self._count
+
+    def __len__(self):
+        return self._count
+
+    def __getitem__(self, index):
+        if not isinstance(index, slice):
+            raise TypeError("LanguagePairs are read by slices, as Paginator reads them")
+        start, stop, step = index.indices(self._count)
+        if step != 1 or start >= stop:
+            return []
+        size = len(self.languages)
+        first_item = start // size
+        items = self.items[first_item : -(-stop // size)]
+        pairs = [(item, language) for item in items for language in self.languages]
+        offset = start - first_item * size
+        return pairs[offset : offset + stop - start]
 
 
 class BilingualSitemap(Sitemap):
-    """Each address in both languages, listing both as alternates plus x-default."""
+    """Each address in both languages, listing both as alternates plus x-default, `SITEMAP_LIMIT`
+    addresses to a file, the items of that file only read."""
 
     i18n = True
     alternates = True
     x_default = True
+    limit = SITEMAP_LIMIT
+
+    def get_languages_for_item(self, item):
+        """Every item in every language (LanguagePairs counts on it)."""
+        return site_languages()
+
+    @property
+    def paginator(self):
+        """The pages of this sitemap (Django's index counts them, its sitemap view reads one)."""
+        return Paginator(LanguagePairs(self.items(), site_languages()), self.limit)
 
     def get_urls(self, *args, **kwargs):
         """Point x-default at the English page, as every page's own <head> does.
@@ -63,7 +138,7 @@ class HomeSitemap(BilingualSitemap):
 
     @cached_property
     def latest_update(self):
-        return Story.objects.published().aggregate(latest=Max("updated_at"))["latest"]
+        return latest_story_update()
 
 
 class StorySitemap(BilingualSitemap):
@@ -73,13 +148,17 @@ class StorySitemap(BilingualSitemap):
     def lastmod(self, story):
         return story.updated_at
 
+    def get_latest_lastmod(self):
+        """The index's <lastmod> for each stories file: one aggregate, where Django's default would
+        call lastmod() on every story."""
+        return latest_story_update()
+
 
 class HashtagSitemap(BilingualSitemap):
     """Hashtags with at least one published story; lastmod is that of their latest-updated story."""
 
     def items(self):
-        now = timezone.now()
-        published = Q(stories__status=Story.Status.PUBLISHED, stories__published_at__lte=now)
+        published = published_story_filter()
         return (
             Hashtag.objects.filter(published)
             .annotate(latest_update=Max("stories__updated_at", filter=published))
@@ -88,6 +167,10 @@ class HashtagSitemap(BilingualSitemap):
 
     def lastmod(self, hashtag):
         return hashtag.latest_update
+
+    def get_latest_lastmod(self):
+        """The latest lastmod of all hashtags, in one aggregate query."""
+        return Hashtag.objects.aggregate(latest=Max("stories__updated_at", filter=published_story_filter()))["latest"]
 
 
 class CorrectionsSitemap(BilingualSitemap):
@@ -111,17 +194,21 @@ class SectionSitemap(BilingualSitemap):
     """Every section (an empty one too: its page exists); lastmod is that of its latest-updated published story."""
 
     def items(self):
-        now = timezone.now()
-        published = Q(stories__status=Story.Status.PUBLISHED, stories__published_at__lte=now)
-        return Section.objects.annotate(latest_update=Max("stories__updated_at", filter=published)).order_by(
-            "position", "name", "id"
-        )
+        return Section.objects.annotate(
+            latest_update=Max("stories__updated_at", filter=published_story_filter())
+        ).order_by("position", "name", "id")
 
     def lastmod(self, section):
         return section.latest_update
 
+    def get_latest_lastmod(self):
+        """The latest lastmod of all sections, in one aggregate query; Django's default gives None as
+        soon as one section has no story (it cannot compare None with a date)."""
+        return Section.objects.aggregate(latest=Max("stories__updated_at", filter=published_story_filter()))["latest"]
 
-# Classes, not instances: the view makes a fresh one per request (HomeSitemap keeps a per-request value).
+
+# Classes, not instances: the views make a fresh one per request (HomeSitemap keeps a per-request value).
+# The keys name the files: /sitemap-stories.xml.
 SITEMAPS = {
     "home": HomeSitemap,
     "stories": StorySitemap,
@@ -199,7 +286,8 @@ class NewsSitemap(Sitemap):
 
 @require_safe
 def robots_txt(request):
-    """Crawlers may read the site but not the admin; the sitemaps are named with full addresses."""
+    """Crawlers may read the site but not the admin; the sitemap index and the news sitemap are named
+    with full addresses (the index names the other files)."""
     lines = [
         "User-agent: *",
         f"Disallow: {reverse('admin:index')}",

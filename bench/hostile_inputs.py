@@ -8,8 +8,8 @@ the body, a broken connection, or its own condition:
  1. control   C0/C1 controls, DEL, U+FFFE/U+FFFF in a comment's text, name and website;
               invisible characters alone as text or name; odd names kept by "Save my name".
               No 5xx; invisible-only is refused (4xx, form back); afterwards the story pages,
-              the story's RSS/Atom comment feeds in /en/ and /ko/ and /sitemap.xml answer
-              200 (feeds and sitemap parse as XML).
+              the story's RSS/Atom comment feeds in /en/ and /ko/, /sitemap.xml and
+              /sitemap-stories.xml answer 200 (feeds and sitemaps parse as XML).
  2. keyword   `casino` (a blocked keyword) split by invisible characters: stored as spam,
               or refused.
  3. bidi      a name opening with an unpaired override or isolate: stored without it, and
@@ -509,6 +509,7 @@ class Census:
             for ext in ("rss", "atom"):
                 checked[f"{lang} comments {ext}"] = (in_lang(self.story, lang) + f"comments/feed.{ext}", True)
         checked["sitemap"] = ("/sitemap.xml", True)
+        checked["stories sitemap"] = ("/sitemap-stories.xml", True)
         paths = [path for path, _ in checked.values()]
         with concurrent.futures.ThreadPoolExecutor(len(paths)) as pool:
             answers = list(pool.map(self.site.get, paths))

@@ -63,6 +63,8 @@ def reader_site():
         "section feed": f"{section.get_absolute_url()}feed.atom",
         "corrections feed": "/en/corrections/feed.rss",
         "sitemap": "/sitemap.xml",
+        "sitemap file": "/sitemap-stories.xml",
+        "sitemap file page 1": "/sitemap-stories.xml?p=1",
         "news sitemap": "/news-sitemap.xml",
     }
     return story, urls

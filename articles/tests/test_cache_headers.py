@@ -61,7 +61,7 @@ def test_every_reader_page_has_a_strong_etag_and_a_last_modified_that_two_reques
 
 
 def test_the_sitemaps_vary_on_no_language_and_name_none():
-    for url in ("/sitemap.xml", "/news-sitemap.xml"):
+    for url in ("/sitemap.xml", "/sitemap-stories.xml", "/news-sitemap.xml"):
         english = Client().get(url, HTTP_ACCEPT_LANGUAGE="en")
         korean = Client().get(url, HTTP_ACCEPT_LANGUAGE="ko")
         assert english.content == korean.content
@@ -84,14 +84,14 @@ def test_a_listing_page_names_the_listings_and_each_story_it_lists(site, name):
     assert sorted(map(int, tokens[1:])) == sorted(Story.objects.values_list("pk", flat=True))
 
 
-@pytest.mark.parametrize("name", ["hashtag index", "latest feed", "sitemap", "news sitemap"])
+@pytest.mark.parametrize("name", ["hashtag index", "latest feed", "sitemap", "sitemap file", "news sitemap"])
 def test_pages_without_story_cards_name_the_listings(site, name):
     _story, urls = site
     assert Client().get(urls[name])["X-Newsroom-Stories"] == "listings"
 
 
 class TestConditionalRequests:
-    @pytest.mark.parametrize("name", ["story", "home", "latest feed", "sitemap"])
+    @pytest.mark.parametrize("name", ["story", "home", "latest feed", "sitemap", "sitemap file"])
     def test_if_none_match_with_the_current_etag_answers_304_with_the_headers_and_no_body(self, site, name):
         _story, urls = site
         first = Client().get(urls[name])
@@ -150,7 +150,7 @@ class TestNeverShared:
     @pytest.mark.parametrize(
         "cookie", ["sessionid=abc", "messages=abc", "newsroom_own_comments=1", "newsroom_comment_author=x"]
     )
-    @pytest.mark.parametrize("name", ["story", "home", "hashtag", "latest feed", "sitemap", "search"])
+    @pytest.mark.parametrize("name", ["story", "home", "hashtag", "latest feed", "sitemap", "sitemap file", "search"])
     def test_pages_for_a_visitor_with_a_personal_cookie_are_private(self, site, cookie, name):
         _story, urls = site
         Client().get(urls[name])

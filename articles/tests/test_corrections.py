@@ -333,7 +333,7 @@ class TestCorrectionsPage:
 
     def test_is_in_the_sitemap_in_both_languages_with_the_last_change(self, client, corrections):
         Correction.objects.filter(pk=corrections["older"].pk).update(updated_at=dt.datetime(2027, 1, 2, tzinfo=dt.UTC))
-        xml = client.get(reverse("crawlers:sitemap")).content.decode()
+        xml = client.get(reverse("crawlers:sitemap_section", kwargs={"section": "corrections"})).content.decode()
         for language in LANGUAGES:
             loc = f"<loc>http://testserver{corrections_url(language)}</loc>"
             assert loc in xml

@@ -37,6 +37,8 @@ PAGE_NAMES = [
     "section feed",
     "corrections feed",
     "sitemap",
+    "sitemap file",
+    "sitemap file page 1",
     "news sitemap",
 ]
 

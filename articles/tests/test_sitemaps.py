@@ -37,9 +37,22 @@ def read_xml(response):
     return ET.fromstring(response.content)
 
 
-def sitemap_entries(client):
-    """{loc: {"lastmod": text or None, "alternates": {hreflang: href}}} of /sitemap.xml."""
-    root = read_xml(client.get(reverse("crawlers:sitemap")))
+def sitemap_files(client, **extra):
+    """{address: lastmod text or None} of the files /sitemap.xml, the sitemap index, names, in order."""
+    root = read_xml(client.get(reverse("crawlers:sitemap"), **extra))
+    assert root.tag == f"{{{NS['sm']}}}sitemapindex"
+    files = {}
+    for sitemap in root.findall("sm:sitemap", NS):
+        loc = sitemap.findtext("sm:loc", namespaces=NS)
+        assert loc not in files, f"{loc} named twice"
+        files[loc] = sitemap.findtext("sm:lastmod", namespaces=NS)
+    return files
+
+
+def file_entries(client, address):
+    """{loc: {"lastmod": text or None, "alternates": {hreflang: href}}} of one sitemap file (its full address)."""
+    root = read_xml(client.get(address.removeprefix(SITE)))
+    assert root.tag == f"{{{NS['sm']}}}urlset"
     entries = {}
     for url in root.findall("sm:url", NS):
         loc = url.findtext("sm:loc", namespaces=NS)
@@ -52,6 +65,17 @@ def sitemap_entries(client):
                 if link.get("rel") == "alternate"
             },
         }
+    return entries
+
+
+def sitemap_entries(client):
+    """{loc: {"lastmod", "alternates"}} of every file the sitemap index names; fails when a file lists
+    an address another one does."""
+    entries = {}
+    for address in sitemap_files(client):
+        listed = file_entries(client, address)
+        assert not set(listed) & set(entries), f"{address} lists addresses another file does"
+        entries.update(listed)
     return entries
 
 
@@ -136,14 +160,19 @@ class TestSitemap:
         assert entries[in_language("en", tag.get_absolute_url)]["lastmod"] == "2026-03-05"
         assert entries[in_language("en", lambda: reverse("articles:home"))]["lastmod"] == "2026-03-05"
 
-    def test_query_count_does_not_grow_with_stories_and_hashtags(self, client, django_assert_max_num_queries):
+    def test_query_count_of_each_file_does_not_grow_with_stories_and_hashtags(
+        self, client, django_assert_max_num_queries
+    ):
         tags = [make_hashtag(f"Topic{number}") for number in range(6)]
         outlet = make_outlet()
         for number in range(20):
             make_story(outlet=outlet, hashtags=tags[: number % 6 + 1])
-        with django_assert_max_num_queries(4 + 1 + PAGE_CACHE_QUERY):  # + the corrections' latest date, + the sections
-            entries = sitemap_entries(client)
-        assert len(entries) == 2 * (1 + 20 + 6 + 1 + 3)  # the corrections page, the three sections the migrations make
+        # A list's file: the count and its page; home and corrections: their latest date.
+        most = {"home": 1, "stories": 2, "hashtags": 2, "corrections": 1, "sections": 2}
+        for section, queries in most.items():
+            with django_assert_max_num_queries(queries + PAGE_CACHE_QUERY):
+                file_entries(client, absolute(reverse("crawlers:sitemap_section", kwargs={"section": section})))
+        assert len(sitemap_entries(client)) == 2 * (1 + 20 + 6 + 1 + 3)  # the corrections page, the 3 sections
 
 
 class TestNewsSitemap:

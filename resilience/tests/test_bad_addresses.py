@@ -107,6 +107,7 @@ def test_nul_in_a_story_page_query_gets_the_400_page(reader, story):
     "path",
     [
         "/sitemap.xml?p=%00",
+        "/sitemap-stories.xml?p=%00",
         "/news-sitemap.xml?p=%00",
         "/robots.txt?%00",
         "/xx%00/",
@@ -205,7 +206,7 @@ def test_odd_comment_page_and_reply_values_show_the_story(reader, story, query):
 
 
 @pytest.mark.parametrize("page", ["99999999999999999999", "-1", "٣", "x"])
-@pytest.mark.parametrize("url", ["/sitemap.xml", "/news-sitemap.xml"])
+@pytest.mark.parametrize("url", ["/sitemap-stories.xml", "/news-sitemap.xml"])
 def test_odd_sitemap_page_numbers_get_the_404_page(reader, story, url, page):
     assert reader.get(url, {"p": page}).status_code == 404
 

@@ -51,7 +51,9 @@ def test_reader_gets_the_designed_503_page_in_the_language_of_the_url(client, la
     assert len(tried) == 1  # the view's own query; the page itself asked nothing
 
 
-@pytest.mark.parametrize("path", ["{story}", "/en/", "/en/tags/", "/en/feeds/stories.rss", "/sitemap.xml"])
+@pytest.mark.parametrize(
+    "path", ["{story}", "/en/", "/en/tags/", "/en/feeds/stories.rss", "/sitemap.xml", "/sitemap-stories.xml"]
+)
 def test_cached_pages_are_still_served_to_readers_without_cookies(story, path):
     url = path.format(story=story.get_absolute_url())
     first = Client().get(url)

@@ -107,6 +107,7 @@ PATTERNS = [
     "/{language}/comments/{id}/edit/",
     "/{language}/comments/{id}/withdraw/",
     "/sitemap.xml?p={page}",
+    "/sitemap-{section}.xml?p={page}",
     "/news-sitemap.xml?p={page}",
     "/robots.txt?{key}={page}",
     "/{prefix}/",
@@ -126,6 +127,7 @@ def fields_of(site):
         "page": encoded(["1", "2", "last", ""]),
         "q": encoded(["ferry", "우크라이나", "UN"]),
         "key": encoded(["page", "p"]),
+        "section": encoded(["home", "stories", "hashtags", "corrections", "sections"]),
     }
 
 
