@@ -244,7 +244,8 @@ def main():
             ("RSS feed, rendered", "/en/feeds/stories.rss", personal, None),
             ("Atom feed, cached", "/en/feeds/stories.atom", [], CACHED_PAGE_GOAL),
             ("comment feed, cached", story_path + "comments/feed.rss", [], CACHED_PAGE_GOAL),
-            ("sitemap, cached", "/sitemap.xml", [], CACHED_PAGE_GOAL),
+            ("sitemap index, cached", "/sitemap.xml", [], CACHED_PAGE_GOAL),
+            ("sitemap of stories, cached", "/sitemap-stories.xml", [], CACHED_PAGE_GOAL),
             ("news sitemap, cached", "/news-sitemap.xml", [], CACHED_PAGE_GOAL),
         ]
         results = {}
