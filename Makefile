@@ -18,7 +18,7 @@ WORKER ?= $(MANAGE) db_worker --no-reload --worker-id {worker_id}
 AFTER_WORKER ?= $(MANAGE) requeue_abandoned_tasks --worker-id {worker_id}
 WITH_WORKER = $(BIN)/python scripts/with_worker.py --worker "$(WORKER)" --after-exit "$(AFTER_WORKER)" --
 
-.PHONY: run test lint format serve install clean bench bench-stack stack messages hostile shell superuser import
+.PHONY: run test lint format serve install clean bench bench-pages bench-stack stack messages hostile shell superuser import
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -131,11 +131,14 @@ messages: install
 	$(MANAGE) makemessages -l ko --no-obsolete --no-location --ignore=.venv --ignore=staticfiles --ignore=artifacts
 	$(MANAGE) compilemessages -l ko --ignore=.venv
 
-# Both benchmarks (README "Benchmarks"): the story page against the smallest Django view on gunicorn, then
+# Every benchmark of README "Benchmarks" in one run: the reader pages against the floor view on gunicorn,
 # the production stack through Varnish with an instance killed mid-run (needs wrk, varnish, PostgreSQL, Redis).
 bench: install
 	$(BIN)/python bench/story_page.py
 	$(BIN)/python bench/stack.py
+
+bench-pages: install
+	$(BIN)/python bench/story_page.py
 
 bench-stack: install
 	$(BIN)/python bench/stack.py
