@@ -59,6 +59,7 @@ from django.utils.translation import get_language_from_path
 
 from resilience.outages import RETRY_AFTER_SECONDS, is_database_outage, log_outage, outage_page, resolve_in_its_language
 
+from . import purge
 from .models import ListingsVersion, Story
 from .search import MAX_QUERY_LENGTH
 
@@ -358,6 +359,17 @@ def as_aware(value):
     return value
 
 
+def still_current(page, version):
+    """True when `page`'s Version (CacheablePage, Version) read before its render is still its version:
+    nothing it shows was written during the render. One query, asked after each render when there
+    is a proxy to purge (README "Caching"); False when the database cannot be asked."""
+    try:
+        now = page_version(page)
+    except DatabaseError:
+        return False
+    return now is not None and now.key == version.key
+
+
 # Storing and answering.
 
 
@@ -522,6 +534,12 @@ class PageCacheMiddleware:
         request.META["QUERY_STRING"] = page.query.urlencode()
         response = self.get_response(request)
         if not storable(response):
+            return not_shared(request, response)
+        if purge.enabled() and not still_current(page, version):
+            # Written while it was rendered: the write's ban may have reached the proxy already, and
+            # a copy it stored now would outlive it (Varnish tests a ban against the objects it held
+            # then). This reader gets the page; no cache keeps it. Without a proxy there is no such
+            # race: this cache keys the copy by the version read before the render.
             return not_shared(request, response)
         stored = stored_page(request, response, page, version, rendered_at=rendered_at, previous=previous)
         now = time.time()

@@ -306,3 +306,47 @@ def test_a_restart_with_other_comment_settings_does_not_serve_pages_made_under_t
     settings.COMMENTS_PER_PAGE = 1
     Client().get(story.get_absolute_url())
     assert len(cached_page_keys()) == 2
+
+
+class TestAWriteDuringTheRender:
+    """A proxy gets its BAN when a write commits; a render that read the data before that commit and
+    answers after it would be stored by the proxy after the ban, and outlive it."""
+
+    @pytest.fixture
+    def written_while_rendering(self, story, monkeypatch):
+        """The story page's render, with the story edited (and committed) halfway through."""
+        from articles import views
+
+        render = views.StoryDetailView.get
+
+        def get_then_write(view, request, *args, **kwargs):
+            response = render(view, request, *args, **kwargs)
+            response.render()
+            Story.objects.filter(pk=story.pk).update(headline="Edited while the page was rendered")
+            return response
+
+        monkeypatch.setattr(views.StoryDetailView, "get", get_then_write)
+        return story
+
+    def test_with_a_proxy_the_page_is_answered_but_kept_by_no_cache(self, written_while_rendering, settings):
+        settings.NEWSROOM_PURGE_URLS = ["http://127.0.0.1:9"]
+        settings.NEWSROOM_PURGE_TIMEOUT = 0.2
+        response = Client().get(written_while_rendering.get_absolute_url())
+        assert response.status_code == 200
+        assert "private" in response["Cache-Control"]
+        assert "ETag" not in response
+        assert not cached_page_keys()
+        assert (
+            "Edited while the page was rendered"
+            in Client().get(written_while_rendering.get_absolute_url()).content.decode()
+        )
+
+    def test_without_a_proxy_the_copy_is_kept_under_the_version_it_was_rendered_for(self, written_while_rendering):
+        response = Client().get(written_while_rendering.get_absolute_url())
+        assert "public" in response["Cache-Control"]
+        assert len(cached_page_keys()) == 1
+        # The next reader asks for the version the edit made: the copy is not served.
+        assert (
+            "Edited while the page was rendered"
+            in Client().get(written_while_rendering.get_absolute_url()).content.decode()
+        )
