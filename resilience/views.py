@@ -9,7 +9,15 @@ import sys
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.db import DatabaseError
-from django.middleware.csrf import REASON_CSRF_TOKEN_MISSING, REASON_NO_CSRF_COOKIE
+from django.middleware.csrf import (
+    REASON_BAD_ORIGIN,
+    REASON_BAD_REFERER,
+    REASON_CSRF_TOKEN_MISSING,
+    REASON_INSECURE_REFERER,
+    REASON_MALFORMED_REFERER,
+    REASON_NO_CSRF_COOKIE,
+    REASON_NO_REFERER,
+)
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views import defaults
@@ -34,17 +42,38 @@ def server_error(request):
     return render(request, "500.html", {"site_name": settings.NEWSROOM_SITE_NAME}, status=500)
 
 
+# Django's reasons when the Origin or Referer check failed (its messages, the part before any value):
+# the form was sent from another site's page, or from a context that hides its origin.
+CROSS_SITE_REASONS = tuple(
+    reason.split("%s")[0]
+    for reason in (
+        REASON_BAD_ORIGIN,
+        REASON_NO_REFERER,
+        REASON_BAD_REFERER,
+        REASON_MALFORMED_REFERER,
+        REASON_INSECURE_REFERER,
+    )
+)
+
+
 def csrf_failure(request, reason=""):
-    """CSRF_FAILURE_VIEW: a form sent without a valid CSRF cookie (expired, another browser).
+    """CSRF_FAILURE_VIEW: a form refused by CsrfViewMiddleware; 403 in every case.
 
-    A comment comes back on its story page with a fresh CSRF token; anything else gets a 403 page
-    saying to reload and send again. `reason` (Django's, in English) goes to the log only.
+    - Sent from another site (Django's Origin or Referer check failed, `CROSS_SITE_REASONS`): a
+      page saying so, with nothing of what was sent. Giving the text back with a token of the
+      visitor's own would let that site write a comment in their name that one click posts.
+    - A comment sent from this site with no CSRF token at all: it was sent from the shared story
+      page without its script (JavaScript off, or the form's values could not be fetched: README
+      "Caching"); it comes back on its story page, with a token of the visitor's own, asking them
+      to send it once more.
+    - A comment whose token or cookie did not match (the page was open too long, another
+      browser): it comes back on its story page with a fresh token, to send again.
+    - Anything else: a 403 page saying to reload and send again.
 
-    A comment sent from this site (its Origin or Referer passed) with no CSRF token at all was sent
-    from the shared story page without its script (JavaScript off, or the form's values could not be
-    fetched: README "Caching"): the visitor is asked to send it once more, from this page, which
-    carries a token of their own. One from another site is not called a step of ours.
+    `reason` (Django's, in English) goes to the log only.
     """
+    if reason.startswith(CROSS_SITE_REASONS):
+        return render_plain(request, "403_csrf.html", {"cross_site": True}, status=403)
     slug = comment_post_slug(request)
     if slug is not None:
         sent_from_here = reason in (REASON_NO_CSRF_COOKIE, REASON_CSRF_TOKEN_MISSING)

@@ -109,14 +109,25 @@ class TestWithoutJavaScript:
         assert comment.text == VALID_COMMENT["text"]
         assert comment.rule != "too_fast"
 
-    def test_a_form_sent_from_another_site_is_not_asked_to_be_sent_again_as_a_step_of_ours(self, story):
+    @pytest.mark.parametrize("origin", ["https://elsewhere.example", "null"])
+    def test_a_form_sent_from_another_site_is_refused_and_nothing_of_it_is_given_back(self, story, origin):
+        """The other site chose the text, name and address: given back with a token of the visitor's
+        own, one click would post them in the visitor's name (the review's finding)."""
         reader = Client(enforce_csrf_checks=True)
-        action, fields = shared_form(reader, story)
-        response = reader.post(action, fields, HTTP_ORIGIN="https://elsewhere.example")
+        action, _ = shared_form(reader, story)
+        planted = {
+            "text": "Your session expired: log in again at evil.example",
+            "author_name": "Site Staff",
+            "author_email": "victim@example.org",
+            "token": "",
+            "csrfmiddlewaretoken": "",
+        }
+        response = reader.post(action, planted, HTTP_ORIGIN=origin)
         assert response.status_code == 403
-        summary = page_elements(response)["comment-errors"].text
-        assert "One more step" not in summary
-        assert "could not be checked" in summary
+        html = response.content.decode()
+        assert "This form was sent from another site" in html
+        assert "evil.example" not in html and "victim@example.org" not in html and "Site Staff" not in html
+        assert 'name="csrfmiddlewaretoken"' not in html
         assert not Comment.objects.exists()
 
     def test_a_post_with_a_wrong_csrf_token_is_still_told_it_could_not_be_checked(self, story):
