@@ -36,5 +36,7 @@ def languages(request):
             }
         )
     page = params.get("page", "")
-    canonical = request.build_absolute_uri(path) + (f"?page={page}" if page.isascii() and page.isdigit() else "")
+    # Page 1 is the listing's own address: `?page=1` names it as canonical, not itself.
+    numbered = page.isascii() and page.isdigit() and int(page) > 1
+    canonical = request.build_absolute_uri(path) + (f"?page={int(page)}" if numbered else "")
     return {"language_alternates": alternates, "canonical_url": canonical}

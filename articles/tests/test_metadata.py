@@ -260,3 +260,23 @@ class TestCachedPages:
         client.get(url_in("en", story), HTTP_HOST="news.example")
         response = Client().get(url_in("en", story), HTTP_HOST="mirror.example")
         assert meta_value(response, "og:url") == f"http://mirror.example{url_in('en', story)}"
+
+
+class TestListingCanonical:
+    """A listing's first page has one address: `?page=1` and `?page=01` name the bare one."""
+
+    @pytest.mark.parametrize(
+        ("query", "canonical"),
+        [
+            ("", "/en/"),
+            ("?page=1", "/en/"),
+            ("?page=01", "/en/"),
+            ("?page=2", "/en/?page=2"),
+            ("?page=02", "/en/?page=2"),
+        ],
+    )
+    def test_the_canonical_address_of_each_page(self, client, query, canonical):
+        for number in range(25):
+            make_story(headline=f"Listing story {number}", slug=f"listing-story-{number}")
+        html = client.get("/en/" + query).content.decode()
+        assert f'<link rel="canonical" href="{absolute(canonical)}">' in html
