@@ -7,7 +7,8 @@ Proxy trust: gunicorn believes `X-Forwarded-Proto: https` (and turns the request
 HTTPS one) only from the addresses in `forwarded_allow_ips`. Its own default trusts
 127.0.0.1, so anything on the same machine could pass a plain HTTP request off as HTTPS.
 Here nothing is trusted unless DJANGO_BEHIND_HTTPS_PROXY=1 says a TLS proxy stands in
-front; then the proxy's addresses come from FORWARDED_ALLOW_IPS (default: this machine).
+front; then the proxy's addresses come from FORWARDED_ALLOW_IPS (default: this machine), and
+they may set the scheme only: no header sets SCRIPT_NAME.
 """
 
 import os
@@ -56,6 +57,10 @@ else:
     forwarded_allow_ips = ""
 # Only the header Django reads (SECURE_PROXY_SSL_HEADER), not gunicorn's two other spellings.
 secure_scheme_headers = {"X-FORWARDED-PROTO": "https"}
+# No header sets the WSGI environment, even from a trusted proxy: gunicorn's default takes
+# `SCRIPT_NAME: /a` as the mount point, and Varnish passes a visitor's headers through, so
+# `GET /a/readyz` would reach Django as /readyz past the proxy's rule. The site is mounted at /.
+forwarder_headers = ""
 
 # gunicorn 25+ opens a control socket at $HOME/.gunicorn/gunicorn.ctl by default: a second
 # server of the same user (another site, a test run) would take it over. Nothing here uses it.

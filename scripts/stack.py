@@ -150,9 +150,13 @@ def reachable_by_others(path):
     return all(folder.stat().st_mode & 0o001 for folder in Path(path).resolve().parents)
 
 
-def varnish_command(varnishd, port, work, site_folder, memory="256m"):
+def varnish_command(varnishd, port, work, site_folder, memory="256m", tls_port=None):
     """varnishd in the foreground on 127.0.0.1:`port` with the site's VCL (`site_folder` holds
     newsroom-site.vcl, found before deploy/varnish's own) and its state in `work`/varnish.
+
+    With `tls_port`, a second listener on 127.0.0.1:`tls_port` named tls, speaking the PROXY
+    protocol, for a TLS terminator on this machine: the VCL tells Django those requests are HTTPS
+    (README "Production stack", TLS).
 
     Debian's varnishd started by root compiles the VCL and runs the cache as its own users
     (varnish, vcache), who must be able to reach these folders; in a checkout they cannot
@@ -166,7 +170,8 @@ def varnish_command(varnishd, port, work, site_folder, memory="256m"):
         *jail,
         "-F",
         "-a",
-        f"127.0.0.1:{port}",
+        f"http=127.0.0.1:{port}",
+        *(["-a", f"tls=127.0.0.1:{tls_port},PROXY"] if tls_port else []),
         "-f",
         str(VCL),
         "-n",

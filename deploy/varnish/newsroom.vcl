@@ -5,6 +5,9 @@ vcl 4.1;
 # - Caches what Django says a shared cache may keep (Cache-Control public with s-maxage or
 #   max-age), for s-maxage; anything private, no-store, no-cache, with Set-Cookie or without
 #   Cache-Control goes through to Django every time.
+# - What Django is told of the request is Varnish's, never the visitor's: X-Forwarded-Proto says
+#   which listener it came in on (https for the TLS terminator's, named tls), X-Request-ID is a
+#   new id for each request, sent back on the answer (hits too) and logged by Django on a miss.
 # - A reader with a personal cookie (session, messages, the comment form's cookies) is passed
 #   through with every cookie; for everyone else the cookies are taken off the cache lookup,
 #   since a page that says public does not depend on them (csrftoken, analytics).
@@ -46,6 +49,18 @@ include "newsroom-site.vcl";
 sub vcl_recv {
     set req.backend_hint = newsroom.backend();
     call vcl_req_host;
+    # A restart (vcl_hit, vcl_purge) keeps what the first pass set.
+    if (req.restarts == 0) {
+        call newsroom_request_headers;
+    }
+
+    # A fragment is not part of an HTTP request target (RFC 9112 section 3.2), and a letter or digit
+    # written %XX is the same address as the plain one (RFC 3986 section 2.3: producers should not
+    # make them; browsers never do, in paths or forms). Django would decode both into a path the
+    # rules below did not see (`/%72eadyz` is /readyz); a Korean slug's bytes (%80 and up) pass.
+    if (req.url ~ "#|%(3[0-9]|[46][1-9A-Fa-f]|[57][0-9Aa])") {
+        return (synth(400, "Bad Request"));
+    }
 
     if (req.method == "BAN" || req.method == "PURGE") {
         if (client.ip !~ newsroom_purgers) {
@@ -59,21 +74,20 @@ sub vcl_recv {
 
     # Set by vcl_hit below when a stale copy is past its stale-while-revalidate: look again, taking
     # no stale copy, so this reader waits for a fresh one. Never taken from a client.
-    if (req.restarts == 0) {
-        unset req.http.X-Newsroom-Refresh;
-    } else if (req.http.X-Newsroom-Refresh) {
+    if (req.restarts > 0 && req.http.X-Newsroom-Refresh) {
         set req.grace = 0s;
     }
 
-    # Campaign parameters change nothing on a page: one cached copy whatever a link carried.
-    if (req.url ~ "[?&](utm_[a-z]+|fbclid|gclid)=") {
-        set req.url = regsuball(req.url, "(?<=[?&])(utm_[a-z]+|fbclid|gclid)=[^&]*(&|$)", "");
+    # Campaign parameters change nothing on a page: one cached copy whatever a link carried. The
+    # names are the page cache's (articles/page_cache.py TRACKING_PARAMETER); a test keeps them in step.
+    if (req.url ~ "\?") {
+        set req.url = regsuball(req.url, "(?<=[?&])(utm_[a-z_]+|fbclid|gclid|dclid|msclkid|mc_cid|mc_eid|_ga)(=[^&]*)?(&|$)", "");
         set req.url = regsub(req.url, "[?&]$", "");
     }
 
     # Readiness names what is failing inside (in the log only, but it costs queries): this machine's
     # own, as the purges are.
-    if (req.url ~ "^/readyz(\?|$)" && client.ip !~ newsroom_purgers) {
+    if (req.url ~ "(?i)^/readyz([/?#]|$)" && client.ip !~ newsroom_purgers) {
         return (synth(403, "Forbidden"));
     }
 
@@ -99,6 +113,25 @@ sub vcl_recv {
     return (hash);
 }
 
+# Headers Django believes, replaced whatever the visitor sent:
+# - X-Forwarded-Proto: "https" for a request that came in on the listener named tls (varnishd
+#   `-a tls=127.0.0.1:6086,PROXY`, for the TLS terminator on this machine), "http" for any other.
+#   Django reads it with DJANGO_BEHIND_HTTPS_PROXY=1 (SECURE_PROXY_SSL_HEADER), gunicorn too.
+# - X-Request-ID: this request's VXID (`varnishlog -q 'vxid == 32770'`) and a random number, so that
+#   ids do not repeat after a restart or across proxies. Django logs it with a miss or a pass
+#   (operations.logs accepts it as sane); vcl_deliver and vcl_synth send it back.
+# - X-Newsroom-Refresh, X-Newsroom-Purged: this VCL's own notes across a restart.
+sub newsroom_request_headers {
+    if (local.socket == "tls") {
+        set req.http.X-Forwarded-Proto = "https";
+    } else {
+        set req.http.X-Forwarded-Proto = "http";
+    }
+    set req.http.X-Request-ID = req.xid + "-" + std.integer(real=std.random(0, 2147483647));
+    unset req.http.X-Newsroom-Refresh;
+    unset req.http.X-Newsroom-Purged;
+}
+
 # BAN: `X-Newsroom-Ban: 12 40 listings` drops every cached page that shows story 12 or 40, or is
 # a listing; `all` drops everything. The test reads only the object (obj.http.*), so the ban
 # lurker can apply it in the background as well as at lookup time.
@@ -115,6 +148,26 @@ sub newsroom_ban {
         return (synth(200, "Banned"));
     }
     return (synth(400, std.ban_error()));
+}
+
+# A page is kept once per scheme: an https page carries https addresses, and with DJANGO_SSL_REDIRECT
+# the http one is a redirect (not kept, so it would make the https one pass for a minute). The
+# built-in vcl_hash adds the URL and the host.
+sub vcl_hash {
+    hash_data(req.http.X-Forwarded-Proto);
+}
+
+# PURGE takes the copy of both schemes: the other one is purged on a restart.
+sub vcl_purge {
+    if (!req.http.X-Newsroom-Purged) {
+        set req.http.X-Newsroom-Purged = "1";
+        if (req.http.X-Forwarded-Proto == "https") {
+            set req.http.X-Forwarded-Proto = "http";
+        } else {
+            set req.http.X-Forwarded-Proto = "https";
+        }
+        return (restart);
+    }
 }
 
 sub vcl_hit {
@@ -186,6 +239,8 @@ sub vcl_backend_error {
 }
 
 sub vcl_deliver {
+    # This request's id (newsroom_request_headers), not that of the render that filled the cache.
+    set resp.http.X-Request-ID = req.http.X-Request-ID;
     # For the ban lurker only: readers need not know which stories a page shows.
     unset resp.http.X-Newsroom-Stories;
     unset resp.http.X-Newsroom-SWR;
@@ -196,4 +251,8 @@ sub vcl_deliver {
     } else {
         set resp.http.X-Cache = "miss";
     }
+}
+
+sub vcl_synth {
+    set resp.http.X-Request-ID = req.http.X-Request-ID;
 }

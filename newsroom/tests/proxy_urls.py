@@ -1,7 +1,8 @@
 """The site's URLs plus pages that a shared cache may keep, for the tests through Varnish (test_varnish.py).
 
-The site's own pages do not say `public, s-maxage` yet; these do, as the story and listing pages
-will: a story's headline and approved comments, named by `X-Newsroom-Stories`, and a listing.
+Pages that say `public, s-maxage` with parameters of the test's choosing: a story's headline and
+approved comments, named by `X-Newsroom-Stories`, and a listing; and pages that say what reached
+Django (its cookies, its scheme and request id).
 """
 
 from django.http import HttpResponse
@@ -44,9 +45,20 @@ def cookie_names(request):
     return response
 
 
+def request_seen(request):
+    """What Django was told of the request, `<scheme> <request id>`: a personal page, or one a shared
+    cache may keep with `?shared=1` (the scheme and id then are those of the render that filled it)."""
+    response = HttpResponse(f"{request.scheme} {request.request_id}", content_type="text/plain; charset=utf-8")
+    if request.GET.get("shared") == "1":
+        return shared(response, "listings", request)
+    response["Cache-Control"] = "private"
+    return response
+
+
 urlpatterns = [
     path("proxy-test/stories/<int:pk>/", story_text),
     path("proxy-test/listing/", story_listing),
     path("proxy-test/cookies/", cookie_names),
+    path("proxy-test/request/", request_seen),
     *site_urlpatterns,
 ]

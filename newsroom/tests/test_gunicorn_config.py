@@ -62,6 +62,12 @@ def test_only_x_forwarded_proto_marks_a_request_secure(monkeypatch):
     assert gunicorn_config(monkeypatch).secure_scheme_headers == {"X-FORWARDED-PROTO": "https"}
 
 
+def test_no_header_sets_the_mount_point_even_from_a_trusted_proxy(monkeypatch):
+    """gunicorn's default would take a forwarded `SCRIPT_NAME` header (past the proxy's /readyz rule)."""
+    config = gunicorn_config(monkeypatch, DJANGO_BEHIND_HTTPS_PROXY="1")
+    assert (config.forwarder_headers, config.header_map) == ([], "drop")
+
+
 def test_workers_come_from_web_concurrency_and_each_runs_threads(monkeypatch):
     config = gunicorn_config(monkeypatch, WEB_CONCURRENCY="7")
     assert (config.workers, config.worker_class_str, config.threads) == (7, "gthread", 4)

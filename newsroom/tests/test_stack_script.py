@@ -98,6 +98,18 @@ def test_the_site_vcl_names_each_instance_with_the_health_probe():
     assert '"127.0.0.1";' in text
 
 
+def test_varnish_listens_on_this_machine_and_on_a_proxy_protocol_listener_named_tls_when_asked(tmp_path):
+    """The VCL tells Django a request is HTTPS by the name of its listener (README "Production stack", TLS)."""
+    stack = load_stack_script()
+    plain = stack.varnish_command("varnishd", 8080, tmp_path, tmp_path)
+    assert [plain[i + 1] for i, part in enumerate(plain) if part == "-a"] == ["http=127.0.0.1:8080"]
+    both = stack.varnish_command("varnishd", 8080, tmp_path, tmp_path, tls_port=8443)
+    assert [both[i + 1] for i, part in enumerate(both) if part == "-a"] == [
+        "http=127.0.0.1:8080",
+        "tls=127.0.0.1:8443,PROXY",
+    ]
+
+
 @pytest.mark.skipif(VARNISHD is None, reason="varnishd not installed (apt-get install varnish)")
 @pytest.mark.parametrize("site", ["deploy", "stack"])
 def test_the_vcl_compiles_with_each_site_file(tmp_path, site):

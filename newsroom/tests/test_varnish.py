@@ -11,14 +11,16 @@ would (articles/purge.py). Skipped without Debian's varnish package.
 import json
 import re
 import time
+import urllib.parse
 from pathlib import Path
 
 import pytest
 
-from articles.page_cache import PERSONAL_COOKIE_PREFIX
+from articles.page_cache import PERSONAL_COOKIE_PREFIX, TRACKING_PARAMETER
 from comments.tests.live_site import STORY_PATH, Visitor, site_python
+from operations.logs import SANE_REQUEST_ID
 
-from .varnish_site import VARNISHD, get, proxied_site, wait_for_text
+from .varnish_site import VARNISHD, get, proxied_site, proxy_protocol_get, wait_for_text
 
 ROOT = Path(__file__).resolve().parents[2]
 VCL = ROOT / "deploy" / "varnish" / "newsroom.vcl"
@@ -37,6 +39,15 @@ def test_the_vcl_passes_every_cookie_that_makes_a_page_personal(settings):
     assert passed, "the cookie test of vcl_recv was not found"
     names = set(passed[1].split("|"))
     assert names == {settings.SESSION_COOKIE_NAME, CookieStorage.cookie_name, f"{PERSONAL_COOKIE_PREFIX}[A-Za-z0-9_]*"}
+
+
+def test_the_vcl_drops_the_tracking_parameters_the_page_cache_drops():
+    """One list, articles/page_cache.py TRACKING_PARAMETER: a parameter Django drops must not make
+    another copy in Varnish, and one Varnish drops must not be one Django shows."""
+    stripping = re.escape('regsuball(req.url, "(?<=[?&])(') + r"(.*)" + re.escape(')(=[^&]*)?(&|$)", "")')
+    dropped = re.search(stripping, VCL.read_text())
+    assert dropped, "the tracking parameters' regsuball of vcl_recv was not found"
+    assert dropped[1] == TRACKING_PARAMETER.pattern
 
 
 @pytest.fixture(scope="module")
@@ -146,6 +157,112 @@ def test_only_this_machine_may_ban_purge_or_ask_readiness(site):
 
     assert get(site.proxy, path, method="PURGE")[0] == 200
     assert get(site.proxy, path)[1]["x-cache"] == "miss"
+
+
+@pytest.mark.live
+@needs_varnish
+@pytest.mark.parametrize(
+    ("target", "headers", "status"),
+    [
+        ("/%72eadyz", {}, 400),  # a letter written %XX: refused before Django decodes it
+        ("/readyz%3f", {}, 404),  # `?` written %3F is not a query: a path of its own (Django's 404)
+        ("/readyz#x", {}, 400),  # a fragment is no part of a request
+        ("/READYZ", {}, 403),
+        ("/readyz/", {}, 403),
+        ("/readyz?x=1", {}, 403),
+        ("/a/readyz", {"SCRIPT_NAME": "/a"}, 404),  # gunicorn.conf.py: no header sets the mount point
+    ],
+)
+def test_no_spelling_of_readiness_is_answered_to_others(site, target, headers, status):
+    answer = get(site.proxy, target, headers, source="127.0.0.2")
+    assert answer[0] == status, (target, answer[0], answer[2][:200])
+    assert answer[2] != "ready\n"
+
+
+@pytest.mark.live
+@needs_varnish
+def test_korean_addresses_pass_the_proxy(site):
+    """Percent-encoded bytes from %80 up (UTF-8 of Hangul, upper or lower case hex) are not refused."""
+    path = urllib.parse.quote("/ko/tags/도서관/")
+    for spelling in (path, path.lower()):
+        status, _, body = get(site.proxy, spelling)
+        assert status == 200, spelling
+        assert "마포구립도서관" in body
+    assert get(site.proxy, "/ko/search/?q=" + urllib.parse.quote("도서관"))[0] == 200
+
+
+@pytest.mark.live
+@needs_varnish
+def test_a_visitor_cannot_tell_django_the_request_came_over_https(site):
+    status, _, body = get(site.proxy, "/proxy-test/request/", {"X-Forwarded-Proto": "https"})
+    assert (status, body.split()[0]) == (200, "http")
+
+
+@pytest.mark.live
+@needs_varnish
+def test_requests_from_the_tls_terminator_reach_django_as_https(site):
+    """The listener named tls (PROXY protocol): https, whatever X-Forwarded-Proto the visitor sent."""
+    status, _, body = proxy_protocol_get(site.tls_port, "/proxy-test/request/", {"X-Forwarded-Proto": "http"})
+    assert (status, body.split()[0]) == (200, "https")
+
+
+@pytest.mark.live
+@needs_varnish
+def test_a_visitor_through_the_tls_terminator_is_not_this_machine(site):
+    """The PROXY line names the visitor: Varnish's ACL reads that address, not the terminator's."""
+    assert proxy_protocol_get(site.tls_port, "/readyz")[0] == 403
+    assert proxy_protocol_get(site.tls_port, "/readyz", client="127.0.0.1")[0] == 200
+
+
+@pytest.mark.live
+@needs_varnish
+def test_the_http_and_https_copies_of_a_page_are_kept_apart_and_purged_together(site):
+    path = "/proxy-test/request/?shared=1"
+    host = {"Host": site.proxy}  # the same URL and host on both listeners: only the scheme differs
+    assert cached_twice(site, path).split()[0] == "http"
+    status, headers, body = proxy_protocol_get(site.tls_port, path, host)
+    assert (status, headers["x-cache"], body.split()[0]) == (200, "miss", "https")
+    assert proxy_protocol_get(site.tls_port, path, host)[1]["x-cache"] == "hit"
+    status, headers, body = get(site.proxy, path)
+    assert (headers["x-cache"], body.split()[0]) == ("hit", "http")
+
+    assert get(site.proxy, path, method="PURGE")[0] == 200
+
+    assert get(site.proxy, path)[1]["x-cache"] == "miss"
+    assert proxy_protocol_get(site.tls_port, path, host)[1]["x-cache"] == "miss"
+
+
+@pytest.mark.live
+@needs_varnish
+def test_every_tracking_parameter_django_drops_shares_one_cached_copy(site):
+    path = f"/proxy-test/stories/{story_id(site)}/?s=597"
+    assert get(site.proxy, path)[1]["x-cache"] == "miss"
+    for tracking in ("msclkid=a1", "msclkid=a2", "dclid=1&mc_cid=2&mc_eid=3", "_ga=GA1.1", "utm_source_platform=x"):
+        assert get(site.proxy, f"{path}&{tracking}")[1]["x-cache"] == "hit", tracking
+    assert get(site.proxy, f"{path}&msclkid2=a1")[1]["x-cache"] == "miss"
+
+
+@pytest.mark.live
+@needs_varnish
+def test_each_answer_has_a_request_id_of_its_own_hits_included(site):
+    path = f"/proxy-test/stories/{story_id(site)}/?s=596"
+    cached_twice(site, path)
+    answers = [get(site.proxy, path, {"X-Request-ID": "chosen-by-the-visitor"})[1] for _ in range(2)]
+    assert [headers["x-cache"] for headers in answers] == ["hit", "hit"]
+    ids = [headers["x-request-id"] for headers in answers]
+    assert ids[0] != ids[1]
+    assert "chosen-by-the-visitor" not in ids
+    assert all(SANE_REQUEST_ID.fullmatch(request_id) for request_id in ids)
+
+
+@pytest.mark.live
+@needs_varnish
+def test_a_miss_answers_with_the_request_id_django_logged(site):
+    status, headers, body = get(site.proxy, "/proxy-test/request/", {"X-Request-ID": "chosen-by-the-visitor"})
+    assert status == 200
+    assert body.split()[1] == headers["x-request-id"] != "chosen-by-the-visitor"
+    # Varnish's own answers carry one too.
+    assert get(site.proxy, "/readyz", source="127.0.0.2")[1]["x-request-id"]
 
 
 @pytest.mark.live

@@ -3,8 +3,10 @@
 `proxied_site(folder)` migrates the database (comments.tests.live_site's: SQLite, or PostgreSQL
 when the run is on it), imports the demo story, starts two gunicorn instances of
 newsroom.tests.proxy_wsgi (the site plus pages a shared cache may keep) and varnishd with
-deploy/varnish/newsroom.vcl in front, configured as `make stack` does (scripts/stack.py), and
-stops it all afterwards. Needs Debian's varnish package (`VARNISHD` is None without it).
+deploy/varnish/newsroom.vcl in front, configured as `make stack` does (scripts/stack.py) plus
+the PROXY-protocol listener named tls that a TLS terminator would use, behind which the
+instances trust X-Forwarded-Proto (DJANGO_BEHIND_HTTPS_PROXY=1), and stops it all afterwards.
+Needs Debian's varnish package (`VARNISHD` is None without it).
 """
 
 import contextlib
@@ -42,9 +44,11 @@ def load_stack_script():
 
 @dataclass
 class ProxiedSite:
-    """A running site: `proxy` is Varnish's host:port, `ports` the gunicorn instances' ports."""
+    """A running site: `proxy` is Varnish's host:port, `tls_port` its PROXY-protocol listener's
+    port (the TLS terminator's: `proxy_protocol_get`), `ports` the gunicorn instances' ports."""
 
     proxy: str
+    tls_port: int
     ports: list
     env: dict
     folder: Path
@@ -105,6 +109,20 @@ def get(host, path, headers=None, method="GET", source=None, timeout=10):
         connection.close()
 
 
+def proxy_protocol_get(port, path, headers=None, client="192.0.2.10"):
+    """(status, {lower-cased header: value}, body text) of a GET sent to 127.0.0.1:`port` as a TLS
+    terminator sends it: a PROXY protocol v1 line naming the visitor `client`, then the request."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    try:
+        connection.connect()
+        connection.sock.sendall(f"PROXY TCP4 {client} 127.0.0.1 40000 {port}\r\n".encode())
+        connection.request("GET", path, headers=headers or {})
+        response = connection.getresponse()
+        return response.status, {name.lower(): value for name, value in response.getheaders()}, response.read().decode()
+    finally:
+        connection.close()
+
+
 def wait_for_text(host, path, text, seconds=5.0):
     """The time.time() at which `path` through `host` first showed `text` (fails after `seconds`)."""
     deadline = time.monotonic() + seconds
@@ -122,7 +140,7 @@ def proxied_site(folder):
     stack = load_stack_script()
     folder = Path(folder)
     with throwaway_database(folder) as database_env:
-        proxy_port, ports = free_port(), [free_port(), free_port()]
+        proxy_port, tls_port, ports = free_port(), free_port(), [free_port(), free_port()]
         env = {
             **os.environ,
             "DJANGO_DEBUG": "0",
@@ -141,12 +159,14 @@ def proxied_site(folder):
             "NEWSROOM_TRUST_X_FORWARDED_FOR": "1",
             "NEWSROOM_PURGE_URLS": f"http://127.0.0.1:{proxy_port}",
             "NEWSROOM_COMMENTS_MIN_SECONDS": "0",
+            # As behind a TLS terminator: Django and gunicorn believe the X-Forwarded-Proto Varnish sets.
+            "DJANGO_BEHIND_HTTPS_PROXY": "1",
             **database_env,
         }
         manage = [sys.executable, "manage.py"]
         for command in (["migrate", "--noinput"], ["collectstatic", "--noinput"], ["import_story", str(DEMO_STORY)]):
             subprocess.run([*manage, *command], cwd=ROOT, env=env, check=True, capture_output=True, timeout=180)
-        site = ProxiedSite(proxy=f"127.0.0.1:{proxy_port}", ports=ports, env=env, folder=folder)
+        site = ProxiedSite(proxy=f"127.0.0.1:{proxy_port}", tls_port=tls_port, ports=ports, env=env, folder=folder)
         # varnishd drops to its own user, who cannot enter pytest's private temporary folders: its
         # work folder and the site's VCL go under the project's ignored var/ folder instead.
         (ROOT / "var").mkdir(exist_ok=True)
@@ -158,7 +178,7 @@ def proxied_site(folder):
         (vcl_folder / "newsroom-site.vcl").write_text(stack.site_vcl(ports))
         varnish_log = open(folder / "varnish.log", "w")  # noqa: SIM115 - closed below
         varnish = subprocess.Popen(
-            stack.varnish_command(VARNISHD, proxy_port, work, vcl_folder, memory="64m"),
+            stack.varnish_command(VARNISHD, proxy_port, work, vcl_folder, memory="64m", tls_port=tls_port),
             cwd=ROOT,
             stdout=varnish_log,
             stderr=subprocess.STDOUT,
