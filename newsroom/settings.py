@@ -327,10 +327,11 @@ STORAGES = {
 
 
 # E-mail: printed on the console (the default), written to files for development and tests,
-# or sent by SMTP. Never sent inside a web request: a task sends it (see "Tasks" below).
+# or sent by SMTP. Never sent inside a web request: a task sends it (see "Tasks" below). With DEBUG
+# off the console is a mistake: `check --deploy` warns (newsroom.W001), and so does the first mail.
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
 EMAIL_BACKENDS = {
-    "console": "django.core.mail.backends.console.EmailBackend",
+    "console": "operations.mail.ConsoleEmailBackend",
     "file": "django.core.mail.backends.filebased.EmailBackend",
     "smtp": "django.core.mail.backends.smtp.EmailBackend",
 }
