@@ -327,10 +327,11 @@ STORAGES = {
 
 
 # E-mail: printed on the console (the default), written to files for development and tests,
-# or sent by SMTP. Never sent inside a web request: a task sends it (see "Tasks" below).
+# or sent by SMTP. Never sent inside a web request: a task sends it (see "Tasks" below). With DEBUG
+# off the console is a mistake: `check --deploy` warns (newsroom.W001), and so does the first mail.
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
 EMAIL_BACKENDS = {
-    "console": "django.core.mail.backends.console.EmailBackend",
+    "console": "operations.mail.ConsoleEmailBackend",
     "file": "django.core.mail.backends.filebased.EmailBackend",
     "smtp": "django.core.mail.backends.smtp.EmailBackend",
 }
@@ -588,10 +589,17 @@ LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO").strip().upper() or "INFO"
 LOG_FORMAT = os.environ.get("LOG_FORMAT", "").strip().lower() or "plain"
 if LOG_FORMAT not in ("plain", "json"):
     raise ImproperlyConfigured(f"LOG_FORMAT must be plain or json; got {LOG_FORMAT!r}.")
+# Django's warnings of a 4xx name the path: a link that is a key (a commenter's data, a subscription) is
+# written as its URL pattern (operations/private_paths.py). A bad Host header (scanners send them all day)
+# is one WARNING line, not an ERROR with a traceback: the request's own line already says 400.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "operations.logs.RequestIdFilter"}},
+    "filters": {
+        "request_id": {"()": "operations.logs.RequestIdFilter"},
+        "secret_paths": {"()": "operations.logs.SecretPathFilter"},
+        "one_line_warning": {"()": "operations.logs.OneLineWarningFilter"},
+    },
     "formatters": {
         "plain": {"()": "operations.logs.PlainFormatter"},
         "json": {"()": "operations.logs.JsonFormatter"},
@@ -600,13 +608,17 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
         "django": {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False},
+        "django.request": {"filters": ["secret_paths"]},
+        "django.security.csrf": {"filters": ["secret_paths"]},
+        "django.security.DisallowedHost": {"filters": ["one_line_warning"]},
     },
 }
 
 
 # Errors to Sentry when SENTRY_DSN is set (sentry-sdk is optional: requirements-sentry.txt). Nothing personal
 # goes with them: no addresses, cookies or users (send_default_pii), no request bodies (comments, e-mail
-# addresses), no local variables of the failing code.
+# addresses), no local variables of the failing code, no key in a URL (operations/sentry.py). A bad Host
+# header is no event (the visitor's error, not the site's).
 SENTRY_DSN = os.environ.get("SENTRY_DSN", "").strip()
 if SENTRY_DSN:
     try:
@@ -616,6 +628,8 @@ if SENTRY_DSN:
             "SENTRY_DSN is set but sentry-sdk is not installed: .venv/bin/pip install -r requirements-sentry.txt "
             "(or unset SENTRY_DSN)."
         ) from None
+    from operations.sentry import scrub_event as scrub_sentry_event
+
     sentry_sdk.init(
         dsn=SENTRY_DSN,
         environment=os.environ.get("SENTRY_ENVIRONMENT", "").strip() or ("development" if DEBUG else "production"),
@@ -624,4 +638,9 @@ if SENTRY_DSN:
         max_request_body_size="never",
         include_local_variables=False,
         traces_sample_rate=env_float("SENTRY_TRACES_SAMPLE_RATE", None),
+        before_send=scrub_sentry_event,
+        before_send_transaction=scrub_sentry_event,
     )
+    from sentry_sdk.integrations.logging import ignore_logger
+
+    ignore_logger("django.security.DisallowedHost")

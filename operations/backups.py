@@ -17,20 +17,25 @@ copy began (files uploaded later come along too, and do no harm).
 Restoring checks everything before writing anything: the manifest, every checksum, the
 vendor, that the database is empty (or `replace`), that no file in the storage would be
 overwritten by different content (or `replace`). Then the database, then the files, then the
-restored database's rows and migrations are compared with the manifest.
+restored database's rows and migrations are compared with the manifest. Last, every story's
+`page_version` moves to a new random range (`move_page_versions`): the page caches key story
+pages by that counter, and the restore brought back numbers they used for other content since.
 """
 
 import datetime as dt
 import hashlib
 import json
+import os
 import posixpath
 import re
+import secrets
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import django
 from django.core.files import File
+from django.db import DatabaseError, transaction
 from django.db.migrations.executor import MigrationExecutor
 from django.db.migrations.loader import MigrationLoader
 
@@ -51,11 +56,29 @@ def folder_name(moment):
     return FOLDER_PREFIX + moment.astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
 
 
+def make_folder(path):
+    """Make the folder `path` (a Path) and the folders above it that are missing; BackupError when it, or a
+    folder on its way, is a file."""
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except (FileExistsError, NotADirectoryError):
+        file = next((part for part in (path, *path.parents) if part.exists() and not part.is_dir()), path)
+        raise BackupError(
+            f"{file} is a file, not a folder: give the folder that holds the backups (made if missing)"
+        ) from None
+
+
+def owner_only(path, flags):
+    """`open`'s opener for a new file readable and writable by its owner only (0600, whatever the umask)."""
+    return os.open(path, flags, 0o600)
+
+
 def copy_stream(source, target):
-    """Copy the open binary file `source` into the new file at `target` (a Path); returns (size, sha256 hex)."""
+    """Copy the open binary file `source` into the new file at `target` (a Path, made 0600); returns
+    (size, sha256 hex)."""
     digest = hashlib.sha256()
     size = 0
-    with open(target, "xb") as out:
+    with open(target, "xb", opener=owner_only) as out:
         while chunk := source.read(CHUNK_BYTES):
             digest.update(chunk)
             out.write(chunk)
@@ -127,9 +150,10 @@ def create_backup(parent, *, connection, storage, now=None):
     left behind but a folder that was already there).
     """
     vendor = databases.check_vendor(connection)
+    databases.open_database(connection)
     now = now or dt.datetime.now(dt.UTC)
     parent = Path(parent)
-    parent.mkdir(parents=True, exist_ok=True)
+    make_folder(parent)
     name = folder_name(now)
     final = parent / name
     if final.exists():
@@ -138,6 +162,8 @@ def create_backup(parent, *, connection, storage, now=None):
     partial.mkdir(mode=0o700)
     try:
         database_file = partial / DATABASE_FILES[vendor]
+        # Made empty first, 0600: sqlite3 and pg_dump write into it and keep its mode.
+        open(database_file, "xb", opener=owner_only).close()
         dump = databases.dump_sqlite if vendor == "sqlite" else databases.dump_postgresql
         rows, migrations, details = dump(connection, database_file)
         size, sha256 = file_digest(database_file)
@@ -162,7 +188,8 @@ def create_backup(parent, *, connection, storage, now=None):
                 "bytes": sum(entry["size"] for entry in media),
             },
         }
-        (partial / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        with open(partial / MANIFEST, "x", encoding="utf-8", opener=owner_only) as out:
+            out.write(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
         partial.rename(final)
     except BaseException:
         shutil.rmtree(partial, ignore_errors=True)
@@ -172,7 +199,7 @@ def create_backup(parent, *, connection, storage, now=None):
 
 def copy_media(storage, target):
     """Copy every file of `storage` into the folder `target`; returns ([{name, size, sha256}], [vanished names])."""
-    target.mkdir()
+    target.mkdir(mode=0o700)
     entries, vanished = [], []
     for name in storage_files(storage):
         destination = target / safe_media_name(name)
@@ -327,11 +354,39 @@ def migration_notes(connection):
 
 @dataclass
 class RestoreReport:
-    """What `restore_backup` did: files written and left alone (same content), and notes for the operator."""
+    """What `restore_backup` did: files written and left alone (same content), the stories whose page
+    version moved (None when it could not: a note says why), and notes for the operator."""
 
     written: int
     unchanged: int
     notes: list
+    moved_stories: int | None = None
+
+
+# Where restored stories' page versions start: far above the small numbers a site counts up from, and
+# 2**30 changes below PositiveIntegerField's largest value (2**31 - 1, an `integer` on PostgreSQL).
+RESTORED_VERSIONS = (2**29, 2**30)
+
+
+def move_page_versions(connection):
+    """Give every story of the database of `connection` one new random `page_version` in RESTORED_VERSIONS,
+    through the ORM: the listings version moves with it and, once the transaction commits, each caching
+    proxy is sent a BAN of every page (articles.purge). Returns the number of stories.
+
+    Why: the page caches (Django's, the fragments of the story page, Varnish) key a story page by its
+    story's id and `page_version`, a counter. A restore brings back the numbers of the backup's day,
+    which the caches used since for newer pages of the same story (comments added after the backup):
+    counting on from them would serve those pages again. From a random start in a range of 2**29
+    numbers, the chance that a story meets a number a cache still holds a page under is about the
+    number of its changes since the backup (or since an earlier restore) in 2**29, whatever the number
+    of restores; no counter reaches the field's largest value before 2**30 changes. Raises
+    DatabaseError (nothing changed) when the restored tables are not those of this code's models.
+    """
+    from articles.models import Story
+
+    start = RESTORED_VERSIONS[0] + secrets.randbelow(RESTORED_VERSIONS[1] - RESTORED_VERSIONS[0])
+    with transaction.atomic(using=connection.alias):
+        return Story.objects.using(connection.alias).update(page_version=start)
 
 
 def restore_backup(folder, *, connection, storage, replace=False):
@@ -349,6 +404,7 @@ def restore_backup(folder, *, connection, storage, replace=False):
             "restore it into the same kind of database (to move between them, restore it there, then "
             "`manage.py dumpdata` and `loaddata`)"
         )
+    databases.open_database(connection, restoring=True)
     tables = connection.introspection.table_names()
     if tables and not replace:
         raise BackupError(
@@ -369,9 +425,18 @@ def restore_backup(folder, *, connection, storage, replace=False):
     written = restore_media(storage, folder, manifest, skip=set(same))
     rows, migrations = databases.current_state(connection)
     differences = state_differences(manifest, rows, migrations)
+    notes = migration_notes(connection)
+    try:
+        moved = move_page_versions(connection)
+    except DatabaseError as error:
+        moved = None
+        notes.append(
+            f"the stories' page versions could not be moved ({error}): the page caches may serve pages from "
+            "before the restore; after `manage.py migrate`, clear the cache (Redis) and ban every page in the proxy"
+        )
     if differences:
         raise BackupError("the restored database differs from the backup: " + "; ".join(differences))
-    return RestoreReport(written, len(same), migration_notes(connection))
+    return RestoreReport(written, len(same), notes, moved)
 
 
 def describe_size(size):

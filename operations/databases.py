@@ -21,8 +21,10 @@ import os
 import shutil
 import sqlite3
 import subprocess
+from pathlib import Path
 
 from django.apps import apps
+from django.db import DatabaseError
 from django.db.migrations.recorder import MigrationRecorder
 
 from resilience.sqlite_file import database_path
@@ -53,6 +55,34 @@ def check_vendor(connection):
     if connection.vendor not in SUPPORTED_VENDORS:
         raise BackupError(f"backups support SQLite and PostgreSQL; this site's database is {connection.vendor}")
     return connection.vendor
+
+
+def open_database(connection, *, restoring=False):
+    """Connect `connection`, or raise BackupError naming what is missing.
+
+    SQLite would make an empty file where none is: a backup refuses a missing file (it would copy an
+    empty database), a restore a missing folder (it makes the file, not the folder). Another error
+    of SQLite names the file. A server's errors already name its host and port: they pass unchanged
+    (DatabaseError).
+    """
+    path = database_path(connection.settings_dict) if connection.vendor == "sqlite" else None
+    if path is not None:
+        folder = Path(path).absolute().parent
+        if not folder.is_dir():
+            what_to_do = (
+                "make it, or set SQLITE_PATH to where the database goes" if restoring else "is SQLITE_PATH right?"
+            )
+            raise BackupError(
+                f"the SQLite database {path} cannot be opened: the folder {folder} does not exist ({what_to_do})"
+            )
+        if not restoring and not Path(path).is_file():
+            raise BackupError(f"there is no SQLite database at {path}: nothing to back up (is SQLITE_PATH right?)")
+    try:
+        connection.ensure_connection()
+    except DatabaseError as error:
+        if path is None:
+            raise
+        raise BackupError(f"the SQLite database {path} cannot be opened: {error}") from None
 
 
 def model_tables():

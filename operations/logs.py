@@ -2,10 +2,12 @@
 
 settings.LOGGING gives the console handler `RequestIdFilter` and one of the two formatters
 (LOG_FORMAT=plain, the default, or json); `operations.middleware.RequestLogMiddleware` sets the
-request id and writes one line per request on the `operations.requests` logger.
+request id and writes one line per request on the `operations.requests` logger. Django's own
+request loggers get `SecretPathFilter` (a path that is a key is written as its URL pattern), and
+`django.security.DisallowedHost` gets `OneLineWarningFilter` (a bad Host header is one WARNING line).
 
 This module is imported while logging is configured, before Django's apps are ready: it uses
-the standard library only.
+the standard library only (SecretPathFilter imports the resolver when it first meets a path).
 """
 
 import contextvars
@@ -91,3 +93,43 @@ class JsonFormatter(logging.Formatter):
         if record.stack_info:
             entry["stack"] = self.formatStack(record.stack_info)
         return json.dumps(entry, ensure_ascii=False, default=str)
+
+
+class SecretPathFilter(logging.Filter):
+    """On Django's request loggers (`django.request`, `django.security.csrf`): a request whose path is
+    a key (operations.private_paths) is named by its URL pattern in the message, not by its path.
+
+    Django gives those records the request (`record.request`) and its path as an argument, escaped
+    with `unicode_escape`. Other records pass unchanged.
+    """
+
+    def filter(self, record):
+        request = getattr(record, "request", None)
+        path = getattr(request, "path", None)
+        if not isinstance(path, str) or not isinstance(record.args, tuple):
+            return True
+        spellings = {path, path.encode("unicode_escape").decode("ascii")}
+        if not any(isinstance(argument, str) and argument in spellings for argument in record.args):
+            return True
+        from .private_paths import loggable_path  # Django's URL resolver: imported once apps are ready
+
+        hidden = loggable_path(request)
+        if hidden != path:
+            record.args = tuple(
+                hidden if isinstance(argument, str) and argument in spellings else argument for argument in record.args
+            )
+        return True
+
+
+class OneLineWarningFilter(logging.Filter):
+    """Turn the record into one WARNING line without its traceback: for errors that are the visitor's,
+    not the site's, such as a Host header the site does not answer to (Django logs each at ERROR with
+    the traceback, and scanners send them all day long)."""
+
+    def filter(self, record):
+        if record.levelno > logging.WARNING:
+            record.levelno, record.levelname = logging.WARNING, logging.getLevelName(logging.WARNING)
+        record.exc_info = None
+        record.exc_text = None
+        record.stack_info = None
+        return True

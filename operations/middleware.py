@@ -20,8 +20,9 @@ of the proxy in front when it is sane, else a new one), returns it in the respon
 `X-Request-ID`, puts it on every log line written meanwhile (operations.logs), and logs
 `GET /en/ 200 12.3 ms` on `operations.requests` when the response is ready (a streamed body
 may still be on its way). It logs no address, user agent, query string or cookie: only what
-the path itself says. The probes above are not logged (a load balancer asks every few
-seconds); a failed readiness probe logs its own WARNING.
+the path itself says, and for a path that is a key (a commenter's data link, a subscription's
+links: operations.private_paths) only its URL pattern. The probes above are not logged (a load
+balancer asks every few seconds); a failed readiness probe logs its own WARNING.
 """
 
 import logging
@@ -32,6 +33,7 @@ from django.http import HttpResponse
 
 from .health import readiness_problems
 from .logs import current_request_id, printable, request_id_for
+from .private_paths import loggable_path
 
 logger = logging.getLogger("operations.health")
 request_logger = logging.getLogger("operations.requests")
@@ -102,9 +104,10 @@ class RequestLogMiddleware:
         return response
 
     def log(self, request, status, started):
-        """The request's line: method, path (escaped), status (int), milliseconds since `started` (perf_counter)."""
+        """The request's line: method, path (escaped; a key's URL pattern), status (int), milliseconds since
+        `started` (perf_counter)."""
         milliseconds = round((time.perf_counter() - started) * 1000, 1)
-        method, path = printable(request.method or ""), printable(request.path)
+        method, path = printable(request.method or ""), printable(loggable_path(request))
         request_logger.info(
             "%s %s %s %.1f ms",
             method,

@@ -52,16 +52,25 @@ def page_language(request):
     return translation.get_language_from_path(request.path_info) or settings.LANGUAGE_CODE
 
 
+def resolve_path_in_its_language(path_info):
+    """The ResolverMatch of `path_info` (the path after the script prefix) in the language its prefix
+    names (else the site's default), or None when no URL pattern matches."""
+    with translation.override(translation.get_language_from_path(path_info) or settings.LANGUAGE_CODE):
+        try:
+            return resolve(path_info)
+        except Resolver404:
+            return None
+
+
 def resolve_in_its_language(request):
-    """The request's ResolverMatch (also before URL resolution ran), or None."""
+    """The request's ResolverMatch (also before URL resolution ran), or None. Resolved once per
+    request: the page cache, the outage pages and the request log (operations.private_paths) ask."""
     match = getattr(request, "resolver_match", None)
     if match is not None:
         return match
-    with translation.override(page_language(request)):
-        try:
-            return resolve(request.path_info)
-        except Resolver404:
-            return None
+    if not hasattr(request, "_match_in_its_language"):
+        request._match_in_its_language = resolve_path_in_its_language(request.path_info)
+    return request._match_in_its_language
 
 
 def render_plain(request, template_name, context, *, status):
@@ -98,8 +107,15 @@ def outage_page(request, *, kept_form=None):
 
 
 def log_outage(request, error):
+    # Imported here: operations.private_paths resolves paths with this module's helpers.
+    from operations.private_paths import loggable_path
+
     logger.error(
-        "Database unavailable (%s: %s); %s %s answered 503", type(error).__name__, error, request.method, request.path
+        "Database unavailable (%s: %s); %s %s answered 503",
+        type(error).__name__,
+        error,
+        request.method,
+        loggable_path(request),
     )
 
 

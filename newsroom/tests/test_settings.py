@@ -45,6 +45,8 @@ CONFIG_VARIABLES = [
     "DJANGO_EMAIL_BACKEND",
     "EMAIL_FILE_PATH",
     "EMAIL_TIMEOUT",
+    "EMAIL_HOST_USER",
+    "DEFAULT_FROM_EMAIL",
     # pyproject.toml sets it for the tests (tasks run at once); the default is the database queue.
     "DJANGO_TASKS_BACKEND",
     "SQLITE_PATH",
@@ -118,7 +120,7 @@ def test_default_is_sqlite_in_wal_mode_with_immediate_transactions_and_a_busy_ti
     assert values["options"]["transaction_mode"] == "IMMEDIATE"
     assert values["options"]["timeout"] >= 5
     assert values["cache"] == "django.core.cache.backends.locmem.LocMemCache"
-    assert values["email"] == "django.core.mail.backends.console.EmailBackend"
+    assert values["email"] == "operations.mail.ConsoleEmailBackend"  # Django's, warning outside DEBUG
 
 
 def test_sqlite_file_really_runs_in_wal_mode(tmp_path):
@@ -153,7 +155,7 @@ def test_email_host_selects_smtp():
 
 def test_mail_is_printed_on_the_console_within_ten_seconds_and_queued_in_the_database_by_default():
     values = settings_with(DJANGO_DEBUG="1")
-    assert values["email"] == "django.core.mail.backends.console.EmailBackend"
+    assert values["email"] == "operations.mail.ConsoleEmailBackend"  # Django's, warning outside DEBUG
     assert values["email_timeout"] == 10
     assert values["tasks"] == "django_tasks_db.DatabaseBackend"
 
@@ -344,6 +346,9 @@ DOCUMENTED_PRODUCTION = {
     "DJANGO_HSTS_SECONDS": "31536000",
     "DJANGO_HSTS_INCLUDE_SUBDOMAINS": "1",
     "DJANGO_HSTS_PRELOAD": "1",
+    "EMAIL_HOST": "smtp.example.org",
+    "EMAIL_HOST_USER": "newsroom",
+    "DEFAULT_FROM_EMAIL": "newsroom@news.example.org",
 }
 
 
@@ -351,6 +356,13 @@ def test_the_documented_production_configuration_passes_the_deploy_check_with_no
     result = run_python("manage.py", "check", "--deploy", "--fail-level", "WARNING", **DOCUMENTED_PRODUCTION)
     assert result.returncode == 0, result.stderr
     assert "System check identified no issues (0 silenced)." in result.stdout
+
+
+def test_production_without_a_mail_server_fails_the_deploy_check_naming_it():
+    without_mail = {key: value for key, value in DOCUMENTED_PRODUCTION.items() if not key.startswith("EMAIL_")}
+    result = run_python("manage.py", "check", "--deploy", "--fail-level", "WARNING", **without_mail)
+    assert result.returncode != 0
+    assert "(newsroom.W001) DEBUG is off and e-mail goes to the console backend" in result.stderr
 
 
 def test_the_readme_example_is_the_configuration_the_suite_checks():

@@ -159,10 +159,29 @@ def test_the_manifest_names_the_time_vendor_migrations_rows_and_every_file_with_
     )
 
 
-def test_the_backup_folder_is_readable_by_its_owner_only(site_content, tmp_path):
+def test_the_backup_folder_and_every_file_in_it_are_readable_by_their_owner_only(site_content, tmp_path):
     folder = back_up(tmp_path / "backups")
 
+    files = [path for path in folder.rglob("*") if path.is_file()]
+    assert {path.name for path in files} >= {
+        "database.sqlite3" if connection.vendor == "sqlite" else "database.pgdump",
+        MANIFEST,
+        "harbour.jpg",
+    }
     assert folder.stat().st_mode & 0o777 == 0o700
+    assert (folder / "media").stat().st_mode & 0o777 == 0o700
+    assert {path.name: path.stat().st_mode & 0o777 for path in files} == {path.name: 0o600 for path in files}
+
+
+@pytest.mark.parametrize("under", ["", "backups"], ids=["the folder", "a folder on its way"])
+def test_a_backup_into_a_file_says_the_file_is_not_a_folder(site_content, tmp_path, under):
+    file = tmp_path / "notes.txt"
+    file.write_text("not a folder")
+
+    with pytest.raises(CommandError, match=f"backup failed: {file} is a file, not a folder: give the folder that"):
+        call_command("backup", str(file / under), stdout=StringIO())
+
+    assert file.read_text() == "not a folder"
 
 
 def test_a_damaged_backup_is_refused_before_anything_is_written(site_content, tmp_path, settings):
@@ -243,3 +262,31 @@ def test_a_database_that_cannot_be_reached_is_a_clear_error(site_content, tmp_pa
     assert "CommandError: backup failed:" in result.stderr
     assert "Traceback" not in result.stderr
     assert not any(Path(tmp_path / "backups").glob("*newsroom-*"))
+
+
+def test_a_restore_into_a_missing_sqlite_folder_names_the_folder(site_content, tmp_path, second_site):
+    if second_site.url:
+        pytest.skip("SQLite's file only; PostgreSQL's errors name the server")
+    folder = back_up(tmp_path / "backups")
+    second_site.sqlite_path = tmp_path / "no-such-folder" / "db.sqlite3"
+
+    result = second_site.manage("restore", str(folder))
+
+    assert result.returncode != 0
+    assert (
+        f"restore failed: the SQLite database {second_site.sqlite_path} cannot be opened: the folder "
+        f"{tmp_path / 'no-such-folder'} does not exist"
+    ) in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_a_backup_of_a_missing_sqlite_file_refuses_to_copy_an_empty_database(site_content, tmp_path, second_site):
+    if second_site.url:
+        pytest.skip("SQLite's file only")
+    second_site.sqlite_path = tmp_path / "never-made.sqlite3"
+
+    result = second_site.manage("backup", str(tmp_path / "backups"))
+
+    assert result.returncode != 0
+    assert f"there is no SQLite database at {second_site.sqlite_path}: nothing to back up" in result.stderr
+    assert not second_site.sqlite_path.exists()

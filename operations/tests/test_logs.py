@@ -95,6 +95,26 @@ def test_every_line_logged_during_a_request_carries_its_id(client):
 
 
 @pytest.mark.django_db
+def test_a_bad_host_header_is_one_warning_line_without_a_traceback(client, request_lines):
+    kept = KeptRecords()
+    logging.getLogger("django.security.DisallowedHost").addHandler(kept)
+    try:
+        response = client.get("/en/", HTTP_HOST="scanner.example", HTTP_X_REQUEST_ID="trace-44")
+    finally:
+        logging.getLogger("django.security.DisallowedHost").removeHandler(kept)
+
+    assert response.status_code == 400
+    (warning,) = kept.records
+    line = PlainFormatter().format(warning)
+    assert line.startswith(
+        "WARNING django.security.DisallowedHost [trace-44] Invalid HTTP_HOST header: 'scanner.example'"
+    )
+    assert "\n" not in line and "Traceback" not in line
+    assert warning.exc_info is None
+    assert (request_lines()[0].path, request_lines()[0].status) == ("/en/", 400)
+
+
+@pytest.mark.django_db
 def test_a_json_line_parses_into_the_request_fields(client, request_lines):
     response = client.get("/en/", HTTP_X_REQUEST_ID="trace-43")
 
@@ -190,15 +210,21 @@ def test_sentry_dsn_without_sentry_sdk_installed_is_a_clear_error(tmp_path):
 
 def test_sentry_dsn_starts_sentry_without_personal_data(tmp_path):
     fake = tmp_path / "fake" / "sentry_sdk"
-    fake.mkdir(parents=True)
+    (fake / "integrations").mkdir(parents=True)
     (fake / "__init__.py").write_text("calls = []\ndef init(**options):\n    calls.append(options)\n")
+    (fake / "integrations" / "__init__.py").write_text("")
+    (fake / "integrations" / "logging.py").write_text(
+        "ignored = []\ndef ignore_logger(name):\n    ignored.append(name)\n"
+    )
     result = settings_process(
         tmp_path,
         """
         import json, django
         django.setup()
         import sentry_sdk
-        print(json.dumps(sentry_sdk.calls))
+        from sentry_sdk.integrations import logging
+        named = lambda function: f"{function.__module__}.{function.__qualname__}"
+        print(json.dumps({"init": sentry_sdk.calls, "ignored": logging.ignored}, default=named))
         """,
         SENTRY_DSN="https://public@sentry.example/1",
         SENTRY_ENVIRONMENT="staging",
@@ -206,12 +232,17 @@ def test_sentry_dsn_starts_sentry_without_personal_data(tmp_path):
     )
 
     assert result.returncode == 0, result.stderr
-    (options,) = json.loads(result.stdout)
+    started = json.loads(result.stdout)
+    (options,) = started["init"]
     assert options["dsn"] == "https://public@sentry.example/1"
     assert options["environment"] == "staging"
     assert options["send_default_pii"] is False
     assert options["max_request_body_size"] == "never"
     assert options["include_local_variables"] is False
+    # A key in a URL is written as its pattern (operations/sentry.py; tested in test_private_paths.py).
+    assert options["before_send"] == options["before_send_transaction"] == "operations.sentry.scrub_event"
+    # A bad Host header is the visitor's error: no event, no breadcrumb.
+    assert started["ignored"] == ["django.security.DisallowedHost"]
 
 
 def test_without_sentry_dsn_sentry_is_never_imported(tmp_path):

@@ -1,7 +1,8 @@
 """`manage.py restore DIR [--force]`: bring a backup made by `manage.py backup` back, into an empty database.
 
 Stop the web servers and the task worker first: the restored database replaces what they
-would be writing. Everything is checked before anything is written (operations/backups.py).
+would be writing. Everything is checked before anything is written, and the stories' page versions
+move on afterwards so that no cache serves a page of before (operations/backups.py).
 """
 
 from django.core.files.storage import default_storage
@@ -37,7 +38,13 @@ class Command(BaseCommand):
             self.style.SUCCESS(
                 f"Restored {directory}: the database, and {report.written} media file(s) written"
                 + (f", {report.unchanged} already there" if report.unchanged else "")
-                + "; every table's rows match the manifest."
+                + "; every table's rows match the manifest"
+                + (
+                    f"; the page versions of {report.moved_stories} stories moved on (no cached page of before "
+                    "is served)."
+                    if report.moved_stories is not None
+                    else "."
+                )
             )
         )
         for note in report.notes:
