@@ -18,7 +18,7 @@ WORKER ?= $(MANAGE) db_worker --no-reload --worker-id {worker_id}
 AFTER_WORKER ?= $(MANAGE) requeue_abandoned_tasks --worker-id {worker_id}
 WITH_WORKER = $(BIN)/python scripts/with_worker.py --worker "$(WORKER)" --after-exit "$(AFTER_WORKER)" --
 
-.PHONY: run test lint format serve install clean bench bench-pages bench-stack stack messages hostile shell superuser import
+.PHONY: run test lint format serve install clean bench bench-pages bench-stack bench-archive stack messages hostile shell superuser import
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -142,6 +142,12 @@ bench-pages: install
 
 bench-stack: install
 	$(BIN)/python bench/stack.py
+
+# Page times of a generated archive, 1,000 stories against 100,000 stories and 1,000,000 comments
+# (README "Benchmarks", "Large archives"; SQLite, in-process). ARGS="--small" for a quick run,
+# ARGS="--database-url postgres://…/newsroom_archive_bench" for PostgreSQL (the database made anew).
+bench-archive: install
+	$(BIN)/python bench/archive.py $(ARGS)
 
 # 351 hostile inputs against a real gunicorn (README, "When things fail"); uses Redis on 127.0.0.1 when it answers.
 hostile: install

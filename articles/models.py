@@ -476,23 +476,50 @@ class StoryQuerySet(models.QuerySet):
         return Story.objects.filter(models.Q(pk__in=self.values("pk")) | models.Q(pk__in=sharing))
 
     def related_to(self, story, limit=5):
-        """Stories sharing hashtags with `story`: most shared tags first, then newest.
+        """Stories of this queryset sharing hashtags with `story`: most shared tags first, then newest;
+        each with `shared_hashtags`, with its outlet and lead photo.
 
         Takes the tag ids from `story.hashtags.all()`, prefetched by `for_page()`, so it is one query.
+        The ranking is a subquery of hashtag links grouped by their story's id (reading only the
+        stories' ids and dates), the outer query loads the `limit` stories it chose: grouping the
+        whole rows, bodies included, of every story sharing a much-used hashtag took 430–700 ms at
+        100,000 stories, the ranking alone 85–125 ms (README "Benchmarks", "Large archives").
         """
         tag_ids = [tag.pk for tag in story.hashtags.all()]
         if not tag_ids:
             return self.none()
+        links = StoryHashtag.objects.filter(hashtag_id__in=tag_ids)
+        ranked = (
+            links.filter(models.Exists(self.filter(pk=models.OuterRef("story_id"))))
+            .exclude(story_id=story.pk)
+            .values("story_id")
+            .annotate(shared=models.Count("id"))
+            .order_by("-shared", "-story__published_at", "-story_id")[:limit]
+        )
+        shared = links.filter(story_id=models.OuterRef("pk")).order_by().values("story_id")
+        # The chosen ids alone, without this queryset's filters again: SQLite would walk them (the
+        # listing index, every public story) rather than look the five ids up.
         return (
-            self.filter(hashtag_links__hashtag_id__in=tag_ids)
-            .exclude(pk=story.pk)
-            .annotate(shared_hashtags=models.Count("hashtag_links"))
+            Story.objects.filter(pk__in=ranked.values("story_id"))
+            .annotate(shared_hashtags=models.Subquery(shared.annotate(count=models.Count("id")).values("count")))
             .select_related("outlet", "lead_photo")
-            .order_by("-shared_hashtags", "-published_at", "-id")[:limit]
+            .order_by("-shared_hashtags", "-published_at", "-id")
         )
 
     def by_reporter(self, slug):
         return self.filter(reporter_slug=slug)
+
+
+def story_is_public(story_id="story_id", now=None):
+    """An expression for `filter()` on rows that point at a story: their story (its id in the field
+    `story_id`) is one the public may see at `now` (`StoryQuerySet.published`; aware, default the clock's).
+
+    An `Exists` that looks up each row's own story by its primary key, rather than
+    `story__in=Story.objects.published().values("pk")`: SQLite runs that IN as a list of every
+    public story's id, made again by each query, so a page of four pins or twenty corrections cost
+    130–180 ms at 100,000 stories against 2.5 ms this way (README "Benchmarks", bench/archive.py).
+    """
+    return models.Exists(Story.objects.published(now).filter(pk=models.OuterRef(story_id)))
 
 
 def ordered_hashtags():
@@ -647,9 +674,15 @@ class Story(models.Model):
             ),
             http_url_constraint("source_url", "story_source_is_http"),
         ]
+        # The listings (`published()`, newest first: `-published_at, -id`), each in the index's order to
+        # the last column: SQLite then reads a page without sorting every story before it, counts a
+        # section's or an outlet's stories in its index, and skips a deep page's OFFSET rows without
+        # computing their cards' subqueries (README "Benchmarks", "Large archives"). Migration 0026.
         indexes = [
-            models.Index(fields=["status", "-published_at"], name="story_listing_idx"),
-            models.Index(fields=["reporter_slug", "-published_at"], name="story_reporter_idx"),
+            models.Index(fields=["status", "-published_at", "-id"], name="story_listing_idx"),
+            models.Index(fields=["reporter_slug", "status", "-published_at", "-id"], name="story_reporter_idx"),
+            models.Index(fields=["section", "status", "-published_at", "-id"], name="story_section_idx"),
+            models.Index(fields=["outlet", "status", "-published_at", "-id"], name="story_outlet_idx"),
         ]
 
     def __str__(self):
@@ -894,7 +927,7 @@ class FrontPagePinQuerySet(models.QuerySet):
                 story_has_corrections=models.Exists(Correction.objects.filter(story=models.OuterRef("story_id"))),
                 story_comment_count=comment_count_of(models.OuterRef("story_id")),
             )
-            .filter(story__in=Story.objects.published(now).values("pk"))
+            .filter(story_is_public(now=now))
             .select_related("story__outlet", "story__lead_photo")
             .prefetch_related(
                 models.Prefetch(
@@ -1081,8 +1114,8 @@ class CorrectionQuerySet(models.QuerySet):
         return self.order_by("-published_at", "-id")
 
     def public(self):
-        """Corrections readers may see: those of public stories (`Story.objects.published()`)."""
-        return self.filter(story__in=Story.objects.published().values("pk"))
+        """Corrections readers may see: those of public stories (`story_is_public`)."""
+        return self.filter(story_is_public())
 
     def for_listing(self):
         """The corrections page and feeds: each with its story and outlet, in one query."""

@@ -16,7 +16,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_safe
 
-from articles.models import Story
+from articles.models import Story, story_is_public
 from articles.page_address import show_page_at
 
 from .commenter_data import DATA_LINK_HOURS
@@ -128,9 +128,7 @@ def comment_to_change(request, pk):
     """(comment, edit secret or None) for its author's edit and withdraw pages: the comment at `pk` on a
     published story, with its story and outlet. 404 for a comment the visitor may not see (held, spam
     or removed) unless this browser posted it: a stranger learns nothing of a comment not public."""
-    comment = get_object_or_404(
-        Comment.objects.select_related("story__outlet").filter(story__in=Story.objects.published()), pk=pk
-    )
+    comment = get_object_or_404(Comment.objects.select_related("story__outlet").filter(story_is_public()), pk=pk)
     secret = edit_secrets(request).get(comment.pk)
     if secret is None and not comment.is_public and not is_staff_author(comment, request.user):
         raise Http404
@@ -243,7 +241,7 @@ def permalink(request, pk):
     first for `?comments=newest` (an editor's pick links here so when the reader sorts so)."""
     own_ids = own_comment_ids(request)
     comment = get_object_or_404(
-        Comment.objects.visible_to(own_ids).select_related("story").filter(story__in=Story.objects.published()), pk=pk
+        Comment.objects.visible_to(own_ids).select_related("story").filter(story_is_public()), pk=pk
     )
     return redirect(comment_location(comment, own_ids, comment_order(request.GET.get(ORDER_PARAMETER))))
 
@@ -251,9 +249,7 @@ def permalink(request, pk):
 @require_http_methods(["GET", "POST"])
 def report(request, pk):
     comment = get_object_or_404(
-        Comment.objects.approved()
-        .select_related("story")
-        .filter(story__in=Story.objects.published(), erased_at__isnull=True),
+        Comment.objects.approved().select_related("story").filter(story_is_public(), erased_at__isnull=True),
         pk=pk,
     )
     form = ReportForm(request.POST or None)
