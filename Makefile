@@ -132,10 +132,12 @@ messages: install
 	$(MANAGE) compilemessages -l ko --ignore=.venv
 
 # Every benchmark of README "Benchmarks" in one run: the reader pages against the floor view on gunicorn,
-# the production stack through Varnish with an instance killed mid-run (needs wrk, varnish, PostgreSQL, Redis).
+# the production stack through Varnish with an instance killed mid-run (needs wrk, varnish, PostgreSQL, Redis),
+# the generated archive of 100,000 stories and 1,000,000 comments against a small one.
 bench: install
 	$(BIN)/python bench/story_page.py
 	$(BIN)/python bench/stack.py
+	$(BIN)/python bench/archive.py
 
 bench-pages: install
 	$(BIN)/python bench/story_page.py
