@@ -102,8 +102,9 @@ def test_without_javascript_the_comment_comes_back_once_and_is_posted_on_the_sec
     fill_comment(page, "Sent with scripts turned off.")
     page.get_by_role("button", name="Post Comment").click()
     expect(page.locator("#comment-errors")).to_contain_text("One more step")
-    # The page sent back opens at the form (its action's #respond), not at the top of the story.
-    assert page.url.endswith("#respond")
+    # The page sent back opens at the reasons (the form's action ends in #comment-errors), not at the
+    # top of the story, and the reasons have the focus (js/comments.js, and the fragment's target).
+    assert page.url.endswith("#comment-errors")
     expect(page.locator("#comment-errors")).to_be_in_viewport()
     assert field(page, "Comment").input_value() == "Sent with scripts turned off."
     assert field(page, "Name").input_value() == "Park Min"

@@ -92,7 +92,7 @@ def test_comment_of_only_invisible_characters_is_refused_like_an_empty_one(clien
     response = post_form(client, story, text=text)
     assert response.status_code == 400
     assert field_errors(response, "text") == field_errors(empty, "text") == ["This field is required."]
-    assert read_form(response)[0] == reverse("comments:post", kwargs={"slug": story.slug}) + "#respond"
+    assert read_form(response)[0] == reverse("comments:post", kwargs={"slug": story.slug}) + "#comment-errors"
     assert not Comment.objects.exists()
 
 
