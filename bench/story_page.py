@@ -129,29 +129,20 @@ LONG_STORY_GOAL = 0.25
 CACHED_PAGE_GOAL = 2.0
 
 
+def manage_output(env, *args):
+    """The standard output (str) of `manage.py *args` with `env`; raises CalledProcessError if it fails."""
+    command = [sys.executable, "manage.py", *args]
+    return subprocess.run(command, cwd=ROOT, env=env, check=True, capture_output=True, text=True).stdout
+
+
 def import_story(env, page):
     """Import one story file with the site's command; returns its English path."""
-    imported = subprocess.run(
-        [sys.executable, "manage.py", "import_story", str(page)],
-        cwd=ROOT,
-        env=env,
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout
-    return re.search(r"(/en/stories/[^/\s]+/)", imported).group(1)
+    return re.search(r"(/en/stories/[^/\s]+/)", manage_output(env, "import_story", str(page))).group(1)
 
 
 def shell_json(env, code):
-    output = subprocess.run(
-        [sys.executable, "manage.py", "shell", "-c", code],
-        cwd=ROOT,
-        env=env,
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout
-    return json.loads(output.strip().splitlines()[-1])
+    """The last line `code` prints in the site's shell, read as JSON."""
+    return json.loads(manage_output(env, "shell", "-c", code).strip().splitlines()[-1])
 
 
 def main():
