@@ -16,7 +16,9 @@ interrupted: the site's 503 page).
 Prints the generation times, then a table: page, median wall-clock ms at each size and their ratio,
 median CPU ms of the process at each size and their ratio (on SQLite all of the work; on a shared
 machine the steadier figure), and the queries at each size. Constant-time means ratios near 1 and the
-same queries. For each page whose CPU time grew by half or more, its slowest query and plan follow.
+same queries. Then the pages whose queries read a growing table whole at the large size (SQLite's
+`SCAN`, PostgreSQL's `Seq Scan`), and for each page whose CPU time grew by half or more (every page
+with `--plans`), its slowest query and that query's plan.
 
     .venv/bin/python bench/archive.py                     # 1,000/10,000 then 100,000/1,000,000, SQLite
     .venv/bin/python bench/archive.py --small             # a quick run: 1,000/10,000 then 10,000/100,000
@@ -29,6 +31,7 @@ import argparse
 import math
 import multiprocessing
 import os
+import re
 import secrets
 import statistics
 import subprocess
@@ -74,6 +77,8 @@ def administer(database_url, statement):
 
 
 def database_name(database_url):
+    """The database name in `database_url`; SystemExit unless it is letters, digits and underscores (it
+    goes into CREATE and DROP DATABASE)."""
     name = urlsplit(database_url).path.lstrip("/")
     if not name or not name.replace("_", "").isalnum():
         raise SystemExit(f"--database-url names no plain database: {database_url}")
@@ -169,6 +174,17 @@ def query_plan(sql):
 # longer than LIMIT_SECONDS is cut there (SQLite: its query interrupted, the site's 503 page).
 SLOW_SECONDS = 5
 LIMIT_SECONDS = 60
+# A table read whole in a plan line: SQLite's `SCAN t` (`SCAN t USING INDEX i` reads all of i), its FTS
+# table without MATCH (`VIRTUAL TABLE INDEX 0:`), PostgreSQL's `Seq Scan on t`. Tables that grow with
+# the archive only.
+FULL_SCAN = re.compile(r"^\d+ \d+ \d+ SCAN (\w+)\b(?! VIRTUAL TABLE INDEX \d+:M)|Seq Scan on (\w+)")
+LARGE_TABLES = {
+    "articles_story",
+    "articles_storyhashtag",
+    "articles_story_search",
+    "comments_comment",
+    "comments_commenter",
+}
 
 
 def rendered(client, path):
@@ -204,11 +220,18 @@ def queries_of(client, path):
     with CaptureQueriesContext(connection) as captured:
         response = client.get(path)
     slowest = max(captured.captured_queries, key=lambda query: float(query["time"]))
+    scans = set()
+    for query in captured.captured_queries:
+        for line in query_plan(query["sql"]):
+            for match in FULL_SCAN.finditer(line):
+                scans.add(match.group(1) or match.group(2))
+    scans &= LARGE_TABLES
     return {
         "queries": len(captured.captured_queries),
         "slowest_sql": slowest["sql"],
         "slowest_ms": float(slowest["time"]) * 1000,
         "plan": query_plan(slowest["sql"]),
+        "full_scans": sorted(scans),
         "bytes": len(response.content),
     }
 
@@ -238,6 +261,8 @@ def serve_size(env, stories, comments, analyze, pipe):
     if connection.vendor == "postgresql" or analyze:
         # PostgreSQL: what autovacuum does after a bulk load. SQLite gathers statistics only when told.
         with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                cursor.execute("SET statement_timeout = 0")  # the site's 5 s is for pages (connection closed below)
             cursor.execute("ANALYZE")
     pages_here = pages(archive, archive.counts["public_stories"])
     connection.close()  # measured on a connection as the site opens it
@@ -332,6 +357,11 @@ def report(info, results, options):
         )
         if page.get("status") == 200 and (options.plans or (both and page["cpu_ms"] > 1.5 * before["cpu_ms"] + 1)):
             slow.append((name, before, page))
+    scanned = [(name, page["full_scans"]) for name, page in results["large"].items() if page.get("full_scans")]
+    if scanned:
+        print("tables read whole by a query of the page, large archive:")
+        for name, tables in scanned:
+            print(f"  {name}: {', '.join(tables)}")
     once = [name for name, page in results["large"].items() if page.get("runs") == 1]
     if once:
         print(f"rendered once (slower than {SLOW_SECONDS} s): {', '.join(once)}")
