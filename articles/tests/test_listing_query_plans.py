@@ -91,3 +91,28 @@ def test_related_stories_are_ranked_from_the_hashtag_links_not_every_public_stor
     assert len(plans) == 1, plans
     # The links of the story's hashtags, then the chosen stories by id: no walk through the listing index.
     assert "articles_storyhashtag_hashtag_id" in plans[0] and "story_listing_idx" not in plans[0], plans[0]
+
+
+def story_walks(plan_rows):
+    """The plan lines that walk the public stories (the listing index) once per row of an outer loop: in
+    the same loop nest after a loop over the hashtags, or inside a correlated subquery."""
+    correlated = {row_id for row_id, _parent, _unused, detail in plan_rows if detail.startswith("CORRELATED")}
+    after_hashtags, walks = set(), []
+    for _id, parent, _unused, detail in plan_rows:
+        if " articles_hashtag " in f"{detail} ":
+            after_hashtags.add(parent)
+        if "story_listing_idx" in detail and (parent in correlated or parent in after_hashtags):
+            walks.append(detail)
+    return walks
+
+
+@pytest.mark.parametrize("path", ["/sitemap.xml", "/sitemap-hashtags.xml"])
+def test_the_hashtags_sitemap_reads_the_public_stories_once_not_once_a_hashtag(client, archive, path):
+    make_story(hashtags=["Ferry", "Port"])  # a hashtags file to render
+    client.cookies["newsroom_comment_author"] = "x"
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(path).status_code == 200
+    with connection.cursor() as cursor:
+        for query in captured.captured_queries:
+            cursor.execute("EXPLAIN QUERY PLAN " + query["sql"])
+            assert story_walks(cursor.fetchall()) == [], query["sql"]
